@@ -1,0 +1,544 @@
+"""Last year's report (.docx) → :class:`~komae_docx.model.Report`, with warnings.
+
+The document is cut into its parts by what they say — the 目次 heading, the chapter titles
+(序章 / 第1章 / 第2章), plan headings, table header rows, the 刊行物番号 line — never by
+position, so a note paragraph or an empty line added by staff does not break it.  Every
+non-empty text is either placed in the model or reported as an ``unplaced_text`` warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import era
+from .errors import KomaeDocxError, NotAReportError, SheetFormatError
+from .model import (
+    Colophon,
+    Cover,
+    Criterion,
+    Department,
+    EraMonth,
+    FiscalYear,
+    Intro,
+    IntroBlock,
+    LayeredPlan,
+    Publication,
+    Report,
+    Schedule,
+    ScheduleCell,
+    TocEntry,
+    WelfarePlan,
+    WorkedExample,
+    WorkedExampleRow,
+)
+from .ooxml import Block, Body, Paragraph, Table, read_body
+from .package import open_package
+from .results import Location, Message, Result
+from .sheets import (
+    SheetReader,
+    is_opinion_table,
+    is_sheet_header,
+    is_summary_table,
+    measure_ref_welfare,
+    read_opinion_sheet,
+    read_summary,
+    squashed,
+)
+from .textnorm import fold_dashes, fold_width, split_leading_label
+from .tracker import Tracker
+
+CHAPTER_TITLE = re.compile(r"^\s*(序章|第\s*[0-9０-９]+\s*章)[\s\u3000]*(\S.*)$")
+TOC_LINE = re.compile(r"^(?P<label>\S+)[\t\s\u3000]+(?P<title>.+?)[\t\s\u3000.…・]*(?P<page>[0-9０-９]+)\s*$")
+DEPARTMENT_LINE = re.compile(r"^[\s\u3000]*(?P<code>\S)[…:：・]+(?P<name>\S+)[\s\u3000]*$")
+PLAN_HEADING = re.compile(r"^\s*(?P<label>[0-9０-９]+)[\s\u3000]+(?P<name>\S*計画)\s*$")
+FISCAL_YEAR = re.compile(r"(?P<era>明治|大正|昭和|平成|令和)(?P<year>[0-9０-９]+|元)年度")
+ERA_MONTH = re.compile(r"(?P<era>明治|大正|昭和|平成|令和)(?P<year>[0-9０-９]+|元)年(?P<month>[0-9０-９]+)月")
+
+
+def read_report(path: str | Path) -> Report:
+    """Read a progress report; warnings are dropped (use :func:`read_report_result` to see them)."""
+    return read_report_result(path).value
+
+
+def read_report_result(path: str | Path) -> Result[Report]:
+    """Read a progress report and return it with the reader's warnings."""
+    package = open_package(path)
+    body = read_body(package)
+    try:
+        return _ReportReader(body, Path(path)).read()
+    except KomaeDocxError as error:
+        if error.path is None:
+            error.path = str(path)
+        raise
+
+
+@dataclass
+class _Sections:
+    cover: list[Block]
+    toc: list[Block]
+    intro_title: Paragraph
+    intro: list[Block]
+    chapter1_title: Paragraph
+    chapter1: list[Block]
+    chapter2_title: Paragraph
+    chapter2: list[Block]
+    colophon: list[Block]
+
+
+@dataclass
+class _ReportReader:
+    body: Body
+    path: Path
+    tracker: Tracker = field(default_factory=Tracker)
+    messages: list[Message] = field(default_factory=list)
+    section_of: dict[int, str] = field(default_factory=dict)
+
+    def read(self) -> Result[Report]:
+        sections = self._split()
+        fiscal_year = self._fiscal_year(sections.cover)
+        cover = self._cover(sections.cover)
+        toc = self._toc(sections.toc)
+        self._anchor_pages(toc)
+        intro = self._intro(sections.intro_title, sections.intro)
+        plans = self._chapter1(sections.chapter1)
+        self._chapter2(sections.chapter2, plans)
+        publication, colophon = self._colophon(sections.colophon)
+        report = Report(
+            fiscal_year=fiscal_year, cover=cover, toc=toc, intro=intro,
+            chapter1_title=sections.chapter1_title.text, chapter2_title=sections.chapter2_title.text,
+            plans=plans, publication=publication, colophon=colophon,
+        )
+        return Result(report, [*self._document_messages(), *self._unplaced()])
+
+    # ---- sections
+
+    def _split(self) -> _Sections:
+        blocks = self.body.blocks
+        toc_at = self._find(blocks, lambda p: squashed(p.text) == "目次", "目次")
+        titles = [
+            (i, b) for i, b in enumerate(blocks)
+            if isinstance(b, Paragraph) and i > toc_at and _chapter_title(b) is not None
+        ]
+        intro = self._chapter(titles, "序章")
+        ch1 = self._chapter(titles, "第1章")
+        ch2 = self._chapter(titles, "第2章")
+        colophon_at = self._find(blocks, lambda p: squashed(p.text).startswith("刊行物番号"), "刊行物番号")
+        if not toc_at < intro[0] < ch1[0] < ch2[0] < colophon_at:
+            raise NotAReportError("目次・序章・第1章・第2章・奥付の順序が報告書の構成と異なります")
+        names = [("表紙", 0, toc_at), ("目次", toc_at, intro[0]), ("序章", intro[0], ch1[0]),
+                 ("第1章", ch1[0], ch2[0]), ("第2章", ch2[0], colophon_at), ("奥付", colophon_at, len(blocks))]
+        for name, start, end in names:
+            for block in blocks[start:end]:
+                self.section_of[block.uid] = name
+        for at in (toc_at, intro[0], ch1[0], ch2[0]):
+            self._take_block(blocks[at])
+        return _Sections(
+            cover=blocks[:toc_at], toc=blocks[toc_at + 1:intro[0]], intro_title=intro[1],
+            intro=blocks[intro[0] + 1:ch1[0]], chapter1_title=ch1[1], chapter1=blocks[ch1[0] + 1:ch2[0]],
+            chapter2_title=ch2[1], chapter2=blocks[ch2[0] + 1:colophon_at], colophon=blocks[colophon_at:],
+        )
+
+    def _find(self, blocks: list[Block], test: object, what: str) -> int:
+        for i, block in enumerate(blocks):
+            if isinstance(block, Paragraph) and test(block):  # type: ignore[operator]
+                return i
+        raise NotAReportError(f"進捗管理報告書ではありません（「{what}」が見つかりません）")
+
+    def _chapter(self, titles: list[tuple[int, Paragraph]], label: str) -> tuple[int, Paragraph]:
+        for i, paragraph in titles:
+            if _chapter_title(paragraph) == label:
+                return i, paragraph
+        raise NotAReportError(f"進捗管理報告書ではありません（章見出し「{label}」が見つかりません）")
+
+    def _take_block(self, block: Block) -> None:
+        if isinstance(block, Paragraph):
+            self.tracker.take(block)
+        else:
+            self.tracker.take_all(list(block.paragraphs()))
+
+    # ---- cover, toc
+
+    def _fiscal_year(self, cover: list[Block]) -> FiscalYear:
+        for paragraph in _paragraphs(cover):
+            match = FISCAL_YEAR.search(paragraph.text)
+            if match:
+                era_name, year = match.group("era"), _era_number(match.group("year"))
+                western = era.era_to_western(era_name, year)
+                return FiscalYear(era=era_name, era_year=year, western_year=western)
+        raise NotAReportError("表紙に報告書の年度(例：令和5年度)が見つかりません")
+
+    def _cover(self, cover: list[Block]) -> Cover:
+        lines: list[str] = []
+        report_title = ""
+        for paragraph in _paragraphs(cover):
+            if not paragraph.text.strip():
+                continue
+            self.tracker.take(paragraph)
+            if FISCAL_YEAR.search(paragraph.text) and not report_title:
+                report_title = paragraph.text
+            else:
+                lines.append(paragraph.text)
+        return Cover(title_lines=lines, report_title=report_title)
+
+    def _toc(self, blocks: list[Block]) -> list[TocEntry]:
+        entries: list[TocEntry] = []
+        for paragraph in _paragraphs(blocks):
+            parts = [part.strip() for part in paragraph.text.split("\t") if part.strip()]
+            if len(parts) == 3:
+                entries.append(TocEntry(label=parts[0], title=parts[1], page=parts[2]))
+            else:
+                match = TOC_LINE.match(paragraph.text)
+                if match is None:
+                    continue
+                entries.append(TocEntry(label=match["label"], title=match["title"], page=match["page"]))
+            self.tracker.take(paragraph)
+        return entries
+
+    def _anchor_pages(self, toc: list[TocEntry]) -> None:
+        """Correct counted page numbers with the pages the 目次 states.
+
+        Explicit breaks give every block a page, but text that overflows a page (序章 1 runs over
+        two) is invisible without a layout engine.  The 目次 is the document's own statement of
+        where its headings stand, so each heading listed there re-anchors the count after it.
+        """
+        wanted = {squashed(f"{e.label}{e.title}"): int(fold_width(e.page)) for e in toc if fold_width(e.page).isdigit()}
+        offset = 0
+        for block in self.body.blocks:
+            if isinstance(block, Paragraph) and self.section_of.get(block.uid) not in ("表紙", "目次"):
+                target = wanted.pop(squashed(block.text), None)
+                if target is not None:
+                    offset = target - block.page
+            _shift_pages(block, offset)
+
+    # ---- 序章
+
+    def _intro(self, title: Paragraph, blocks: list[Block]) -> Intro:
+        chapter = CHAPTER_TITLE.match(title.text)
+        parts = _IntroParts()
+        for block in blocks:
+            if isinstance(block, Table):
+                self._intro_table(block, parts)
+            else:
+                self._intro_paragraph(block, parts)
+        if not parts.criteria:
+            raise NotAReportError("序章に評価基準の表が見つかりません")
+        return Intro(
+            title=chapter.group(2) if chapter else title.text, blocks=parts.blocks,
+            criteria_header=parts.criteria_header, criteria=parts.criteria, example=parts.example,
+            departments=parts.departments, schedule=parts.schedule,
+        )
+
+    def _intro_paragraph(self, paragraph: Paragraph, parts: _IntroParts) -> None:
+        text = paragraph.text
+        if not text.strip():
+            return
+        department = DEPARTMENT_LINE.match(text)
+        if department and len(text.strip()) <= 20:
+            if not parts.blocks or parts.blocks[-1].kind != "departments":
+                parts.blocks.append(IntroBlock(kind="departments"))
+            parts.departments.append(Department(code=department["code"], name=department["name"]))
+        elif paragraph.style == "heading 2" or (_looks_like_heading(text) and not paragraph.style):
+            parts.blocks.append(IntroBlock(kind="heading", text=text))
+        elif paragraph.style == "heading 3" or _looks_like_subheading(text):
+            parts.blocks.append(IntroBlock(kind="subheading", text=text))
+        else:
+            parts.blocks.append(IntroBlock(kind="paragraph", text=text))
+        self.tracker.take(paragraph)
+
+    def _intro_table(self, table: Table, parts: _IntroParts) -> None:
+        head = squashed(" ".join(c.text for c in table.rows[0].cells)) if table.rows else ""
+        if "評価基準" in head and "評価指標" in head:
+            parts.criteria_header = [c.text for c in table.rows[0].cells]
+            parts.criteria = [_criterion(row.cells[0].text, row.cells[-1].text, self._where(table, row.index))
+                              for row in table.rows[1:] if row.cells and row.cells[0].text]
+            parts.blocks.append(IntroBlock(kind="criteria_table"))
+        elif "達成状況" in head:
+            parts.example = _worked_example(table)
+            parts.blocks.append(IntroBlock(kind="example_table"))
+        elif table.rows and all(fold_width(c.text).strip().isdigit() for c in table.rows[0].cells):
+            months = [c.text for c in table.rows[0].cells]
+            cells = [ScheduleCell(boxes=[box for p in cell.paragraphs for box in p.boxes], texts=cell.texts)
+                     for row in table.rows[1:] for cell in row.cells]
+            parts.schedule = Schedule(months=months, cells=cells)
+            parts.blocks.append(IntroBlock(kind="schedule_table"))
+        else:
+            return
+        self.tracker.take_all(list(table.paragraphs()))
+
+    # ---- 第1章
+
+    def _chapter1(self, blocks: list[Block]) -> list[WelfarePlan | LayeredPlan]:
+        plans: list[WelfarePlan | LayeredPlan] = []
+        readers: dict[str, SheetReader] = {}
+        pending_summaries: list[tuple[str, Table]] = []
+        last_paragraph = ""
+        heading = ""
+        current: WelfarePlan | LayeredPlan | None = None
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                if PLAN_HEADING.match(block.text):
+                    current, heading = None, block.text
+                    self.tracker.take(block)
+                elif block.text.strip():
+                    last_paragraph = block.text
+                    if "評価総括表" in block.text:
+                        self.tracker.take(block)
+                continue
+            if is_summary_table(block):
+                pending_summaries.append((last_paragraph, block))
+            elif is_sheet_header(block):
+                if current is None:
+                    current = self._new_plan(block, heading, plans, readers)
+                    heading = ""
+                readers[current.key].read(block)
+        for plan in plans:
+            reader = readers[plan.key]
+            plan.sheets = reader.sheets
+            if isinstance(plan, WelfarePlan):
+                plan.goals = reader.goals
+                for goal in plan.goals:
+                    for policy in goal.policies:
+                        for measure in policy.measures:
+                            measure.ref = measure_ref_welfare(goal, policy, measure)
+            else:
+                plan.measures = reader.measures
+                for measure in plan.measures:
+                    measure.ref = f"{measure.label} {measure.title}"
+        for title, table in pending_summaries:
+            plan = _plan_for_summary(title, plans)
+            where = f"第1章 {plan.heading if plan else ''} 評価総括表"
+            summary = read_summary(table, title, self.tracker, where)
+            if plan is not None:
+                plan.summary = summary
+        if not plans:
+            raise NotAReportError("第1章に進捗管理シートが見つかりません")
+        return plans
+
+    def _new_plan(
+        self, table: Table, heading: str, plans: list[WelfarePlan | LayeredPlan], readers: dict[str, SheetReader]
+    ) -> WelfarePlan | LayeredPlan:
+        key = f"plan{len(plans) + 1}"
+        layered = "基本目標" not in squashed(" ".join(c.text for c in table.rows[0].cells))
+        plan: WelfarePlan | LayeredPlan = (
+            LayeredPlan(key=key, heading=heading) if layered else WelfarePlan(key=key, heading=heading)
+        )
+        plans.append(plan)
+        readers[key] = SheetReader(plan_key=key, layered=layered, tracker=self.tracker)
+        return plan
+
+    # ---- 第2章
+
+    def _chapter2(self, blocks: list[Block], plans: list[WelfarePlan | LayeredPlan]) -> None:
+        current: WelfarePlan | LayeredPlan | None = None
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                heading = PLAN_HEADING.match(block.text)
+                if heading:
+                    current = _plan_by_name(heading["name"], plans)
+                    if current is not None:
+                        current.opinions_heading = block.text
+                        self.tracker.take(block)
+                continue
+            if is_opinion_table(block) and current is not None:
+                where = f"第2章 {current.heading} 意見シート{len(current.opinion_sheets) + 1}"
+                sheet = read_opinion_sheet(
+                    block, len(current.opinion_sheets), isinstance(current, LayeredPlan),
+                    current.measures_list(), self.tracker, where,
+                )
+                current.opinion_sheets.append(sheet)
+
+    # ---- 奥付
+
+    def _colophon(self, blocks: list[Block]) -> tuple[Publication, Colophon]:
+        number_line = blocks[0]
+        assert isinstance(number_line, Paragraph)
+        self.tracker.take(number_line)
+        number = re.sub(r"^\s*刊行物番号[\s\u3000]*", "", number_line.text).strip()
+        lines = [p for b in blocks[1:] for p in (b.paragraphs() if isinstance(b, Table) else [b]) if p.text.strip()]
+        fields: dict[str, str] = {}
+        title_lines: list[str] = []
+        month: EraMonth | None = None
+        for paragraph in lines:
+            text = paragraph.text.strip()
+            flat = squashed(text)
+            match = ERA_MONTH.search(text)
+            if match and flat.endswith("発行") and month is None:
+                month = _era_month(match)
+            elif key := _colophon_key(flat):
+                fields[key] = _colophon_value(text, key)
+            else:
+                title_lines.append(paragraph.text)
+            self.tracker.take(paragraph)
+        if month is None:
+            raise SheetFormatError("奥付に発行年月(例：令和6年9月発行)が見つかりません", where="奥付")
+        postal, _, address = fields.get("address", "").partition(" ")
+        publication = Publication(
+            number=number, month=month, publisher=fields.get("publisher", ""), editor=fields.get("editor", ""),
+            postal_code=postal.lstrip("〒"), address=address.strip(), phone=fields.get("phone", ""),
+            price=fields.get("price", ""),
+        )
+        return publication, Colophon(title_lines=title_lines)
+
+    # ---- messages
+
+    def _where(self, table: Table, row: int) -> str:
+        return f"{self.section_of.get(table.uid, '')} {table.page}頁 表の{row + 1}行"
+
+    def _document_messages(self) -> list[Message]:
+        messages: list[Message] = []
+        if self.body.tracked_changes:
+            messages.append(Message(kind="tracked_changes", text=(
+                f"変更履歴が {self.body.tracked_changes} 箇所あります。すべて承諾した状態として読みました。"
+            )))
+        if self.body.comments:
+            messages.append(Message(kind="comments", text=(
+                f"コメントが {self.body.comments} 件あります。コメントは読み込みません。"
+            )))
+        return messages
+
+    def _unplaced(self) -> list[Message]:
+        messages: list[Message] = []
+        for block in self.body.blocks:
+            section = self.section_of.get(block.uid)
+            if isinstance(block, Paragraph):
+                texts = [block.text, *block.boxes] if not self.tracker.is_taken(block) else []
+                for text in texts:
+                    if text.strip():
+                        messages.append(_unplaced(text, Location(section=section, page=block.page)))
+                continue
+            for row in block.rows:
+                for cell in row.cells:
+                    for paragraph in cell.paragraphs:
+                        if self.tracker.is_taken(paragraph):
+                            continue
+                        for text in [paragraph.text, *paragraph.boxes]:
+                            if text.strip():
+                                location = Location(section=section, page=block.page, row=row.index,
+                                                    column=f"{cell.col + 1}列目")
+                                messages.append(_unplaced(text, location))
+        return messages
+
+
+@dataclass
+class _IntroParts:
+    blocks: list[IntroBlock] = field(default_factory=list)
+    criteria_header: list[str] = field(default_factory=list)
+    criteria: list[Criterion] = field(default_factory=list)
+    example: WorkedExample | None = None
+    departments: list[Department] = field(default_factory=list)
+    schedule: Schedule | None = None
+
+
+def _shift_pages(block: Block, offset: int) -> None:
+    block.page += offset
+    if isinstance(block, Table):
+        for paragraph in block.paragraphs():
+            paragraph.page += offset
+
+
+def _unplaced(text: str, location: Location) -> Message:
+    short = text if len(text) <= 40 else text[:40] + "…"
+    return Message(kind="unplaced_text", text=f"モデルに取り込めなかった文字列があります：「{short}」", location=location)
+
+
+def _paragraphs(blocks: list[Block]) -> list[Paragraph]:
+    return [b for b in blocks if isinstance(b, Paragraph)]
+
+
+def _chapter_title(paragraph: Paragraph) -> str | None:
+    if "\t" in paragraph.text or paragraph.style.startswith("toc"):
+        return None
+    match = CHAPTER_TITLE.match(paragraph.text)
+    if match is None or len(paragraph.text) > 40:
+        return None
+    return squashed(match.group(1))
+
+
+def _looks_like_heading(text: str) -> bool:
+    label, rest = split_leading_label(text)
+    return label is not None and label.isdigit() and 0 < len(rest) <= 20
+
+
+def _looks_like_subheading(text: str) -> bool:
+    label, rest = split_leading_label(text)
+    return label is not None and label.startswith("(") and 0 < len(rest) <= 20
+
+
+def _era_number(text: str) -> int:
+    return 1 if text == "元" else int(fold_width(text))
+
+
+def _era_month(match: re.Match[str]) -> EraMonth:
+    era_name, year, month = match.group("era"), _era_number(match.group("year")), int(fold_width(match["month"]))
+    return EraMonth(era=era_name, era_year=year, western_year=era.era_to_western(era_name, year), month=month)
+
+
+_COLOPHON_KEYS = (("発行", "publisher"), ("編集", "editor"), ("〒", "address"), ("電話", "phone"),
+                  ("頒布価格", "price"))
+
+
+def _colophon_key(flat: str) -> str | None:
+    for prefix, key in _COLOPHON_KEYS:
+        if flat.startswith(prefix):
+            return key
+    return None
+
+
+def _colophon_value(text: str, key: str) -> str:
+    if key == "address":
+        return re.sub(r"[\s\u3000]+", " ", text.strip())
+    prefix = next(p for p, k in _COLOPHON_KEYS if k == key)
+    return re.sub(rf"^\s*{prefix}[\s\u3000]*", "", text).strip()
+
+
+def _criterion(letter_cell: str, text: str, where: str) -> Criterion:
+    match = re.match(r"^\s*([A-Z])\s*[(]?(.*?)[)]?\s*$", fold_width(letter_cell))
+    lower = re.search(r"(\d+)\s*%\s*以上", fold_width(text))
+    upper = re.search(r"(\d+)\s*%\s*(未満|以下)", fold_width(text))
+    if match is None or lower is None:
+        raise SheetFormatError("評価基準の表の行が読み取れません(例：A (進捗している) … 70%以上)", where=where)
+    return Criterion(
+        letter=match.group(1), label=match.group(2).strip(), lower_percent=int(lower.group(1)),
+        upper_percent=int(upper.group(1)) if upper else None,
+        upper_inclusive=bool(upper and upper.group(2) == "以下"), text=text,
+    )
+
+
+def _worked_example(table: Table) -> WorkedExample:
+    header = next((c.text for c in table.rows[0].cells if c.text), "")
+    measure = ""
+    rows: list[WorkedExampleRow] = []
+    for row in table.rows[1:]:
+        texts = [c.text for c in row.cells if c.vmerge != "continue"]
+        if len(texts) == 3:
+            measure = measure or texts[0]
+            texts = texts[1:]
+        if len(texts) >= 2:
+            rows.append(WorkedExampleRow(project=texts[-2], status=texts[-1]))
+    return WorkedExample(header=header, measure=measure, rows=rows)
+
+
+def _plan_by_name(name: str, plans: list[WelfarePlan | LayeredPlan]) -> WelfarePlan | LayeredPlan | None:
+    for plan in plans:
+        if squashed(plan.heading).endswith(squashed(name)):
+            return plan
+    return None
+
+
+def _plan_for_summary(title: str, plans: list[WelfarePlan | LayeredPlan]) -> WelfarePlan | LayeredPlan | None:
+    flat = squashed(title)
+    for plan in plans:
+        match = PLAN_HEADING.match(plan.heading)
+        name = squashed(match["name"]) if match else ""
+        if name and name in flat and not any(
+            other is not plan and name in squashed(other.heading) and squashed(other.heading) in flat
+            for other in plans
+        ):
+            return plan
+    return None
+
+
+def normalized(text: str) -> str:
+    return fold_dashes(fold_width(text))
