@@ -60,7 +60,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
     stages: dict[str, Callable[[Path], object]] = {
-        "floor (unzip+lxml)": floor, "python-docx cells": python_docx, "komae read_report": read_report,
+        "floor (unzip+lxml)": floor,
+        "python-docx cells": python_docx,
+        "komae read_report": read_report,
     }
     try:
         import docx2python  # noqa: F401
@@ -73,8 +75,10 @@ def main() -> None:
     komae = results["komae read_report"]
     print(f"{args.file.name}, median of {args.repeat} runs")
     for name, seconds in results.items():
-        print(f"  {name:22s} {seconds * 1000:8.1f} ms   {seconds / base:6.2f}× floor   "
-              f"komae/this = {komae / seconds:5.2f}")
+        print(
+            f"  {name:22s} {seconds * 1000:8.1f} ms   {seconds / base:6.2f}× floor   "
+            f"komae/this = {komae / seconds:5.2f}"
+        )
     ratio = komae / results["python-docx cells"]
     print(f"read_report / python-docx = {ratio:.2f} (target ≤ 0.5)")
 

@@ -36,16 +36,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("中断しました。", file=sys.stderr)
         return 130
-    except Exception as error:  # noqa: BLE001 — the last line of defence: no traceback for users
+    except Exception as error:  # the last line of defence: users never see a traceback
         if args.debug:
             traceback.print_exc()
-        print(f"エラー：予期しない問題が発生しました（{type(error).__name__}）。"
-              "--debug を付けて実行すると詳細が表示されます。", file=sys.stderr)
+        print(
+            f"エラー：予期しない問題が発生しました（{type(error).__name__}）。"
+            "--debug を付けて実行すると詳細が表示されます。",
+            file=sys.stderr,
+        )
         return 3
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="komae-docx", description="進捗管理報告書(.docx)を読み・検査し・翌年度案を作ります。")
+    parser = argparse.ArgumentParser(
+        prog="komae-docx", description="進捗管理報告書(.docx)を読み・検査し・翌年度案を作ります。"
+    )
     parser.add_argument("--debug", action="store_true", help="エラー時に詳細(トレースバック)を表示します")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -254,7 +254,9 @@ class _BodyWalker:
                 style_id = style_el.get(f"{W}val") or ""
         boxes: list[str] = []
         text = "".join(self._inline_text(p, boxes))
-        return Paragraph(uid=next(self.uids), text=text, style=self.styles.get(style_id, style_id), boxes=boxes)
+        return Paragraph(
+            uid=next(self.uids), text=text, style=self.styles.get(style_id, style_id), boxes=boxes
+        )
 
     def _inline_text(self, el: etree._Element, boxes: list[str]) -> Iterator[str]:
         for child in el:
@@ -324,7 +326,9 @@ class _BodyWalker:
             span = max(1, _int_val(tcpr, "gridSpan") or 1)
             vmerge_el = tcpr.find(f"{W}vMerge") if tcpr is not None else None
             vmerge = None if vmerge_el is None else (vmerge_el.get(f"{W}val") or "continue")
-            cells.append(Cell(row=index, col=col, span=span, vmerge=vmerge, paragraphs=self._cell_paragraphs(tc)))
+            cells.append(
+                Cell(row=index, col=col, span=span, vmerge=vmerge, paragraphs=self._cell_paragraphs(tc))
+            )
             col += span
         return Row(index=index, cells=cells, is_header=is_header)
 

@@ -106,9 +106,15 @@ class _ReportReader:
         self._chapter2(sections.chapter2, plans)
         publication, colophon = self._colophon(sections.colophon)
         report = Report(
-            fiscal_year=fiscal_year, cover=cover, toc=toc, intro=intro,
-            chapter1_title=sections.chapter1_title.text, chapter2_title=sections.chapter2_title.text,
-            plans=plans, publication=publication, colophon=colophon,
+            fiscal_year=fiscal_year,
+            cover=cover,
+            toc=toc,
+            intro=intro,
+            chapter1_title=sections.chapter1_title.text,
+            chapter2_title=sections.chapter2_title.text,
+            plans=plans,
+            publication=publication,
+            colophon=colophon,
         )
         return Result(report, [*self._document_messages(), *self._unplaced()])
 
@@ -118,7 +124,8 @@ class _ReportReader:
         blocks = self.body.blocks
         toc_at = self._find(blocks, lambda p: squashed(p.text) == "目次", "目次")
         titles = [
-            (i, b) for i, b in enumerate(blocks)
+            (i, b)
+            for i, b in enumerate(blocks)
             if isinstance(b, Paragraph) and i > toc_at and _chapter_title(b) is not None
         ]
         intro = self._chapter(titles, "序章")
@@ -127,17 +134,29 @@ class _ReportReader:
         colophon_at = self._find(blocks, lambda p: squashed(p.text).startswith("刊行物番号"), "刊行物番号")
         if not toc_at < intro[0] < ch1[0] < ch2[0] < colophon_at:
             raise NotAReportError("目次・序章・第1章・第2章・奥付の順序が報告書の構成と異なります")
-        names = [("表紙", 0, toc_at), ("目次", toc_at, intro[0]), ("序章", intro[0], ch1[0]),
-                 ("第1章", ch1[0], ch2[0]), ("第2章", ch2[0], colophon_at), ("奥付", colophon_at, len(blocks))]
+        names = [
+            ("表紙", 0, toc_at),
+            ("目次", toc_at, intro[0]),
+            ("序章", intro[0], ch1[0]),
+            ("第1章", ch1[0], ch2[0]),
+            ("第2章", ch2[0], colophon_at),
+            ("奥付", colophon_at, len(blocks)),
+        ]
         for name, start, end in names:
             for block in blocks[start:end]:
                 self.section_of[block.uid] = name
         for at in (toc_at, intro[0], ch1[0], ch2[0]):
             self._take_block(blocks[at])
         return _Sections(
-            cover=blocks[:toc_at], toc=blocks[toc_at + 1:intro[0]], intro_title=intro[1],
-            intro=blocks[intro[0] + 1:ch1[0]], chapter1_title=ch1[1], chapter1=blocks[ch1[0] + 1:ch2[0]],
-            chapter2_title=ch2[1], chapter2=blocks[ch2[0] + 1:colophon_at], colophon=blocks[colophon_at:],
+            cover=blocks[:toc_at],
+            toc=blocks[toc_at + 1 : intro[0]],
+            intro_title=intro[1],
+            intro=blocks[intro[0] + 1 : ch1[0]],
+            chapter1_title=ch1[1],
+            chapter1=blocks[ch1[0] + 1 : ch2[0]],
+            chapter2_title=ch2[1],
+            chapter2=blocks[ch2[0] + 1 : colophon_at],
+            colophon=blocks[colophon_at:],
         )
 
     def _find(self, blocks: list[Block], test: object, what: str) -> int:
@@ -203,7 +222,11 @@ class _ReportReader:
         two) is invisible without a layout engine.  The 目次 is the document's own statement of
         where its headings stand, so each heading listed there re-anchors the count after it.
         """
-        wanted = {squashed(f"{e.label}{e.title}"): int(fold_width(e.page)) for e in toc if fold_width(e.page).isdigit()}
+        wanted = {
+            squashed(f"{e.label}{e.title}"): int(fold_width(e.page))
+            for e in toc
+            if fold_width(e.page).isdigit()
+        }
         offset = 0
         for block in self.body.blocks:
             if isinstance(block, Paragraph) and self.section_of.get(block.uid) not in ("表紙", "目次"):
@@ -225,9 +248,13 @@ class _ReportReader:
         if not parts.criteria:
             raise NotAReportError("序章に評価基準の表が見つかりません")
         return Intro(
-            title=chapter.group(2) if chapter else title.text, blocks=parts.blocks,
-            criteria_header=parts.criteria_header, criteria=parts.criteria, example=parts.example,
-            departments=parts.departments, schedule=parts.schedule,
+            title=chapter.group(2) if chapter else title.text,
+            blocks=parts.blocks,
+            criteria_header=parts.criteria_header,
+            criteria=parts.criteria,
+            example=parts.example,
+            departments=parts.departments,
+            schedule=parts.schedule,
         )
 
     def _intro_paragraph(self, paragraph: Paragraph, parts: _IntroParts) -> None:
@@ -251,16 +278,22 @@ class _ReportReader:
         head = squashed(" ".join(c.text for c in table.rows[0].cells)) if table.rows else ""
         if "評価基準" in head and "評価指標" in head:
             parts.criteria_header = [c.text for c in table.rows[0].cells]
-            parts.criteria = [_criterion(row.cells[0].text, row.cells[-1].text, self._where(table, row.index))
-                              for row in table.rows[1:] if row.cells and row.cells[0].text]
+            parts.criteria = [
+                _criterion(row.cells[0].text, row.cells[-1].text, self._where(table, row.index))
+                for row in table.rows[1:]
+                if row.cells and row.cells[0].text
+            ]
             parts.blocks.append(IntroBlock(kind="criteria_table"))
         elif "達成状況" in head:
             parts.example = _worked_example(table)
             parts.blocks.append(IntroBlock(kind="example_table"))
         elif table.rows and all(fold_width(c.text).strip().isdigit() for c in table.rows[0].cells):
             months = [c.text for c in table.rows[0].cells]
-            cells = [ScheduleCell(boxes=[box for p in cell.paragraphs for box in p.boxes], texts=cell.texts)
-                     for row in table.rows[1:] for cell in row.cells]
+            cells = [
+                ScheduleCell(boxes=[box for p in cell.paragraphs for box in p.boxes], texts=cell.texts)
+                for row in table.rows[1:]
+                for cell in row.cells
+            ]
             parts.schedule = Schedule(months=months, cells=cells)
             parts.blocks.append(IntroBlock(kind="schedule_table"))
         else:
@@ -307,17 +340,21 @@ class _ReportReader:
                 for measure in plan.measures:
                     measure.ref = f"{measure.label} {measure.title}"
         for title, table in pending_summaries:
-            plan = _plan_for_summary(title, plans)
-            where = f"第1章 {plan.heading if plan else ''} 評価総括表"
+            owner = _plan_for_summary(title, plans)
+            where = f"第1章 {owner.heading if owner else ''} 評価総括表"
             summary = read_summary(table, title, self.tracker, where)
-            if plan is not None:
-                plan.summary = summary
+            if owner is not None:
+                owner.summary = summary
         if not plans:
             raise NotAReportError("第1章に進捗管理シートが見つかりません")
         return plans
 
     def _new_plan(
-        self, table: Table, heading: str, plans: list[WelfarePlan | LayeredPlan], readers: dict[str, SheetReader]
+        self,
+        table: Table,
+        heading: str,
+        plans: list[WelfarePlan | LayeredPlan],
+        readers: dict[str, SheetReader],
     ) -> WelfarePlan | LayeredPlan:
         key = f"plan{len(plans) + 1}"
         layered = "基本目標" not in squashed(" ".join(c.text for c in table.rows[0].cells))
@@ -344,8 +381,12 @@ class _ReportReader:
             if is_opinion_table(block) and current is not None:
                 where = f"第2章 {current.heading} 意見シート{len(current.opinion_sheets) + 1}"
                 sheet = read_opinion_sheet(
-                    block, len(current.opinion_sheets), isinstance(current, LayeredPlan),
-                    current.measures_list(), self.tracker, where,
+                    block,
+                    len(current.opinion_sheets),
+                    isinstance(current, LayeredPlan),
+                    current.measures_list(),
+                    self.tracker,
+                    where,
                 )
                 current.opinion_sheets.append(sheet)
 
@@ -356,7 +397,9 @@ class _ReportReader:
         assert isinstance(number_line, Paragraph)
         self.tracker.take(number_line)
         number = re.sub(r"^\s*刊行物番号[\s\u3000]*", "", number_line.text).strip()
-        lines = [p for b in blocks[1:] for p in (b.paragraphs() if isinstance(b, Table) else [b]) if p.text.strip()]
+        lines = [
+            p for b in blocks[1:] for p in (b.paragraphs() if isinstance(b, Table) else [b]) if p.text.strip()
+        ]
         fields: dict[str, str] = {}
         title_lines: list[str] = []
         month: EraMonth | None = None
@@ -375,8 +418,13 @@ class _ReportReader:
             raise SheetFormatError("奥付に発行年月(例：令和6年9月発行)が見つかりません", where="奥付")
         postal, _, address = fields.get("address", "").partition(" ")
         publication = Publication(
-            number=number, month=month, publisher=fields.get("publisher", ""), editor=fields.get("editor", ""),
-            postal_code=postal.lstrip("〒"), address=address.strip(), phone=fields.get("phone", ""),
+            number=number,
+            month=month,
+            publisher=fields.get("publisher", ""),
+            editor=fields.get("editor", ""),
+            postal_code=postal.lstrip("〒"),
+            address=address.strip(),
+            phone=fields.get("phone", ""),
             price=fields.get("price", ""),
         )
         return publication, Colophon(title_lines=title_lines)
@@ -389,13 +437,22 @@ class _ReportReader:
     def _document_messages(self) -> list[Message]:
         messages: list[Message] = []
         if self.body.tracked_changes:
-            messages.append(Message(kind="tracked_changes", text=(
-                f"変更履歴が {self.body.tracked_changes} 箇所あります。すべて承諾した状態として読みました。"
-            )))
+            messages.append(
+                Message(
+                    kind="tracked_changes",
+                    text=(
+                        f"変更履歴が {self.body.tracked_changes} 箇所あります。"
+                        "すべて承諾した状態として読みました。"
+                    ),
+                )
+            )
         if self.body.comments:
-            messages.append(Message(kind="comments", text=(
-                f"コメントが {self.body.comments} 件あります。コメントは読み込みません。"
-            )))
+            messages.append(
+                Message(
+                    kind="comments",
+                    text=(f"コメントが {self.body.comments} 件あります。コメントは読み込みません。"),
+                )
+            )
         return messages
 
     def _unplaced(self) -> list[Message]:
@@ -415,8 +472,12 @@ class _ReportReader:
                             continue
                         for text in [paragraph.text, *paragraph.boxes]:
                             if text.strip():
-                                location = Location(section=section, page=block.page, row=row.index,
-                                                    column=f"{cell.col + 1}列目")
+                                location = Location(
+                                    section=section,
+                                    page=block.page,
+                                    row=row.index,
+                                    column=f"{cell.col + 1}列目",
+                                )
                                 messages.append(_unplaced(text, location))
         return messages
 
@@ -440,7 +501,9 @@ def _shift_pages(block: Block, offset: int) -> None:
 
 def _unplaced(text: str, location: Location) -> Message:
     short = text if len(text) <= 40 else text[:40] + "…"
-    return Message(kind="unplaced_text", text=f"モデルに取り込めなかった文字列があります：「{short}」", location=location)
+    return Message(
+        kind="unplaced_text", text=f"モデルに取り込めなかった文字列があります：「{short}」", location=location
+    )
 
 
 def _paragraphs(blocks: list[Block]) -> list[Paragraph]:
@@ -471,12 +534,21 @@ def _era_number(text: str) -> int:
 
 
 def _era_month(match: re.Match[str]) -> EraMonth:
-    era_name, year, month = match.group("era"), _era_number(match.group("year")), int(fold_width(match["month"]))
+    era_name, year, month = (
+        match.group("era"),
+        _era_number(match.group("year")),
+        int(fold_width(match["month"])),
+    )
     return EraMonth(era=era_name, era_year=year, western_year=era.era_to_western(era_name, year), month=month)
 
 
-_COLOPHON_KEYS = (("発行", "publisher"), ("編集", "editor"), ("〒", "address"), ("電話", "phone"),
-                  ("頒布価格", "price"))
+_COLOPHON_KEYS = (
+    ("発行", "publisher"),
+    ("編集", "editor"),
+    ("〒", "address"),
+    ("電話", "phone"),
+    ("頒布価格", "price"),
+)
 
 
 def _colophon_key(flat: str) -> str | None:
@@ -498,11 +570,16 @@ def _criterion(letter_cell: str, text: str, where: str) -> Criterion:
     lower = re.search(r"(\d+)\s*%\s*以上", fold_width(text))
     upper = re.search(r"(\d+)\s*%\s*(未満|以下)", fold_width(text))
     if match is None or lower is None:
-        raise SheetFormatError("評価基準の表の行が読み取れません(例：A (進捗している) … 70%以上)", where=where)
+        raise SheetFormatError(
+            "評価基準の表の行が読み取れません(例：A (進捗している) … 70%以上)", where=where
+        )
     return Criterion(
-        letter=match.group(1), label=match.group(2).strip(), lower_percent=int(lower.group(1)),
+        letter=match.group(1),
+        label=match.group(2).strip(),
+        lower_percent=int(lower.group(1)),
         upper_percent=int(upper.group(1)) if upper else None,
-        upper_inclusive=bool(upper and upper.group(2) == "以下"), text=text,
+        upper_inclusive=bool(upper and upper.group(2) == "以下"),
+        text=text,
     )
 
 
@@ -532,9 +609,13 @@ def _plan_for_summary(title: str, plans: list[WelfarePlan | LayeredPlan]) -> Wel
     for plan in plans:
         match = PLAN_HEADING.match(plan.heading)
         name = squashed(match["name"]) if match else ""
-        if name and name in flat and not any(
-            other is not plan and name in squashed(other.heading) and squashed(other.heading) in flat
-            for other in plans
+        if (
+            name
+            and name in flat
+            and not any(
+                other is not plan and name in squashed(other.heading) and squashed(other.heading) in flat
+                for other in plans
+            )
         ):
             return plan
     return None

@@ -86,10 +86,10 @@ def sheet_columns(table: Table, where: str) -> Columns:
     header: list[str] = []
     for row in table.rows[:3]:
         texts = [squashed(c.text) for c in row.cells]
-        if not any(texts) or header_rows and not _is_header_row(texts):
+        if not any(texts) or (header_rows and not _is_header_row(texts)):
             break
         header_rows += 1
-        for cell, text in zip(row.cells, texts):
+        for cell, text in zip(row.cells, texts, strict=False):
             if cell.text:
                 header.append(cell.text)
             key = _HEADER_KEYS.get(text) or ("do" if text.upper().startswith("DO") else None)
@@ -100,10 +100,15 @@ def sheet_columns(table: Table, where: str) -> Columns:
                 found[key] = cell.col
     missing = [k for k in ("dept", "pages", "indicator", "do", "check", "act") if k not in found]
     if missing:
-        raise SheetFormatError(f"進捗管理シートの見出し行に {', '.join(missing)} の列が見つかりません", where=where)
-    return Columns(header_rows=header_rows, goal=found.get("goal"), header=header, **{
-        k: found[k] for k in ("dept", "pages", "indicator", "do", "check", "act")
-    })
+        raise SheetFormatError(
+            f"進捗管理シートの見出し行に {', '.join(missing)} の列が見つかりません", where=where
+        )
+    return Columns(
+        header_rows=header_rows,
+        goal=found.get("goal"),
+        header=header,
+        **{k: found[k] for k in ("dept", "pages", "indicator", "do", "check", "act")},
+    )
 
 
 def _is_header_row(texts: list[str]) -> bool:
@@ -137,12 +142,14 @@ class SheetReader:
         context = _ContextRows()
         self._measure = None
         self._band = None
-        for row in table.rows[cols.header_rows:]:
+        for row in table.rows[cols.header_rows :]:
             self._row(row, cols, sheet, context, where)
         if context.goal is not None and context.policy is not None:
             sheet.context = SheetContext(
-                goal_label=context.goal[0], goal_title=context.goal[1],
-                policy_label=context.policy[0], policy_title=context.policy[1],
+                goal_label=context.goal[0],
+                goal_title=context.goal[1],
+                policy_label=context.policy[0],
+                policy_title=context.policy[1],
             )
         return sheet
 
@@ -163,9 +170,9 @@ class SheetReader:
             label, title = split_leading_label(texts[0].text)
             if self.layered:
                 self._band = label
-                if self._measure is not None and label is not None:
-                    if all(b.label != label for b in self._measure.bands):
-                        self._measure.bands.append(Band(label=label, title=title))
+                known = self._measure.bands if self._measure is not None else []
+                if self._measure is not None and label is not None and all(b.label != label for b in known):
+                    self._measure.bands.append(Band(label=label, title=title))
             else:
                 context.policy = (label or "", title)
             self.tracker.take_row(row)
@@ -191,14 +198,24 @@ class SheetReader:
         if measure is None:
             tag, plain_title = split_tag(title)
             measure = Measure(
-                id=key, ref="", label=_canonical_label(label), tag=tag, title=plain_title,
+                id=key,
+                ref="",
+                label=_canonical_label(label),
+                tag=tag,
+                title=plain_title,
                 grade=grade[0] if grade else None,
             )
             self.measures.append(measure)
             self._attach(measure, context)
-        sheet.measures.append(SheetMeasure(
-            measure_id=measure.id, label=label_text, title=title_cell, grade_cell=grade_text, row=row.index
-        ))
+        sheet.measures.append(
+            SheetMeasure(
+                measure_id=measure.id,
+                label=label_text,
+                title=title_cell,
+                grade_cell=grade_text,
+                row=row.index,
+            )
+        )
         self._measure = measure
         self._band = None
         self.tracker.take_row(row)
@@ -233,7 +250,9 @@ class SheetReader:
         if plan_cell is None or plan_cell.vmerge == "continue":
             project = self._measure.projects[-1] if self._measure.projects else None
             if project is None:
-                raise SheetFormatError("続きの行に対応する事業がありません", where=f"{where} {row.index + 1}行")
+                raise SheetFormatError(
+                    "続きの行に対応する事業がありません", where=f"{where} {row.index + 1}行"
+                )
             project.entries.append(entry)
             self.tracker.take_row(row)
             return
@@ -260,8 +279,12 @@ class SheetReader:
         if do and HEADING_ONLY.match(do[0].strip()):
             heading, do = do[0], do[1:]
         return Entry(
-            heading=heading, do=do, check=_cell_text(row, cols.check), act=_cell_texts(row, cols.act),
-            sheet=sheet.index, row=row.index,
+            heading=heading,
+            do=do,
+            check=_cell_text(row, cols.check),
+            act=_cell_texts(row, cols.act),
+            sheet=sheet.index,
+            row=row.index,
         )
 
     def _find_project(self, label: str, plan_text: str) -> Project | None:
@@ -388,13 +411,21 @@ def _opinion_row(
         return None
     first_col = cells[0].col if cells else None
     if layered:
-        return _layered_opinion_row(row, texts, first_col, opinions, span_rows, spans_opinion, measures, state)
+        return _layered_opinion_row(
+            row, texts, first_col, opinions, span_rows, spans_opinion, measures, state
+        )
     return _welfare_opinion_row(row, texts, first_col, opinions, span_rows, spans_opinion, measures, state)
 
 
 def _welfare_opinion_row(
-    row: Row, texts: list[str], first_col: int | None, opinions: list[str], span_rows: int,
-    spans: list[Cell], measures: list[Measure], state: _OpinionState,
+    row: Row,
+    texts: list[str],
+    first_col: int | None,
+    opinions: list[str],
+    span_rows: int,
+    spans: list[Cell],
+    measures: list[Measure],
+    state: _OpinionState,
 ) -> OpinionRow:
     if first_col == 0 and spans:
         state.goal = texts[0]
@@ -408,14 +439,25 @@ def _welfare_opinion_row(
     key = f"p1-{_canonical_label(state.goal)}-{_number(state.policy)}-{_number(label)}"
     measure_id = key if any(m.id == key for m in measures) else None
     return OpinionRow(
-        kind="measure", label=label, title=title, opinions=opinions, opinion_rows=span_rows,
-        measure_id=measure_id, row=row.index,
+        kind="measure",
+        label=label,
+        title=title,
+        opinions=opinions,
+        opinion_rows=span_rows,
+        measure_id=measure_id,
+        row=row.index,
     )
 
 
 def _layered_opinion_row(
-    row: Row, texts: list[str], first_col: int | None, opinions: list[str], span_rows: int,
-    spans: list[Cell], measures: list[Measure], state: _OpinionState,
+    row: Row,
+    texts: list[str],
+    first_col: int | None,
+    opinions: list[str],
+    span_rows: int,
+    spans: list[Cell],
+    measures: list[Measure],
+    state: _OpinionState,
 ) -> OpinionRow:
     if first_col == 0 and texts:
         label, _ = split_leading_label(texts[0])
@@ -426,19 +468,29 @@ def _layered_opinion_row(
                 kind="measure", label=texts[0], title=texts[1], measure_id=state.measure_id, row=row.index
             )
         return OpinionRow(
-            kind="band", label=texts[0], title=" ".join(texts[1:]), opinions=opinions, opinion_rows=span_rows,
-            measure_id=state.measure_id, row=row.index,
+            kind="band",
+            label=texts[0],
+            title=" ".join(texts[1:]),
+            opinions=opinions,
+            opinion_rows=span_rows,
+            measure_id=state.measure_id,
+            row=row.index,
         )
     label = texts[0] if len(texts) > 1 else ""
     return OpinionRow(
-        kind="project", label=label, title=texts[-1] if texts else "", opinions=opinions,
-        opinion_rows=span_rows, measure_id=state.measure_id, row=row.index,
+        kind="project",
+        label=label,
+        title=texts[-1] if texts else "",
+        opinions=opinions,
+        opinion_rows=span_rows,
+        measure_id=state.measure_id,
+        row=row.index,
     )
 
 
 def _vmerge_extent(table: Table, row: Row, col: int) -> int:
     extent = 1
-    for later in table.rows[row.index + 1:]:
+    for later in table.rows[row.index + 1 :]:
         cell = later.cell_at(col)
         if cell is None or cell.vmerge != "continue":
             break
@@ -465,8 +517,12 @@ def read_summary(table: Table, title: str, tracker: Tracker, where: str) -> Summ
         if first.vmerge != "continue":
             grade = re.search(r"([A-Z])\s*$", fold_width(first.text))
             if grade is None:
-                raise SheetFormatError("評価総括表の行に評価(A～D)が読み取れません", where=f"{where} {row.index + 1}行")
-            groups.append(SummaryGroup(grade=grade.group(1), label=first.text, count=texts[1] if len(texts) > 1 else ""))
+                raise SheetFormatError(
+                    "評価総括表の行に評価(A～D)が読み取れません", where=f"{where} {row.index + 1}行"
+                )
+            groups.append(
+                SummaryGroup(grade=grade.group(1), label=first.text, count=texts[1] if len(texts) > 1 else "")
+            )
         if not groups:
             raise SheetFormatError("評価総括表の形式が読み取れません", where=f"{where} {row.index + 1}行")
         page, measure = (texts[2], texts[3]) if len(texts) >= 4 else ("", "")

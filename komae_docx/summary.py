@@ -7,8 +7,10 @@ from .results import Message
 
 
 def describe_report(report: Report, source: str, messages: list[Message]) -> str:
-    lines = [f"{report.fiscal_year.text} 進捗管理報告書（{source}）",
-             f"刊行物番号 {report.publication.number}・{report.publication.month.text}発行"]
+    lines = [
+        f"{report.fiscal_year.text} 進捗管理報告書（{source}）",
+        f"刊行物番号 {report.publication.number}・{report.publication.month.text}発行",
+    ]
     for plan in report.plans:
         measures = plan.measures_list()
         projects = [p for m in measures for p in m.projects]
@@ -24,7 +26,9 @@ def describe_report(report: Report, source: str, messages: list[Message]) -> str
             page_text = "～".join(str(p) for p in (pages[0], pages[-1]) if p) if pages else ""
             if pages and pages[0] == pages[-1]:
                 page_text = str(pages[0])
-            lines.append(f"  {measure.grade or '－'}  {measure.ref}　{measure.full_title[:40]}（{page_text}頁）")
+            lines.append(
+                f"  {measure.grade or '－'}  {measure.ref}　{measure.full_title[:40]}（{page_text}頁）"
+            )
     lines.append("")
     lines.append(f"警告 {len(messages)} 件")
     lines.extend(f"  ・{message.describe()}" for message in messages)

@@ -15,7 +15,10 @@ from .conftest import EXAMPLE, corpus_files
 
 def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "komae_docx", *map(str, args)], capture_output=True, text=True, cwd=cwd,
+        [sys.executable, "-m", "komae_docx", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
         timeout=120,
     )
 
@@ -64,12 +67,17 @@ def test_schema_is_json_schema() -> None:
     assert schema["title"] == "Report" and "plans" in schema["properties"]
 
 
-@pytest.mark.parametrize("content, phrase", [
-    (b"", "空"),
-    (b"hello, this is text\n", "Word"),
-    (b"PK\x03\x04broken", "壊れ"),
-])
-def test_bad_files_get_a_japanese_message_and_no_traceback(tmp_path: Path, content: bytes, phrase: str) -> None:
+@pytest.mark.parametrize(
+    "content, phrase",
+    [
+        (b"", "空"),
+        (b"hello, this is text\n", "Word"),
+        (b"PK\x03\x04broken", "壊れ"),
+    ],
+)
+def test_bad_files_get_a_japanese_message_and_no_traceback(
+    tmp_path: Path, content: bytes, phrase: str
+) -> None:
     bad = tmp_path / "bad.docx"
     bad.write_bytes(content)
     done = run("parse", bad)

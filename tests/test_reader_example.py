@@ -27,10 +27,19 @@ def _sheets_of(plan: WelfarePlan | LayeredPlan, measure: Measure) -> list[int]:
 
 def test_metadata(report: Report) -> None:
     assert report.fiscal_year.text == "令和5年度"
-    assert (report.fiscal_year.era, report.fiscal_year.era_year, report.fiscal_year.western_year) == ("令和", 5, 2023)
+    assert (report.fiscal_year.era, report.fiscal_year.era_year, report.fiscal_year.western_year) == (
+        "令和",
+        5,
+        2023,
+    )
     pub = report.publication
     assert pub.number == "R6-22"
-    assert (pub.month.era, pub.month.era_year, pub.month.western_year, pub.month.month) == ("令和", 6, 2024, 9)
+    assert (pub.month.era, pub.month.era_year, pub.month.western_year, pub.month.month) == (
+        "令和",
+        6,
+        2024,
+        9,
+    )
     assert pub.publisher == "狛江市"
     assert pub.editor == "狛江市福祉保健部福祉政策課"
     assert pub.postal_code == "201-8585"
@@ -58,7 +67,11 @@ def test_intro_criteria_table_and_departments(report: Report) -> None:
     example = report.intro.example
     assert example is not None and example.measure == "施策1"
     assert [(r.project, r.status) for r in example.rows] == [
-        ("事業a", "達成"), ("事業b", "未達成"), ("事業c", "未達成"), ("事業d", "達成")]
+        ("事業a", "達成"),
+        ("事業b", "未達成"),
+        ("事業c", "未達成"),
+        ("事業d", "達成"),
+    ]
 
 
 def test_intro_keeps_headings_and_prose_in_order(report: Report) -> None:
@@ -80,26 +93,33 @@ def test_schedule_reads_each_rounded_box_once(report: Report) -> None:
 
 
 def test_every_measure_grade(report: Report, expect: dict[str, Any]) -> None:
-    for plan, plan_expect in zip(report.plans, expect["plans"]):
+    for plan, plan_expect in zip(report.plans, expect["plans"], strict=False):
         got = [(m.ref, m.grade) for m in plan.iter_measures()]
         assert got == [(m["ref"], m["grade"]) for m in plan_expect["measures"]]
 
 
 def test_measure_sheets_and_pages(report: Report, expect: dict[str, Any]) -> None:
-    for plan, plan_expect in zip(report.plans, expect["plans"]):
-        for measure, m_expect in zip(plan.iter_measures(), plan_expect["measures"]):
+    for plan, plan_expect in zip(report.plans, expect["plans"], strict=False):
+        for measure, m_expect in zip(plan.iter_measures(), plan_expect["measures"], strict=False):
             assert sheet_pages(plan, measure) == m_expect["sheet_pages"], measure.ref
             cells = [sm.grade_cell for s in plan.sheets for sm in s.measures if sm.measure_id == measure.id]
-            assert [fold_dashes(c).replace("（", "(").replace("）", ")") for c in cells] == m_expect["grade_cells"]
+            assert [fold_dashes(c).replace("（", "(").replace("）", ")") for c in cells] == m_expect[
+                "grade_cells"
+            ]
 
 
 def test_projects_match_expect(report: Report, expect: dict[str, Any]) -> None:
-    for plan, plan_expect in zip(report.plans, expect["plans"]):
-        for measure, m_expect in zip(plan.iter_measures(), plan_expect["measures"]):
+    for plan, plan_expect in zip(report.plans, expect["plans"], strict=False):
+        for measure, m_expect in zip(plan.iter_measures(), plan_expect["measures"], strict=False):
             got = [
                 {
-                    "band": p.band, "label": p.label, "plan_text": p.plan_text, "departments": p.departments,
-                    "plan_pages": p.plan_pages, "indicator": fold_dashes(p.indicator), "entries": len(p.entries),
+                    "band": p.band,
+                    "label": p.label,
+                    "plan_text": p.plan_text,
+                    "departments": p.departments,
+                    "plan_pages": p.plan_pages,
+                    "indicator": fold_dashes(p.indicator),
+                    "entries": len(p.entries),
                     "sheet_pages": [plan.sheets[i].page for i in p.sheets],
                 }
                 for p in measure.projects
@@ -112,11 +132,17 @@ def test_2_3_has_three_do_act_entries(report: Report) -> None:
     (project,) = measure.projects
     assert project.departments == ["地", "福"]
     assert [e.do for e in project.entries] == [
-        ["地域における新たな事業の担い手創出のための支援を実施した。創業セミナー受講者14人、創業スクール全5講座、11人が修了した。"],
-        ["こまえくぼ1234主催の子どもの居場所情報交換会に参加し、民間財団の補助金制度などを市内活動団体同士の情報交換の場に提供した。"],
+        [
+            "地域における新たな事業の担い手創出のための支援を実施した。創業セミナー受講者14人、創業スクール全5講座、11人が修了した。"
+        ],
+        [
+            "こまえくぼ1234主催の子どもの居場所情報交換会に参加し、民間財団の補助金制度などを市内活動団体同士の情報交換の場に提供した。"
+        ],
         ["民間財源の確保に向けた支援の検討を行った。"],
     ]
-    assert project.entries[2].act == ["今後も、クラウドファンディング等の民間財源の確保に向けた支援の検討を行う。"]
+    assert project.entries[2].act == [
+        "今後も、クラウドファンディング等の民間財源の確保に向けた支援の検討を行う。"
+    ]
     assert {e.sheet for e in project.entries} == {5}
 
 
@@ -137,8 +163,11 @@ def test_saikei_sheets_fold_into_their_measure(report: Report) -> None:
     measure = measure_by_ref(report, "1－(2)－①")
     (project,) = measure.projects
     assert [e.heading for e in project.entries] == [None, "【福祉カレッジ】"]
-    assert [plan_sheet.page for plan_sheet in report.plans[0].sheets if any(
-        m.measure_id == measure.id for m in plan_sheet.measures)] == [12, 13]
+    assert [
+        plan_sheet.page
+        for plan_sheet in report.plans[0].sheets
+        if any(m.measure_id == measure.id for m in plan_sheet.measures)
+    ] == [12, 13]
     five = measure_by_ref(report, "5 地域づくり事業の実施")
     assert [p.label for p in five.projects] == ["(1)", "(2)", "(3)", "(4)", "(5)", "(6) ア", "(6) イ", "(8)"]
     assert five.projects[0].entries[0].check == "/"
@@ -162,7 +191,7 @@ def test_measure_title_as_printed_per_sheet(report: Report) -> None:
 
 
 def test_opinions_per_measure(report: Report, expect: dict[str, Any]) -> None:
-    for plan, plan_expect in zip(report.plans, expect["plans"]):
+    for plan, plan_expect in zip(report.plans, expect["plans"], strict=False):
         got = [{"measure": m.ref, "count": len(plan.opinions_for(m.id))} for m in plan.iter_measures()]
         assert got == plan_expect["committee_opinions"]
     first = report.plans[0].opinions_for("p1-1-2-1")[0]
@@ -170,13 +199,15 @@ def test_opinions_per_measure(report: Report, expect: dict[str, Any]) -> None:
 
 
 def test_summary_as_printed(report: Report, expect: dict[str, Any]) -> None:
-    for plan, plan_expect in zip(report.plans, expect["plans"]):
+    for plan, plan_expect in zip(report.plans, expect["plans"], strict=False):
         summary = plan.summary
         assert summary is not None
         printed = {
             "title": fold_width(summary.title),
-            "grades": [{"grade": g.grade, "count": g.count, "rows": [r.model_dump() for r in g.rows]}
-                       for g in summary.groups],
+            "grades": [
+                {"grade": g.grade, "count": g.count, "rows": [r.model_dump() for r in g.rows]}
+                for g in summary.groups
+            ],
             "total": summary.total,
         }
         assert printed == plan_expect["summary_printed"]
@@ -210,8 +241,14 @@ def _composed_texts(report: Report) -> list[str]:
         texts += [f"{s.context.policy_label} {s.context.policy_title}" for s in plan.sheets if s.context]
         texts += [f"{b.label} {b.title}" for m in plan.iter_measures() for b in m.bands]
     pub = report.publication
-    texts += [f"{pub.month.text}発行", f"発行 {pub.publisher}", f"編集 {pub.editor}",
-              f"〒{pub.postal_code} {pub.address}", f"電話 {pub.phone}", f"頒布価格 {pub.price}"]
+    texts += [
+        f"{pub.month.text}発行",
+        f"発行 {pub.publisher}",
+        f"編集 {pub.editor}",
+        f"〒{pub.postal_code} {pub.address}",
+        f"電話 {pub.phone}",
+        f"頒布価格 {pub.price}",
+    ]
     return texts
 
 
@@ -219,7 +256,9 @@ def test_every_cell_text_of_the_expect_file_is_in_the_model(report: Report, expe
     strings = {fold_dashes(s) for s in [*_all_strings(report.model_dump()), *_composed_texts(report)]}
     lines = {fold_dashes(line) for s in strings for line in s.split("\n")}
     haystack = "\n".join(strings)
-    missing = [t for t in expect["cell_texts"] if fold_dashes(t) not in lines and fold_dashes(t) not in haystack]
+    missing = [
+        t for t in expect["cell_texts"] if fold_dashes(t) not in lines and fold_dashes(t) not in haystack
+    ]
     assert missing == []
     for key in ("do_texts", "act_texts", "plan_texts", "measure_texts"):
         assert [t for t in expect[key] if fold_dashes(t) not in haystack] == [], key

@@ -6,11 +6,11 @@ import copy
 from pathlib import Path
 
 import pytest
+from komae_docx.package import open_package
 from lxml import etree
 
 from komae_docx import NotAReportError, read_report, read_report_result
 from komae_docx.ooxml import Table, read_body
-from komae_docx.package import open_package
 
 from .conftest import EXAMPLE, SHARED
 from .docx_edit import NSMAP, W, paragraph_with_text, replace_parts, rewrite_part, w
@@ -142,8 +142,11 @@ def test_comments_are_ignored_with_a_warning(tmp_path: Path) -> None:
         b'<Override PartName="/word/comments.xml" ContentType="application/vnd.openxmlformats-officedocument.'
         b'wordprocessingml.comments+xml"/></Types>',
     )
-    path = replace_parts(EXAMPLE, tmp_path / "commented.docx", {
-        "word/comments.xml": comments, "word/_rels/document.xml.rels": rels, "[Content_Types].xml": types})
+    path = replace_parts(
+        EXAMPLE,
+        tmp_path / "commented.docx",
+        {"word/comments.xml": comments, "word/_rels/document.xml.rels": rels, "[Content_Types].xml": types},
+    )
     result = read_report_result(path)
     assert [m.kind for m in result.messages] == ["comments"]
     assert "COMMENT-BODY-7731" not in result.value.model_dump_json()
@@ -165,7 +168,7 @@ def test_a_note_paragraph_and_empty_lines_do_not_break_the_reader(tmp_path: Path
         sheet_title.addnext(w("p"))
 
     result = read_report_result(edited(tmp_path, add_notes))
-    assert [m.ref for m in result.value.plans[1].iter_measures()][0] == "1 普及啓発"
+    assert next(m.ref for m in result.value.plans[1].iter_measures()) == "1 普及啓発"
     notes = [b.text for b in result.value.intro.blocks if "※" in b.text]
     assert notes == ["※この報告書は案です。"]
     assert result.messages == []
@@ -193,7 +196,9 @@ def test_text_that_cannot_be_placed_is_reported_with_its_place(tmp_path: Path) -
 
 def test_a_sheet_the_reader_cannot_interpret_names_its_place(tmp_path: Path) -> None:
     def drop_act_header(root: etree._Element) -> None:
-        p = paragraph_with_text(root, "福祉の担い手となる人材を確保し、育成・養成をするための研修等を強化します。")
+        p = paragraph_with_text(
+            root, "福祉の担い手となる人材を確保し、育成・養成をするための研修等を強化します。"
+        )
         tbl = next(a for a in p.iterancestors() if a.tag == f"{W}tbl")
         for t in tbl.find("w:tr", NSMAP).iter(f"{W}t"):
             if "Check" in (t.text or ""):
@@ -245,7 +250,7 @@ def test_vmerge_cells_are_marked_as_continuations() -> None:
 def test_text_boxes_are_read_once() -> None:
     body = read_body(open_package(corpus("drawingml_roundrect.docx")))
     boxes = [box for p in body.paragraphs() for box in p.boxes]
-    assert boxes and len(boxes) == len(set(boxes)) or len(boxes) == 1
+    assert (boxes and len(boxes) == len(set(boxes))) or len(boxes) == 1
 
 
 def test_nested_content_controls_are_read_through() -> None:
@@ -254,8 +259,14 @@ def test_nested_content_controls_are_read_through() -> None:
     assert any(p.text.strip() for p in body.paragraphs())
 
 
-@pytest.mark.parametrize("name", ["pandoc_track_changes_insertion.docx", "pandoc_track_changes_deletion.docx",
-                                  "pandoc_track_changes_move.docx"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "pandoc_track_changes_insertion.docx",
+        "pandoc_track_changes_deletion.docx",
+        "pandoc_track_changes_move.docx",
+    ],
+)
 def test_tracked_changes_in_corpus_are_counted(name: str) -> None:
     body = read_body(open_package(corpus(name)))
     assert body.tracked_changes > 0
@@ -266,4 +277,3 @@ def _read(path: Path, part: str) -> bytes:
 
     with zipfile.ZipFile(path) as z:
         return z.read(part)
-

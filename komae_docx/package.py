@@ -1,0 +1,681 @@
+"""Open a Word (.docx) file safely: the only place that reads the input zip and parses its XML.
+
+The input may come from anyone (mail attachments, shared folders), so everything here assumes a
+hostile file: it is read once, in full, into memory (capped by size) and never written; the zip's
+central directory is checked for entry count, unsafe names and zip-bomb sizes before any data is
+decompressed; every decompression is capped again while streaming because declared sizes can lie;
+and every XML part goes through one hardened lxml parser that refuses DTDs outright.
+
+Each refusal is an :class:`~komae_docx.errors.InputFileError` (or its subclass
+:class:`~komae_docx.errors.UnsafeInputError` for safety limits and hostile content) with a short
+Japanese message naming the file and, where known, the zip entry.  Error messages never quote the
+content of the file (nor of any other file an entity might point at).
+"""
+
+from __future__ import annotations
+
+import io
+import lzma
+import posixpath
+import re
+import stat
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from lxml import etree
+
+from .errors import InputFileError, UnsafeInputError
+
+__all__ = ["DEFAULT_LIMITS", "Limits", "Package", "open_package", "parse_xml"]
+
+_MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits for one input file; the defaults suit real reports, tests may lower them."""
+
+    max_file_bytes: int = 50 * _MB
+    max_total_uncompressed: int = 200 * _MB
+    max_part_bytes: int = 100 * _MB
+    max_ratio: int = 100
+    """Uncompressed / compressed size, per entry; only checked for entries larger than 1 MB."""
+    max_entries: int = 2000
+    max_xml_depth: int = 256
+    """libxml2 (without ``huge_tree``) itself stops at 256 levels; lower values are checked after parsing."""
+
+
+DEFAULT_LIMITS = Limits()
+
+# --------------------------------------------------------------------------- vocabulary
+
+CONTENT_TYPES_PART = "[Content_Types].xml"
+PACKAGE_RELS_PART = "_rels/.rels"
+
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W_STRICT_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+
+_WORD_MAIN_TYPES = frozenset(
+    {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    }
+)
+_MACRO_TYPES = frozenset(
+    {
+        "application/vnd.ms-word.document.macroenabled.main+xml",
+        "application/vnd.ms-word.template.macroenabledtemplate.main+xml",
+        "application/vnd.ms-office.vbaproject",
+    }
+)
+"""Lower-cased; an embedded macro-enabled workbook (an OLE object) does not make the document a .docm."""
+
+_TRANSITIONAL = "http://schemas.openxmlformats.org/"
+_STRICT = "http://purl.oclc.org/ooxml/"
+_STRICT_TO_TRANSITIONAL: dict[str, str] = {
+    _STRICT + strict: _TRANSITIONAL + transitional
+    for strict, transitional in (
+        ("wordprocessingml/main", "wordprocessingml/2006/main"),
+        ("officeDocument/relationships", "officeDocument/2006/relationships"),
+        ("officeDocument/math", "officeDocument/2006/math"),
+        ("officeDocument/sharedTypes", "officeDocument/2006/sharedTypes"),
+        ("officeDocument/bibliography", "officeDocument/2006/bibliography"),
+        ("officeDocument/characteristics", "officeDocument/2006/characteristics"),
+        ("officeDocument/customXml", "officeDocument/2006/customXml"),
+        ("officeDocument/docPropsVTypes", "officeDocument/2006/docPropsVTypes"),
+        ("officeDocument/extendedProperties", "officeDocument/2006/extended-properties"),
+        ("officeDocument/customProperties", "officeDocument/2006/custom-properties"),
+        ("officeDocument/extended-properties", "officeDocument/2006/extended-properties"),
+        ("officeDocument/custom-properties", "officeDocument/2006/custom-properties"),
+        ("drawingml/main", "drawingml/2006/main"),
+        ("drawingml/wordprocessingDrawing", "drawingml/2006/wordprocessingDrawing"),
+        ("drawingml/picture", "drawingml/2006/picture"),
+        ("drawingml/chart", "drawingml/2006/chart"),
+        ("drawingml/chartDrawing", "drawingml/2006/chartDrawing"),
+        ("drawingml/diagram", "drawingml/2006/diagram"),
+        ("drawingml/lockedCanvas", "drawingml/2006/lockedCanvas"),
+        ("drawingml/compatibility", "drawingml/2006/compatibility"),
+        ("drawingml/spreadsheetDrawing", "drawingml/2006/spreadsheetDrawing"),
+        ("schemaLibrary/main", "schemaLibrary/2006/main"),
+        ("spreadsheetml/main", "spreadsheetml/2006/main"),
+        ("presentationml/main", "presentationml/2006/main"),
+    )
+}
+"""Strict (ISO/IEC 29500 Strict) namespace URI → its Transitional equivalent."""
+
+_STRICT_REL_PREFIX = _STRICT + "officeDocument/relationships/"
+_TRANSITIONAL_REL_PREFIX = _TRANSITIONAL + "officeDocument/2006/relationships/"
+_STRICT_REL_RENAMES = {"extendedProperties": "extended-properties", "customProperties": "custom-properties"}
+
+# --------------------------------------------------------------------------- limits and sniffing
+
+_RATIO_MIN_BYTES = 1 * _MB
+_READ_CHUNK = 256 * 1024
+_SUPPORTED_COMPRESSION = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError, struct.error)
+
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_OLE_DIR_ENTRY_BYTES = 128
+_OLE_HEADER_BYTES = 512
+_ENCRYPTION_STREAMS = ("EncryptedPackage", "EncryptionInfo")
+
+_DTD_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+_LIBXML_MAX_DEPTH = 256
+_STRICT_MARKER = b"purl.oclc.org/ooxml"
+
+_MSG_BROKEN = "ファイルが壊れています（zip として読み込めません）"
+_MSG_BROKEN_DATA = "ファイルが壊れています（データを展開できません）"
+_MSG_NOT_DOCX = "Word 文書(.docx)ではありません"
+_MSG_MACRO = "マクロを含むファイルは受け付けません。マクロなしの Word 文書(.docx)として保存し直してください"
+_MSG_RESAVE = "Word 文書 .docx 形式で保存し直してください"
+_MSG_RATIO = "圧縮率が異常に高いため読み込みません（zip 爆弾の疑い）"
+_MSG_OVER_CAP = "展開後のサイズが上限を超えました（zip 爆弾の疑い）"
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def open_package(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Package:
+    """Open ``path`` as a Word document, refusing anything unreadable, unsafe or not a .docx."""
+    file_path = Path(path)
+    data = _read_input_file(file_path, limits)
+    _refuse_ole(data, file_path)
+    archive = _open_zip(data, file_path, limits)
+    _check_entries(archive.infolist(), file_path, limits)
+    return Package(file_path, archive, limits)
+
+
+def parse_xml(
+    data: bytes, *, path: str | Path, part: str, max_depth: int = _LIBXML_MAX_DEPTH
+) -> etree._Element:
+    """Parse one XML part with the hardened parser; refuse any DTD, report errors by part and line.
+
+    Word never writes a DOCTYPE, and a DTD is the only way to declare entities, so refusing it
+    outright removes external entities (XXE) and entity expansion (billion laughs) as a class.
+    The byte scan catches it before libxml2 sees the data; the docinfo check after parsing covers
+    encodings the scan does not know.  The parser resolves no entities and loads nothing either way.
+    """
+    if any(marker in data for marker in _DTD_MARKERS):
+        raise _dtd_error(path, part)
+    try:
+        root = etree.fromstring(data, _hardened_parser())
+    except (etree.LxmlError, ValueError) as exc:
+        raise InputFileError(f"XML が壊れています{_line_of(exc)}", path, where=part) from None
+    docinfo = root.getroottree().docinfo
+    if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
+        raise _dtd_error(path, part)
+    if max_depth < _LIBXML_MAX_DEPTH and _deeper_than(root, max_depth):
+        raise UnsafeInputError(f"XML の入れ子が深すぎます（上限 {max_depth} 段）", path, where=part)
+    return root
+
+
+class Package:
+    """Read-only view of an opened .docx, held in memory; create it with :func:`open_package`.
+
+    Part names are zip entry names without a leading slash (``word/document.xml``); lookups also
+    accept a leading slash and fall back to a case-insensitive match, as OPC part names are
+    case-insensitive.
+    """
+
+    def __init__(self, path: Path, archive: zipfile.ZipFile, limits: Limits) -> None:
+        self._path = path
+        self._zip = archive
+        self._limits = limits
+        self._entries = {info.filename: info for info in archive.infolist() if not info.is_dir()}
+        self._entries_lower = {name.lower(): info for name, info in self._entries.items()}
+        self._strict = False  # read by xml() while the main part is being identified
+        main, self._strict = _identify_main_document(self)
+        info = self._lookup(main)
+        self._main = info.filename if info is not None else main
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def limits(self) -> Limits:
+        return self._limits
+
+    @property
+    def strict(self) -> bool:
+        """True when the file is Strict OOXML; :meth:`xml` then returns Transitional namespaces."""
+        return self._strict
+
+    @property
+    def main_document_part(self) -> str:
+        return self._main
+
+    def names(self) -> list[str]:
+        return list(self._entries)
+
+    def has(self, name: str) -> bool:
+        return self._lookup(name) is not None
+
+    def read(self, name: str) -> bytes:
+        """The bytes of part ``name``, decompressed in chunks and refused past the size cap."""
+        info = self._lookup(name)
+        if info is None:
+            raise InputFileError("必要なパーツがありません", self._path, where=_printable(name))
+        cap = min(self._limits.max_part_bytes, info.file_size)
+        return _read_capped(self._zip, info, cap, self._path)
+
+    def xml(self, name: str) -> etree._Element:
+        """Part ``name`` parsed by :func:`parse_xml`, with Strict namespaces mapped to Transitional."""
+        info = self._lookup(name)
+        part = info.filename if info is not None else name
+        data = self.read(part)
+        root = parse_xml(data, path=self._path, part=part, max_depth=self._limits.max_xml_depth)
+        if self._strict or _STRICT_MARKER in data:
+            _translate_strict(root)
+        return root
+
+    def related_part(self, source_part: str, rel_type_suffix: str) -> list[str]:
+        """Parts that ``source_part`` points at with a relationship type ending in ``rel_type_suffix``.
+
+        ``rel_type_suffix`` is the last segment of the type, with or without the slash
+        (``"/comments"`` or ``"comments"``); Strict and Transitional types both match.  External
+        targets and targets missing from the package are left out; a target outside the package
+        is refused.  An empty ``source_part`` means the package itself (``_rels/.rels``).
+        """
+        rels_part = _rels_part_of(source_part)
+        if not self.has(rels_part):
+            return []
+        suffix = "/" + rel_type_suffix.lstrip("/")
+        found: list[str] = []
+        for rel in self.xml(rels_part).iter(f"{{{PKG_REL_NS}}}Relationship"):
+            if not rel.get("Type", "").endswith(suffix) or rel.get("TargetMode") == "External":
+                continue
+            target = _resolve_target(source_part, rel.get("Target", ""), self._path, rels_part)
+            info = self._lookup(target)
+            if info is not None and info.filename not in found:
+                found.append(info.filename)
+        return found
+
+    def _lookup(self, name: str) -> zipfile.ZipInfo | None:
+        name = name.lstrip("/")
+        for candidate in (name, unquote(name)):
+            info = self._entries.get(candidate) or self._entries_lower.get(candidate.lower())
+            if info is not None:
+                return info
+        return None
+
+
+# --------------------------------------------------------------------------- the input file
+
+
+def _read_input_file(path: Path, limits: Limits) -> bytes:
+    """Read the whole input (it is small by contract) so later checks see one consistent snapshot."""
+    try:
+        status = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputFileError("ファイルが見つかりません", path) from None
+    except OSError:
+        raise InputFileError("ファイルを読み込めません（アクセス権を確認してください）", path) from None
+    if stat.S_ISDIR(status.st_mode):
+        raise InputFileError("フォルダーです。Word 文書(.docx)のファイルを指定してください", path)
+    if not stat.S_ISREG(status.st_mode):
+        raise InputFileError("通常のファイルではありません", path)
+    _check_file_size(status.st_size, path, limits)
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(limits.max_file_bytes + 1)
+    except OSError:
+        raise InputFileError("ファイルを読み込めません（アクセス権を確認してください）", path) from None
+    _check_file_size(len(data), path, limits)
+    return data
+
+
+def _check_file_size(size: int, path: Path, limits: Limits) -> None:
+    if size == 0:
+        raise InputFileError("ファイルが空です（0 バイト）", path)
+    if size > limits.max_file_bytes:
+        raise UnsafeInputError(f"ファイルが大きすぎます（上限 {_size(limits.max_file_bytes)}）", path)
+
+
+def _refuse_ole(data: bytes, path: Path) -> None:
+    """Refuse OLE2 compound files: password-protected .docx files and legacy .doc/.xls/.ppt."""
+    if not data.startswith(_OLE_MAGIC):
+        return
+    if any(_ole_has_stream(data, name) for name in _ENCRYPTION_STREAMS):
+        raise InputFileError(
+            "パスワードで保護（暗号化）されたファイルです。Word でパスワードを解除し、"
+            ".docx 形式で保存し直してください",
+            path,
+        )
+    if _ole_has_stream(data, "WordDocument"):
+        raise InputFileError(f"古い形式の Word 文書(.doc)です。{_MSG_RESAVE}", path)
+    raise InputFileError(f"古い形式の Office ファイル(.doc / .xls / .ppt など)です。{_MSG_RESAVE}", path)
+
+
+def _ole_has_stream(data: bytes, name: str) -> bool:
+    """Whether an OLE directory entry is named ``name``.
+
+    Directory entries are 128-byte records inside sectors of 512 or 4096 bytes, so each one starts
+    at a multiple of 128 after the header; the name is UTF-16LE with a NUL terminator and its
+    byte length (terminator included) is stored at offset 64.  Matching all three keeps the
+    same text inside a document's body from being mistaken for a stream.
+    """
+    needle = name.encode("utf-16-le") + b"\x00\x00"
+    position = data.find(needle, _OLE_HEADER_BYTES)
+    while position >= 0:
+        length_at = position + 64
+        aligned = position % _OLE_DIR_ENTRY_BYTES == 0 and length_at + 2 <= len(data)
+        if aligned and struct.unpack_from("<H", data, length_at)[0] == len(needle):
+            return True
+        position = data.find(needle, position + 1)
+    return False
+
+
+def _describe_non_zip(data: bytes) -> str:
+    """A cheap guess at what a non-zip file is, for the message ('' when unknown)."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    lowered = head[:200].lower()
+    if head.startswith(b"%PDF"):
+        return "PDF"
+    if lowered.startswith((b"<!doctype html", b"<html")):
+        return "HTML"
+    if head.startswith(b"{\\rtf"):
+        return "RTF"
+    if lowered.startswith(b"<?xml"):
+        return "XML"
+    if _looks_like_text(data[:4096]):
+        return "テキスト"
+    return ""
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8", "cp932"):
+        try:
+            head.decode(encoding)
+        except UnicodeDecodeError:
+            # The 4 KB cut may split a character: retry without the last few bytes.
+            try:
+                head[:-3].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        return True
+    return False
+
+
+# --------------------------------------------------------------------------- the zip container
+
+
+def _open_zip(data: bytes, path: Path, limits: Limits) -> zipfile.ZipFile:
+    """Open the zip, counting entries from the end record first so huge directories fail fast."""
+    looks_like_zip = data.startswith(b"PK")
+    declared = _declared_entry_count(data)
+    if declared is None and not looks_like_zip:
+        kind = _describe_non_zip(data)
+        raise InputFileError(_MSG_NOT_DOCX + (f"（{kind} ファイルのようです）" if kind else ""), path)
+    if declared is not None and declared > limits.max_entries:
+        raise _too_many_entries(declared, path, limits)
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (*_ZIP_ERRORS, NotImplementedError):
+        if looks_like_zip:
+            raise InputFileError(_MSG_BROKEN, path) from None
+        raise InputFileError(_MSG_NOT_DOCX, path) from None
+
+
+def _declared_entry_count(data: bytes) -> int | None:
+    """Total entries from the end-of-central-directory record (zip64 aware); None if there is none."""
+    position = data.rfind(b"PK\x05\x06", max(0, len(data) - (22 + 0xFFFF)))
+    if position < 0 or position + 22 > len(data):
+        return None
+    total: int = struct.unpack_from("<H", data, position + 10)[0]
+    locator = position - 20
+    if total != 0xFFFF or locator < 0 or data[locator : locator + 4] != b"PK\x06\x07":
+        return total
+    record: int = struct.unpack_from("<Q", data, locator + 8)[0]
+    if record + 56 > len(data) or data[record : record + 4] != b"PK\x06\x06":
+        return total
+    zip64_total: int = struct.unpack_from("<Q", data, record + 32)[0]
+    return zip64_total
+
+
+def _check_entries(infos: list[zipfile.ZipInfo], path: Path, limits: Limits) -> None:
+    if len(infos) > limits.max_entries:
+        raise _too_many_entries(len(infos), path, limits)
+    seen: set[str] = set()
+    for info in infos:
+        name = info.orig_filename
+        _check_entry_name(name, path)
+        key = info.filename.lower()
+        if key in seen:
+            raise UnsafeInputError("同じ名前のエントリが重複しています", path, where=_printable(name))
+        seen.add(key)
+    _check_sizes(infos, path, limits)
+    for info in infos:
+        _check_entry_readable(info, path)
+
+
+def _check_entry_name(name: str, path: Path) -> None:
+    reason = _unsafe_name_reason(name)
+    if reason:
+        message = f"安全でないエントリ名（{reason}）を含むため読み込みません"
+        raise UnsafeInputError(message, path, where=_printable(name))
+
+
+def _unsafe_name_reason(name: str) -> str:
+    if "\x00" in name:
+        return "NUL 文字"
+    if "\\" in name:
+        return "バックスラッシュ"
+    if name.startswith("/"):
+        return "絶対パス"
+    if re.match(r"[A-Za-z]:", name):
+        return "ドライブ名"
+    if ".." in name.split("/"):
+        return "「..」"
+    return ""
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo], path: Path, limits: Limits) -> None:
+    """Refuse zip bombs by the declared sizes; :func:`_read_capped` enforces the caps again."""
+    if sum(info.file_size for info in infos) > limits.max_total_uncompressed:
+        limit = _size(limits.max_total_uncompressed)
+        raise UnsafeInputError(f"展開後の合計サイズが大きすぎます（上限 {limit}、zip 爆弾の疑い）", path)
+    for info in infos:
+        where = _printable(info.filename)
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > _RATIO_MIN_BYTES and ratio > limits.max_ratio:
+            raise UnsafeInputError(_MSG_RATIO, path, where=where)
+        if info.file_size > limits.max_part_bytes:
+            raise UnsafeInputError(
+                f"展開後のサイズが大きすぎます（上限 {_size(limits.max_part_bytes)}）", path, where=where
+            )
+
+
+def _check_entry_readable(info: zipfile.ZipInfo, path: Path) -> None:
+    where = _printable(info.filename)
+    if info.flag_bits & 0x1:
+        raise InputFileError("パスワード付き zip のエントリを含むため読み込めません", path, where=where)
+    if info.compress_type not in _SUPPORTED_COMPRESSION:
+        raise InputFileError("対応していない圧縮方式のエントリを含むため読み込めません", path, where=where)
+
+
+def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, path: Path) -> bytes:
+    """Decompress ``info`` in chunks, stopping as soon as more than ``cap`` bytes come out."""
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(_READ_CHUNK):
+                total += len(chunk)
+                if total > cap:
+                    raise UnsafeInputError(_MSG_OVER_CAP, path, where=_printable(info.filename))
+                chunks.append(chunk)
+    except (*_ZIP_ERRORS, NotImplementedError, RuntimeError):
+        raise InputFileError(_MSG_BROKEN_DATA, path, where=_printable(info.filename)) from None
+    return b"".join(chunks)
+
+
+def _too_many_entries(count: int, path: Path, limits: Limits) -> UnsafeInputError:
+    return UnsafeInputError(f"zip のエントリ数が多すぎます（{count} 個、上限 {limits.max_entries} 個）", path)
+
+
+# --------------------------------------------------------------------------- OOXML identification
+
+
+def _identify_main_document(package: Package) -> tuple[str, bool]:
+    """Check the package is a macro-free Word document; return its main part and whether it is Strict."""
+    path = package.path
+    if not package.has(CONTENT_TYPES_PART):
+        odf = "（OpenDocument 形式のようです）" if package.has("mimetype") else ""
+        raise InputFileError(f"Office Open XML 形式ではありません。{_MSG_NOT_DOCX}{odf}", path)
+    types = _ContentTypes(package.xml(CONTENT_TYPES_PART))
+    _refuse_macros(package, types)
+    main = _main_part_name(package, types)
+    _refuse_other_office_kinds(package, types.of(main) if main else None)
+    if not main or not package.has(main):
+        raise InputFileError("本文のパーツがありません", path, where=main or "word/document.xml")
+    root = parse_xml(package.read(main), path=path, part=main, max_depth=package.limits.max_xml_depth)
+    if root.tag not in (f"{{{W_NS}}}document", f"{{{W_STRICT_NS}}}document"):
+        raise InputFileError("本文が Word 文書の XML ではありません", path, where=main)
+    return main, root.tag == f"{{{W_STRICT_NS}}}document"
+
+
+class _ContentTypes:
+    """The [Content_Types].xml table: part name → content type (lower-cased keys and values)."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self.defaults = {
+            el.get("Extension", "").lower(): el.get("ContentType", "").lower()
+            for el in root.iter(f"{{{CT_NS}}}Default")
+        }
+        self.overrides = {
+            el.get("PartName", "").lstrip("/").lower(): el.get("ContentType", "").lower()
+            for el in root.iter(f"{{{CT_NS}}}Override")
+        }
+
+    def of(self, part: str) -> str | None:
+        key = part.lstrip("/").lower()
+        if key in self.overrides:
+            return self.overrides[key]
+        return self.defaults.get(posixpath.splitext(key)[1].lstrip("."))
+
+    def all_types(self) -> set[str]:
+        return set(self.defaults.values()) | set(self.overrides.values())
+
+
+def _refuse_macros(package: Package, types: _ContentTypes) -> None:
+    for name in package.names():
+        if posixpath.basename(name).lower() == "vbaproject.bin":
+            raise InputFileError(_MSG_MACRO, package.path, where=name)
+    for content_type in types.all_types():
+        if content_type in _MACRO_TYPES:
+            raise InputFileError(_MSG_MACRO, package.path, where=CONTENT_TYPES_PART)
+
+
+def _main_part_name(package: Package, types: _ContentTypes) -> str:
+    """The officeDocument target of ``_rels/.rels`` (even if missing, so the message can name it);
+    without one, the part [Content_Types].xml declares as the Word main part, then word/document.xml."""
+    if package.has(PACKAGE_RELS_PART):
+        for rel in package.xml(PACKAGE_RELS_PART).iter(f"{{{PKG_REL_NS}}}Relationship"):
+            if rel.get("Type", "").endswith("/officeDocument") and rel.get("TargetMode") != "External":
+                return _resolve_target("", rel.get("Target", ""), package.path, PACKAGE_RELS_PART)
+    for part, content_type in types.overrides.items():
+        if content_type in _WORD_MAIN_TYPES:
+            return part
+    return "word/document.xml" if package.has("word/document.xml") else ""
+
+
+def _refuse_other_office_kinds(package: Package, main_type: str | None) -> None:
+    if main_type in _WORD_MAIN_TYPES:
+        return
+    kind = _office_kind(package, main_type or "")
+    if kind:
+        raise InputFileError(f"Word 文書ではありません（{kind} ファイルです）", package.path)
+
+
+def _office_kind(package: Package, main_type: str) -> str:
+    if "spreadsheetml" in main_type or "ms-excel" in main_type or package.has("xl/workbook.xml"):
+        return "Excel"
+    if "presentationml" in main_type or "ms-powerpoint" in main_type or package.has("ppt/presentation.xml"):
+        return "PowerPoint"
+    return ""
+
+
+def _rels_part_of(source_part: str) -> str:
+    source = source_part.lstrip("/")
+    if not source:
+        return PACKAGE_RELS_PART
+    folder, name = posixpath.split(source)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def _resolve_target(source_part: str, target: str, path: Path, rels_part: str) -> str:
+    """The part name a relationship target points at, refusing targets that climb out of the package."""
+    target = target.split("#", 1)[0]
+    folder = "" if target.startswith("/") else posixpath.dirname(source_part.lstrip("/"))
+    if _escapes_root(folder, target):
+        raise UnsafeInputError("パッケージの外を指す参照を含むため読み込みません", path, where=rels_part)
+    return posixpath.normpath(posixpath.join("/", folder, target)).lstrip("/")
+
+
+def _escapes_root(folder: str, target: str) -> bool:
+    """Whether walking ``target`` from ``folder`` climbs above the package root at any step."""
+    depth = len([segment for segment in folder.split("/") if segment])
+    for segment in target.split("/"):
+        if segment == "..":
+            depth -= 1
+            if depth < 0:
+                return True
+        elif segment not in ("", "."):
+            depth += 1
+    return False
+
+
+# --------------------------------------------------------------------------- XML helpers
+
+
+def _hardened_parser() -> etree.XMLParser:
+    """A fresh parser per document (lxml parsers are not meant to be shared between threads)."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=False,
+    )
+
+
+def _dtd_error(path: str | Path, part: str) -> UnsafeInputError:
+    return UnsafeInputError("DTD(DOCTYPE)を含むため読み込みません", path, where=part)
+
+
+def _line_of(exc: Exception) -> str:
+    line = getattr(exc, "lineno", None)
+    return f"（{line} 行目）" if isinstance(line, int) and line > 0 else ""
+
+
+def _deeper_than(root: etree._Element, limit: int) -> bool:
+    depth = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > limit:
+            return True
+    return False
+
+
+def _translate_strict(root: etree._Element) -> None:
+    """Rename Strict-namespace elements, attributes and relationship types to Transitional in place."""
+    rel_tag = f"{{{PKG_REL_NS}}}Relationship"
+    for element in root.iter(etree.Element):
+        namespace, local = _split_tag(element.tag)
+        if namespace in _STRICT_TO_TRANSITIONAL:
+            element.tag = f"{{{_STRICT_TO_TRANSITIONAL[namespace]}}}{local}"
+        _translate_strict_attributes(element)
+        if element.tag == rel_tag:
+            element.set("Type", _transitional_rel_type(element.get("Type", "")))
+
+
+def _translate_strict_attributes(element: etree._Element) -> None:
+    prefix = "{" + _STRICT
+    for name in [name for name in element.attrib if isinstance(name, str) and name.startswith(prefix)]:
+        namespace, local = _split_tag(name)
+        if namespace in _STRICT_TO_TRANSITIONAL:
+            value = element.attrib.pop(name)
+            element.set(f"{{{_STRICT_TO_TRANSITIONAL[namespace]}}}{local}", value)
+
+
+def _split_tag(tag: str) -> tuple[str, str]:
+    if tag.startswith("{"):
+        namespace, _, local = tag[1:].partition("}")
+        return namespace, local
+    return "", tag
+
+
+def _transitional_rel_type(rel_type: str) -> str:
+    if not rel_type.startswith(_STRICT_REL_PREFIX):
+        return rel_type
+    name = rel_type[len(_STRICT_REL_PREFIX) :]
+    return _TRANSITIONAL_REL_PREFIX + _STRICT_REL_RENAMES.get(name, name)
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def _size(size: int) -> str:
+    return f"{size / _MB:.0f} MB" if size >= _MB else f"{size:,} バイト"
+
+
+def _printable(name: str, limit: int = 120) -> str:
+    """An entry name safe to show: control characters escaped, very long names shortened."""
+    shown = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in name)
+    return shown if len(shown) <= limit else shown[:limit] + "…"

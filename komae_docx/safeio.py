@@ -1,0 +1,126 @@
+"""Write output files atomically, never over an input and never over an existing file unasked.
+
+The data goes to a temporary file in the target's own directory (so the final ``os.replace`` is
+an atomic rename on the same file system), is flushed and fsynced, then renamed over the target.
+A crash or error at any point leaves either the old file or the new one, never half of either,
+and the temporary file is removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import OutputError
+
+__all__ = ["write_bytes_atomic", "write_text_atomic"]
+
+PathArg = str | os.PathLike[str]
+
+_MSG_SAME_AS_INPUT = "入力ファイルと同じファイルには書き込めません。別の出力先を指定してください"
+
+
+def write_text_atomic(
+    target: PathArg,
+    text: str,
+    *,
+    encoding: str = "utf-8",
+    force: bool = False,
+    inputs: Sequence[PathArg] = (),
+) -> None:
+    """Write ``text`` (encoded as ``encoding``, newlines kept as given) to ``target`` atomically."""
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        raise OutputError(f"文字コード {encoding} で書けない文字が含まれています", Path(target)) from None
+    write_bytes_atomic(target, data, force=force, inputs=inputs)
+
+
+def write_bytes_atomic(
+    target: PathArg, data: bytes, *, force: bool = False, inputs: Sequence[PathArg] = ()
+) -> None:
+    """Write ``data`` to ``target`` atomically.
+
+    Refused with :class:`OutputError` when ``target`` is one of ``inputs`` (even with ``force``),
+    when it exists and ``force`` is false, when it is a folder, or when its folder is missing.
+    """
+    path = Path(target)
+    _refuse_input(path, inputs)
+    _refuse_unwritable_target(path, force)
+    _replace_with(path, data)
+
+
+def _refuse_input(path: Path, inputs: Sequence[PathArg]) -> None:
+    for given in inputs:
+        if _same_file(path, Path(given)):
+            raise OutputError(_MSG_SAME_AS_INPUT, path)
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    """Same resolved path, or the same file reached another way (hard link, bind mount, case)."""
+    if first.resolve() == second.resolve():
+        return True
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
+
+
+def _refuse_unwritable_target(path: Path, force: bool) -> None:
+    if path.is_dir():
+        raise OutputError("出力先がフォルダーです。ファイル名を指定してください", path)
+    if (path.exists() or path.is_symlink()) and not force:
+        raise OutputError("既に存在します。上書きするには --force を指定してください", path)
+    if not path.parent.is_dir():
+        raise OutputError("出力先のフォルダーがありません", path)
+
+
+def _replace_with(path: Path, data: bytes) -> None:
+    mode = _mode_for(path)
+    temp_name: str | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            dir=path.parent, delete=False, prefix="." + path.name + ".", suffix=".tmp"
+        ) as temp:
+            temp_name = temp.name
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.chmod(temp_name, mode)
+        os.replace(temp_name, path)
+        temp_name = None
+    except OSError as exc:
+        raise OutputError(f"書き込めませんでした（{exc.strerror or type(exc).__name__}）", path) from exc
+    finally:
+        if temp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp_name)
+    _fsync_directory(path.parent)
+
+
+def _mode_for(path: Path) -> int:
+    """Keep an overwritten file's permissions; a new file gets the usual 0o666 minus the umask.
+
+    (NamedTemporaryFile creates its file 0o600, which would make every output private.)
+    """
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _fsync_directory(folder: Path) -> None:
+    """Make the rename itself durable where the platform allows it (best effort)."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
