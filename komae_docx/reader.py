@@ -184,7 +184,7 @@ class _ReportReader:
             match = FISCAL_YEAR.search(paragraph.text)
             if match:
                 era_name, year = match.group("era"), _era_number(match.group("year"))
-                western = era.era_to_western(era_name, year)
+                western = _western_year(era_name, year, match.group(0), "表紙")
                 return FiscalYear(era=era_name, era_year=year, western_year=western)
         raise NotAReportError("表紙に報告書の年度(例：令和5年度)が見つかりません")
 
@@ -225,7 +225,7 @@ class _ReportReader:
         wanted = {
             squashed(f"{e.label}{e.title}"): int(fold_width(e.page))
             for e in toc
-            if fold_width(e.page).isdigit()
+            if _is_number(fold_width(e.page))
         }
         offset = 0
         for block in self.body.blocks:
@@ -287,7 +287,7 @@ class _ReportReader:
         elif "達成状況" in head:
             parts.example = _worked_example(table)
             parts.blocks.append(IntroBlock(kind="example_table"))
-        elif table.rows and all(fold_width(c.text).strip().isdigit() for c in table.rows[0].cells):
+        elif table.rows and all(_is_number(fold_width(c.text).strip()) for c in table.rows[0].cells):
             months = [c.text for c in table.rows[0].cells]
             cells = [
                 ScheduleCell(boxes=[box for p in cell.paragraphs for box in p.boxes], texts=cell.texts)
@@ -460,7 +460,8 @@ class _ReportReader:
         for block in self.body.blocks:
             section = self.section_of.get(block.uid)
             if isinstance(block, Paragraph):
-                texts = [block.text, *block.boxes] if not self.tracker.is_taken(block) else []
+                taken = self.tracker.is_taken(block)
+                texts = [] if taken else [block.text, *block.boxes, *_chosen(block)]
                 for text in texts:
                     if text.strip():
                         messages.append(_unplaced(text, Location(section=section, page=block.page)))
@@ -470,7 +471,7 @@ class _ReportReader:
                     for paragraph in cell.paragraphs:
                         if self.tracker.is_taken(paragraph):
                             continue
-                        for text in [paragraph.text, *paragraph.boxes]:
+                        for text in [paragraph.text, *paragraph.boxes, *_chosen(paragraph)]:
                             if text.strip():
                                 location = Location(
                                     section=section,
@@ -490,6 +491,10 @@ class _IntroParts:
     example: WorkedExample | None = None
     departments: list[Department] = field(default_factory=list)
     schedule: Schedule | None = None
+
+
+def _chosen(paragraph: Paragraph) -> list[str]:
+    return [choice for choice in paragraph.choices if choice]
 
 
 def _shift_pages(block: Block, offset: int) -> None:
@@ -519,6 +524,11 @@ def _chapter_title(paragraph: Paragraph) -> str | None:
     return squashed(match.group(1))
 
 
+def _is_number(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts ① and superscripts, which ``int`` refuses."""
+    return text.isascii() and text.isdigit() and len(text) < 10
+
+
 def _looks_like_heading(text: str) -> bool:
     label, rest = split_leading_label(text)
     return label is not None and label.isdigit() and 0 < len(rest) <= 20
@@ -539,7 +549,17 @@ def _era_month(match: re.Match[str]) -> EraMonth:
         _era_number(match.group("year")),
         int(fold_width(match["month"])),
     )
-    return EraMonth(era=era_name, era_year=year, western_year=era.era_to_western(era_name, year), month=month)
+    if not 1 <= month <= 12:
+        raise SheetFormatError(f"発行年月の月が正しくありません：「{match.group(0)}」", where="奥付")
+    western = _western_year(era_name, year, match.group(0), "奥付")
+    return EraMonth(era=era_name, era_year=year, western_year=western, month=month)
+
+
+def _western_year(era_name: str, year: int, written: str, where: str) -> int:
+    try:
+        return era.era_to_western(era_name, year)
+    except ValueError:
+        raise SheetFormatError(f"存在しない年の表記です：「{written}」", where=where) from None
 
 
 _COLOPHON_KEYS = (

@@ -1,0 +1,30 @@
+"""The short fuzz run (CI): 2,000 mutated copies of the example through parse, check and draft.
+
+The long run (100,000 cases) is ``python -m tests.fuzzing --cases 100000 --workers 2``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .fuzzing import CASE_SECONDS, PEAK_MB, case_bytes, peak_memory_mb, run
+
+CASES = int(os.environ.get("KOMAE_FUZZ_CASES", "2000"))
+
+
+def test_mutations_are_reproducible_and_varied() -> None:
+    assert case_bytes(17) == case_bytes(17)
+    kinds = {case_bytes(case)[0] for case in range(300)}
+    assert {"xml", "truncate", "flip_bytes", "lose_entry", "garble_entry"} <= kinds
+
+
+def test_short_fuzz_run_raises_only_our_own_errors() -> None:
+    outcome = run(CASES, workers=2, start=1_000_000)
+    assert outcome.cases == CASES
+    assert outcome.failures == []
+    assert outcome.slow == [], f"cases over {CASE_SECONDS}s"
+    assert peak_memory_mb() < PEAK_MB
+    # the harness really reaches the reader and beyond, not only the zip checks
+    read = sum(n for name, n in outcome.outcomes.items() if name.endswith(": read"))
+    refused = sum(n for name, n in outcome.outcomes.items() if "refused" in name)
+    assert read > CASES // 4 and refused > CASES // 10
