@@ -194,6 +194,7 @@ class Package:
         self._entries = {info.filename: info for info in archive.infolist() if not info.is_dir()}
         self._entries_lower = {name.lower(): info for name, info in self._entries.items()}
         self._strict = False  # read by xml() while the main part is being identified
+        self._parsed: dict[str, etree._Element] = {}
         main, self._strict = _identify_main_document(self)
         info = self._lookup(main)
         self._main = info.filename if info is not None else main
@@ -233,11 +234,18 @@ class Package:
         """Part ``name`` parsed by :func:`parse_xml`, with Strict namespaces mapped to Transitional."""
         info = self._lookup(name)
         part = info.filename if info is not None else name
+        if part in self._parsed:
+            return self._parsed[part]
         data = self.read(part)
         root = parse_xml(data, path=self._path, part=part, max_depth=self._limits.max_xml_depth)
         if self._strict or _STRICT_MARKER in data:
             _translate_strict(root)
+        self._parsed[part] = root
         return root
+
+    def _remember(self, part: str, root: etree._Element) -> None:
+        """Keep a part parsed during identification, so the reader does not parse it again."""
+        self._parsed[part] = root
 
     def related_part(self, source_part: str, rel_type_suffix: str) -> list[str]:
         """Parts that ``source_part`` points at with a relationship type ending in ``rel_type_suffix``.
@@ -506,7 +514,11 @@ def _identify_main_document(package: Package) -> tuple[str, bool]:
     root = parse_xml(package.read(main), path=path, part=main, max_depth=package.limits.max_xml_depth)
     if root.tag not in (f"{{{W_NS}}}document", f"{{{W_STRICT_NS}}}document"):
         raise InputFileError("本文が Word 文書の XML ではありません", path, where=main)
-    return main, root.tag == f"{{{W_STRICT_NS}}}document"
+    strict = root.tag == f"{{{W_STRICT_NS}}}document"
+    if strict:
+        _translate_strict(root)
+    package._remember(main, root)
+    return main, strict
 
 
 class _ContentTypes:
