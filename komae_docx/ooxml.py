@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import count
 
 from lxml import etree
@@ -36,13 +37,18 @@ _SKIPPED_INLINE = {f"{W}instrText", f"{W}delText", f"{W}footnoteReference", f"{W
 
 @dataclass
 class Paragraph:
-    """A paragraph's own text (soft breaks as ``\\n``) and the texts of its text boxes."""
+    """A paragraph's own text (soft breaks as ``\\n``) and the texts of its text boxes.
+
+    ``choices`` are its dropdown content controls (``w:dropDownList``), kept apart from the text:
+    the chosen value, or ``None`` while the control shows its placeholder.
+    """
 
     uid: int
     text: str
     style: str
     boxes: list[str] = field(default_factory=list)
     page: int = 0
+    choices: list[str | None] = field(default_factory=list)
 
 
 @dataclass
@@ -55,11 +61,11 @@ class Cell:
     vmerge: str | None
     paragraphs: list[Paragraph]
 
-    @property
+    @cached_property
     def texts(self) -> list[str]:
         return [p.text for p in self.paragraphs if p.text.strip()]
 
-    @property
+    @cached_property
     def text(self) -> str:
         return "\n".join(self.texts)
 
@@ -253,12 +259,19 @@ class _BodyWalker:
             if style_el is not None:
                 style_id = style_el.get(f"{W}val") or ""
         boxes: list[str] = []
-        text = "".join(self._inline_text(p, boxes))
+        choices: list[str | None] = []
+        text = "".join(self._inline_text(p, boxes, choices))
         return Paragraph(
-            uid=next(self.uids), text=text, style=self.styles.get(style_id, style_id), boxes=boxes
+            uid=next(self.uids),
+            text=text,
+            style=self.styles.get(style_id, style_id),
+            boxes=boxes,
+            choices=choices,
         )
 
-    def _inline_text(self, el: etree._Element, boxes: list[str]) -> Iterator[str]:
+    def _inline_text(
+        self, el: etree._Element, boxes: list[str], choices: list[str | None] | None = None
+    ) -> Iterator[str]:
         for child in el:
             tag = child.tag
             if not isinstance(tag, str) or tag in _SKIPPED_INLINE:
@@ -279,7 +292,13 @@ class _BodyWalker:
             elif tag == f"{W}noBreakHyphen":
                 yield "-"
             elif tag == f"{MC}AlternateContent":
-                yield from self._inline_text(_choice(child), boxes)
+                yield from self._inline_text(_choice(child), boxes, choices)
+            elif tag == f"{W}sdt" and choices is not None and _is_dropdown(child):
+                self.content_controls += 1
+                content = child.find(f"{W}sdtContent")
+                value = "".join(self._inline_text(content, boxes)) if content is not None else ""
+                showing_placeholder = _on(child.find(f"{W}sdtPr/{W}showingPlcHdr"))
+                choices.append(None if showing_placeholder else value)
             elif tag == f"{W}txbxContent":
                 boxes.append(self._box_text(child))
             else:
@@ -287,7 +306,7 @@ class _BodyWalker:
                     self.tracked_changes += 1
                 elif tag == f"{W}sdt":
                     self.content_controls += 1
-                yield from self._inline_text(child, boxes)
+                yield from self._inline_text(child, boxes, choices)
 
     def _box_text(self, content: etree._Element) -> str:
         lines: list[str] = []
@@ -301,7 +320,7 @@ class _BodyWalker:
     # ---- tables
 
     def _table(self, tbl: etree._Element) -> Table:
-        grid = [int(col.get(f"{W}w") or 0) for col in tbl.findall(f"{W}tblGrid/{W}gridCol")]
+        grid = [_int_attr(col, "w") for col in tbl.findall(f"{W}tblGrid/{W}gridCol")]
         rows: list[Row] = []
         for tr in self._row_elements(tbl):
             rows.append(self._row(tr, len(rows)))
@@ -355,6 +374,10 @@ class _BodyWalker:
         return paragraphs
 
 
+def _is_dropdown(sdt: etree._Element) -> bool:
+    return sdt.find(f"{W}sdtPr/{W}dropDownList") is not None
+
+
 def _choice(alternate: etree._Element) -> etree._Element:
     """The first ``mc:Choice`` of an ``mc:AlternateContent`` (or its fallback if it has none)."""
     choice = alternate.find(f"{MC}Choice")
@@ -379,16 +402,18 @@ def _on(el: etree._Element | None) -> bool:
     return el is not None and el.get(f"{W}val") not in ("0", "false", "off")
 
 
+MAX_GRID = 64
+"""Word allows 63 grid columns; a larger span or offset is damage and is clamped, not trusted."""
+
+
+def _int_attr(el: etree._Element, name: str) -> int:
+    text = (el.get(f"{W}{name}") or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 0
+
+
 def _int_val(parent: etree._Element | None, name: str) -> int:
-    if parent is None:
-        return 0
-    el = parent.find(f"{W}{name}")
-    if el is None:
-        return 0
-    try:
-        return max(0, int(el.get(f"{W}val") or 0))
-    except ValueError:
-        return 0
+    el = parent.find(f"{W}{name}") if parent is not None else None
+    return min(_int_attr(el, "val"), MAX_GRID) if el is not None else 0
 
 
 def _section_props(body: etree._Element) -> list[etree._Element]:
@@ -400,8 +425,7 @@ def _section_page_starts(body: etree._Element) -> list[int | None]:
     starts: list[int | None] = []
     for sect in _section_props(body):
         num = sect.find(f"{W}pgNumType")
-        start = num.get(f"{W}start") if num is not None else None
-        starts.append(int(start) if start is not None and start.isdigit() else None)
+        starts.append(_int_attr(num, "start") if num is not None and num.get(f"{W}start") else None)
     return starts
 
 

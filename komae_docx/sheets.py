@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .errors import SheetFormatError
 from .model import (
+    PROJECT_RESULTS,
     Band,
     Entry,
     Goal,
@@ -21,6 +22,7 @@ from .model import (
     OpinionSheet,
     Policy,
     Project,
+    ProjectResult,
     Sheet,
     SheetContext,
     SheetMeasure,
@@ -162,7 +164,9 @@ class SheetReader:
             context.goal = (goal_cell.text, " ".join(c.text for c in title_cells))
             self.tracker.take_row(row)
             return
-        if grade_of_cell(check) is not None and not _own_text(row, cols.do, cols.dept):
+        if (grade_of_cell(check) is not None and not _own_text(row, cols.do, cols.dept)) or _ungraded_measure(
+            row, cols
+        ):
             self._measure_row(row, cols, sheet, context, left, where)
             return
         texts = [c for c in row.cells if c.text]
@@ -177,7 +181,7 @@ class SheetReader:
                 context.policy = (label or "", title)
             self.tracker.take_row(row)
             return
-        if not texts:
+        if not texts and not _empty_continuation(row, cols, self._measure):
             return
         self._project_row(row, cols, sheet, left, where)
 
@@ -271,6 +275,8 @@ class SheetReader:
             )
             self._measure.projects.append(project)
         project.entries.append(entry)
+        if project.result is None:
+            project.result = _result_choice(row, cols.check)
         self.tracker.take_row(row)
 
     def _entry(self, row: Row, cols: Columns, sheet: Sheet) -> Entry:
@@ -319,6 +325,37 @@ class _ContextRows:
 def _cell_text(row: Row, col: int) -> str:
     cell = row.cell_at(col)
     return cell.text if cell is not None and cell.vmerge != "continue" else ""
+
+
+def _empty_continuation(row: Row, cols: Columns, measure: Measure | None) -> bool:
+    """An entry row left empty (a draft's second Do/Act row of a project): its plan cell continues."""
+    plan_cell = row.cell_at(cols.dept - 1)
+    continued = plan_cell is not None and plan_cell.vmerge == "continue"
+    return continued and measure is not None and bool(measure.projects)
+
+
+def _ungraded_measure(row: Row, cols: Columns) -> bool:
+    """A measure row whose grade cell is still empty (a draft): its title spans over 担当課 to Do,
+    and the Check column is a cell of its own holding nothing or only a 再掲 mark."""
+    check = row.cell_at(cols.check)
+    if check is None or check.col != cols.check or check.vmerge == "continue":
+        return False
+    if squashed(check.text) not in ("", "(再掲)"):
+        return False
+    return any(c.text and c.col < cols.dept < c.end and c.end <= cols.check for c in row.cells)
+
+
+def _result_choice(row: Row, col: int) -> ProjectResult | None:
+    """The value chosen in the Check cell's dropdown (未評価 / 達成 / 未達成), if any."""
+    cell = row.cell_at(col)
+    if cell is None or cell.vmerge == "continue":
+        return None
+    for paragraph in cell.paragraphs:
+        for choice in paragraph.choices:
+            for result in PROJECT_RESULTS:
+                if choice is not None and choice.strip() == result:
+                    return result
+    return None
 
 
 def _own_text(row: Row, col: int, first_result_col: int) -> str:

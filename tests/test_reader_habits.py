@@ -6,11 +6,11 @@ import copy
 from pathlib import Path
 
 import pytest
-from komae_docx.package import open_package
 from lxml import etree
 
 from komae_docx import NotAReportError, read_report, read_report_result
 from komae_docx.ooxml import Table, read_body
+from komae_docx.package import open_package
 
 from .conftest import EXAMPLE, SHARED
 from .docx_edit import NSMAP, W, paragraph_with_text, replace_parts, rewrite_part, w

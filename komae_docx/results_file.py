@@ -1,0 +1,236 @@
+"""Per-project results (達成 / 未達成 / 未評価) from a YAML or JSON file, keyed by project id.
+
+The ids are :attr:`Project.id` as ``komae-docx parse --json`` shows them (``p1-1-2-1-a``,
+``p2-1-(2)イ``, ``p2-5-(6)ア``)::
+
+    # results.yaml
+    p1-1-1-1-a: 達成
+    p2-1-(2)イ: 未達成
+    p2-4-(1)#2: 未評価
+
+A file that cannot be read raises :class:`ResultsFileError` naming the file and the place in it
+(line, key).  A file that reads but does not fit the report — ids the report does not have, projects
+the file does not mention — is not an exception: :func:`match_results` lists those ids so that every
+one of them can be reported at once.
+
+No .xlsx: staff record results in the Word draft itself (a later issue reads them from there); a
+results file is for scripts and IT staff, for whom YAML/JSON is the simpler contract and needs no
+further dependency.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import yaml
+
+from .errors import ResultsFileError
+from .model import PROJECT_RESULTS, LayeredPlan, Project, ProjectResult, Report, WelfarePlan
+from .results import Location, Message
+from .textnorm import fold_width, squash_spaces
+
+MAX_RESULTS_FILE_BYTES = 1_000_000
+"""A results file lists a few dozen projects; anything near a megabyte is not one."""
+
+SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+ALLOWED = "達成・未達成・未評価"
+
+
+@dataclass(frozen=True)
+class ResultsFile:
+    """The file's results, ids as written apart from width and spaces; ``lines`` = id → 1-based line."""
+
+    path: Path
+    results: dict[str, ProjectResult]
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+def read_results_file(path: str | Path) -> ResultsFile:
+    """Read a .yaml/.yml/.json results file; :class:`ResultsFileError` for anything unreadable."""
+    path = Path(path)
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise ResultsFileError("結果ファイルは .yaml / .yml / .json のいずれかにしてください", path=path)
+    return parse_results_text(_read_text(path), kind, path)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_RESULTS_FILE_BYTES:
+            raise ResultsFileError(f"結果ファイルが大きすぎます（{size} バイト）", path=path)
+        data = path.read_bytes()
+    except OSError as error:
+        raise ResultsFileError(f"結果ファイルを開けません（{error.strerror or error}）", path=path) from None
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ResultsFileError("結果ファイルの文字コードが読めません。UTF-8 で保存してください", path=path)
+
+
+def parse_results_text(text: str, kind: str, path: str | Path = "results") -> ResultsFile:
+    """Parse the text of a results file (``kind`` = ``"yaml"`` or ``"json"``)."""
+    path = Path(path)
+    pairs = _json_pairs(text, path) if kind == "json" else _yaml_pairs(text, path)
+    results: dict[str, ProjectResult] = {}
+    lines: dict[str, int] = {}
+    for key, value, line in pairs:
+        project_id = _project_id(key, line, path)
+        if project_id in results:
+            raise ResultsFileError(f"事業 id「{project_id}」が2回書かれています", path=path, where=_at(line))
+        results[project_id] = _result(value, project_id, line, path)
+        if line is not None:
+            lines[project_id] = line
+    return ResultsFile(path, results, lines)
+
+
+def _at(line: int | None) -> str | None:
+    return f"{line}行目" if line is not None else None
+
+
+def _yaml_pairs(text: str, path: Path) -> Iterator[tuple[Any, Any, int | None]]:
+    """Key, value and line of each top-level entry, read from YAML's node tree to keep the lines."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{mark.line + 1}行目 {mark.column + 1}文字目" if mark is not None else None
+        problem = getattr(error, "problem", None) or "書式の誤り"
+        raise ResultsFileError(f"YAML として読めません（{problem}）", path=path, where=where) from None
+    if root is None:
+        return
+    if not isinstance(root, yaml.MappingNode):
+        raise ResultsFileError(
+            "結果ファイルは「事業 id: 結果」の対応表にしてください", path=path, where="1行目"
+        )
+    loader = yaml.SafeLoader("")
+    for key_node, value_node in root.value:
+        line = key_node.start_mark.line + 1
+        try:
+            key = loader.construct_object(key_node, deep=True)
+            value = loader.construct_object(value_node, deep=True)
+        except yaml.YAMLError:
+            raise ResultsFileError("値が読めません", path=path, where=_at(line)) from None
+        yield key, value, line
+
+
+def _json_pairs(text: str, path: Path) -> Iterator[tuple[Any, Any, int | None]]:
+    try:
+        data = json.loads(text, object_pairs_hook=lambda pairs: pairs)
+    except json.JSONDecodeError as error:
+        where = f"{error.lineno}行目 {error.colno}文字目"
+        raise ResultsFileError(f"JSON として読めません（{error.msg}）", path=path, where=where) from None
+    if not isinstance(data, list) or not all(isinstance(pair, tuple) for pair in data):
+        raise ResultsFileError('結果ファイルは {"事業 id": "結果"} の対応表にしてください', path=path)
+    for key, value in cast(list[tuple[Any, Any]], data):
+        yield key, value, _json_line(text, key)
+
+
+def _json_line(text: str, key: Any) -> int | None:
+    """Where a key stands: JSON parsers give no positions for keys, so find its first spelling."""
+    at = text.find(json.dumps(key, ensure_ascii=False)) if isinstance(key, str) else -1
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
+
+
+def _project_id(key: Any, line: int | None, path: Path) -> str:
+    if not isinstance(key, str) or not key.strip():
+        raise ResultsFileError(f"事業 id は文字列で書いてください（{key!r}）", path=path, where=_at(line))
+    return squash_spaces(fold_width(key))
+
+
+def _result(value: Any, project_id: str, line: int | None, path: Path) -> ProjectResult:
+    """達成 / 未達成 / 未評価; an empty value is 未評価 (not yet judged), anything else is refused."""
+    if value is None:
+        return "未評価"
+    text = squash_spaces(fold_width(value)) if isinstance(value, str) else None
+    if text == "":
+        return "未評価"
+    if text in PROJECT_RESULTS:
+        return text
+    raise ResultsFileError(
+        f"事業「{project_id}」の結果「{value}」は使えません（{ALLOWED} のいずれか）",
+        path=path,
+        where=_at(line),
+    )
+
+
+# --------------------------------------------------------------------------- against a report
+
+
+@dataclass(frozen=True)
+class ResultsMatch:
+    """The file's results for the report's projects, and the ids that do not fit."""
+
+    source: Path
+    results: dict[str, ProjectResult]
+    unknown_ids: tuple[str, ...]
+    missing_ids: tuple[str, ...]
+    messages: tuple[Message, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.unknown_ids and not self.missing_ids
+
+    def describe_lines(self) -> list[str]:
+        """Unknown ids are errors (the file does not fit this report); missing results are warnings."""
+        unknown = len(self.unknown_ids)
+        return [f"{'エラー' if i < unknown else '警告'}：{m.describe()}" for i, m in enumerate(self.messages)]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "file": self.source.name,
+            "unknown_ids": list(self.unknown_ids),
+            "missing_ids": list(self.missing_ids),
+        }
+
+
+def match_results(report: Report, results_file: ResultsFile) -> ResultsMatch:
+    """Split the file's results into known ones, unknown ids, and projects without a result.
+
+    A project counts as missing when neither the file nor the model (a filled draft) gives it a result.
+    """
+    projects = {project.id: (plan, project) for plan, _, project in report.iter_projects()}
+    unknown = tuple(pid for pid in results_file.results if pid not in projects)
+    known = {pid: result for pid, result in results_file.results.items() if pid in projects}
+    missing = tuple(
+        pid for pid, (_, project) in projects.items() if pid not in known and project.result is None
+    )
+    messages = [_unknown_message(pid, results_file, list(projects)) for pid in unknown]
+    messages += [_missing_message(*projects[pid]) for pid in missing]
+    return ResultsMatch(results_file.path, known, unknown, missing, tuple(messages))
+
+
+def _unknown_message(project_id: str, results_file: ResultsFile, ids: list[str]) -> Message:
+    guess = difflib.get_close_matches(project_id, ids, n=1)
+    hint = f"（「{guess[0]}」の誤りではありませんか）" if guess else ""
+    line = results_file.lines.get(project_id)
+    where = results_file.path.name + (f" {line}行目" if line is not None else "")
+    return Message(
+        kind="other",
+        text=f"結果ファイルの事業 id「{project_id}」はこの報告書にありません{hint}",
+        location=Location(section=where),
+    )
+
+
+def _missing_message(plan: WelfarePlan | LayeredPlan, project: Project) -> Message:
+    entry = project.entries[0] if project.entries else None
+    sheet = next((s for s in plan.sheets if entry is not None and s.index == entry.sheet), None)
+    location = Location(
+        section="第1章",
+        plan=plan.heading,
+        sheet=sheet.index if sheet else None,
+        page=sheet.page if sheet else None,
+        row=entry.row if entry else None,
+    )
+    return Message(
+        kind="other",
+        location=location,
+        text=f"事業「{project.id}」（{project.label}）の結果がありません（未評価として扱います）",
+    )

@@ -1,0 +1,322 @@
+"""The report's evaluation rule (序章 3) as pure functions over the model.
+
+A measure (施策) is graded by the share of its projects (事業) that reached the year's target:
+``achieved / total`` against the report's own 評価基準 table (A ≥ 70 %, B ≥ 40 %, C ≥ 20 %, D below in
+the R5 report).  The share is a :class:`fractions.Fraction` from start to finish: 7/10 is exactly 70 %
+and an A, where a float ``0.7 * 100`` would be 70.00000000000001 one day and 69.99999999999999 the next.
+
+From the measures' grades follows each plan's 評価総括表: per grade its measures in document order, in
+the report's own notation (``1－(2)－①``, ``2 相談支援包括化推進体制の構築``), with the pages of their
+sheets as the document states them (``12～13``).
+
+Nothing here reads files or prints: the CLI and :mod:`checks` call these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from .errors import KomaeDocxError
+from .model import Criterion, LayeredPlan, Measure, ProjectResult, Report, WelfarePlan
+
+Plan = WelfarePlan | LayeredPlan
+
+PAGE_RANGE_MARK = "～"
+"""The report writes a page range as ``12～13`` (FULLWIDTH TILDE)."""
+
+
+class GradingError(KomaeDocxError):
+    """The rule cannot be applied: no projects, a broken criteria table, impossible counts."""
+
+
+class NoProjectsError(GradingError):
+    """A measure without projects has no grade: 0 of 0 is not a percentage."""
+
+
+class CriteriaError(GradingError):
+    """The 評価基準 table does not give exactly one letter for a percentage."""
+
+
+# --------------------------------------------------------------------------- one grade
+
+
+def achievement(achieved: int, total: int) -> Fraction:
+    """The share of projects achieved, exactly; raises for 0 projects or impossible counts."""
+    if total <= 0:
+        raise NoProjectsError("事業が0件の施策は評価できません（達成率が定まりません）")
+    if not 0 <= achieved <= total:
+        raise GradingError(f"達成した事業の数({achieved})が事業数({total})の範囲にありません")
+    return Fraction(achieved, total)
+
+
+def criterion_holds(criterion: Criterion, percent: Fraction) -> bool:
+    """True when ``percent`` lies in the criterion's band (lower bound included, upper as written)."""
+    if percent < criterion.lower_percent:
+        return False
+    if criterion.upper_percent is None:
+        return percent <= 100
+    if criterion.upper_inclusive:
+        return percent <= criterion.upper_percent
+    return percent < criterion.upper_percent
+
+
+def criterion_for(percent: Fraction, criteria: Sequence[Criterion]) -> Criterion:
+    """The one criterion whose band holds ``percent``; :class:`CriteriaError` for none or several."""
+    matching = [c for c in criteria if criterion_holds(c, percent)]
+    if len(matching) != 1:
+        letters = "・".join(c.letter for c in matching) or "なし"
+        raise CriteriaError(
+            f"評価基準の表から達成率 {format_percent(percent)} の評価が一つに決まりません（該当：{letters}）"
+        )
+    return matching[0]
+
+
+def grade(achieved: int, total: int, criteria: Sequence[Criterion]) -> str:
+    """The letter for ``achieved`` of ``total`` projects: ``grade(2, 4, r5_criteria) == "B"``."""
+    return criterion_for(achievement(achieved, total) * 100, criteria).letter
+
+
+def format_percent(percent: Fraction) -> str:
+    """``Fraction(200, 3)`` → ``"66.6%"``: one decimal, rounded *down* so that 69.99 % never shows 70 %."""
+    tenths = int(percent * 10 // 1)
+    whole, rest = divmod(tenths, 10)
+    return f"{whole}%" if rest == 0 else f"{whole}.{rest}%"
+
+
+# --------------------------------------------------------------------------- a measure
+
+
+@dataclass(frozen=True)
+class MeasureGrade:
+    """A measure's grade from its projects' results; ``letter`` is None while any is 未評価."""
+
+    measure_id: str
+    ref: str
+    letter: str | None
+    achieved: int
+    projects: int
+    pending: tuple[str, ...]
+    """Ids of projects whose result is 未評価 or missing: they keep the grade undetermined."""
+
+    @property
+    def determined(self) -> bool:
+        return self.letter is not None
+
+    @property
+    def percent(self) -> Fraction | None:
+        return Fraction(self.achieved * 100, self.projects) if self.determined and self.projects else None
+
+
+def result_of(
+    project_id: str, model_result: ProjectResult | None, results: Mapping[str, ProjectResult] | None
+) -> ProjectResult | None:
+    """A results file wins over the model; the model (a filled draft) is the fallback."""
+    if results is not None and project_id in results:
+        return results[project_id]
+    return model_result
+
+
+def grade_measure(
+    measure: Measure, criteria: Sequence[Criterion], results: Mapping[str, ProjectResult] | None = None
+) -> MeasureGrade:
+    """Grade one measure over all its sheets.
+
+    ``measure.projects`` already folds a project's 再掲 rows into one project; ids are de-duplicated
+    once more so that a project is counted once whatever the model holds.
+    """
+    outcomes: dict[str, ProjectResult | None] = {}
+    for project in measure.projects:
+        outcomes.setdefault(project.id, result_of(project.id, project.result, results))
+    if not outcomes:
+        raise NoProjectsError("事業が0件の施策は評価できません", where=f"施策 {measure.ref}")
+    pending = tuple(pid for pid, outcome in outcomes.items() if outcome not in ("達成", "未達成"))
+    achieved = sum(1 for outcome in outcomes.values() if outcome == "達成")
+    letter = None if pending else grade(achieved, len(outcomes), criteria)
+    return MeasureGrade(measure.id, measure.ref, letter, achieved, len(outcomes), pending)
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def measure_sheet_indices(plan: Plan, measure_id: str) -> list[int]:
+    """Indices of the sheets that print the measure's row (its own sheet and its 再掲 sheets)."""
+    return [sheet.index for sheet in plan.sheets if any(m.measure_id == measure_id for m in sheet.measures)]
+
+
+def measure_pages(plan: Plan, measure_id: str) -> list[int]:
+    """The pages of the measure's sheets as the document states them, ascending, without repeats."""
+    indices = set(measure_sheet_indices(plan, measure_id))
+    return sorted({sheet.page for sheet in plan.sheets if sheet.index in indices and sheet.page is not None})
+
+
+def pages_text(pages: Sequence[int]) -> str:
+    """The report's notation: ``[11]`` → ``11``, ``[12, 13]`` → ``12～13``, ``[12, 14]`` → ``12、14``."""
+    ordered = sorted(set(pages))
+    if not ordered:
+        return ""
+    if ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return str(ordered[0]) if len(ordered) == 1 else f"{ordered[0]}{PAGE_RANGE_MARK}{ordered[-1]}"
+    return "、".join(str(page) for page in ordered)
+
+
+# --------------------------------------------------------------------------- 評価総括表
+
+
+@dataclass(frozen=True)
+class SummaryEntry:
+    measure_id: str
+    ref: str
+    pages: str
+
+
+@dataclass(frozen=True)
+class SummaryGroupResult:
+    """One grade's row group: the criterion's letter and text, and its measures in document order."""
+
+    letter: str
+    text: str
+    entries: tuple[SummaryEntry, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """A plan's 評価総括表 as it follows from its measures' grades.
+
+    ``ungraded`` holds the measures that belong in no group: undetermined (未評価) or graded with a
+    letter the criteria table does not have.  ``total`` counts the graded measures only.
+    """
+
+    plan_key: str
+    heading: str
+    groups: tuple[SummaryGroupResult, ...]
+    ungraded: tuple[SummaryEntry, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(group.count for group in self.groups)
+
+    def group(self, letter: str) -> SummaryGroupResult:
+        return next(group for group in self.groups if group.letter == letter)
+
+
+def summarize(plan: Plan, criteria: Sequence[Criterion], letters: Mapping[str, str | None]) -> PlanSummary:
+    """The 評価総括表 for ``letters`` (measure id → grade letter, None when undetermined)."""
+    entries = [
+        (letters.get(m.id), SummaryEntry(m.id, m.ref, pages_text(measure_pages(plan, m.id))))
+        for m in plan.iter_measures()
+    ]
+    groups = tuple(
+        SummaryGroupResult(c.letter, c.text, tuple(e for letter, e in entries if letter == c.letter))
+        for c in criteria
+    )
+    known = {c.letter for c in criteria}
+    ungraded = tuple(e for letter, e in entries if letter not in known)
+    return PlanSummary(plan.key, plan.heading, groups, ungraded)
+
+
+def summary_from_sheets(plan: Plan, criteria: Sequence[Criterion]) -> PlanSummary:
+    """The 評価総括表 that the grades printed on the measure rows imply (what a published report shows)."""
+    return summarize(plan, criteria, {m.id: m.grade for m in plan.iter_measures()})
+
+
+@dataclass(frozen=True)
+class PlanGrades:
+    plan_key: str
+    heading: str
+    measures: tuple[MeasureGrade, ...]
+    summary: PlanSummary
+
+
+def grade_plan(
+    plan: Plan, criteria: Sequence[Criterion], results: Mapping[str, ProjectResult] | None = None
+) -> PlanGrades:
+    """Every measure's grade from the projects' results, and the 評価総括表 that follows."""
+    grades = tuple(grade_measure(m, criteria, results) for m in plan.iter_measures())
+    summary = summarize(plan, criteria, {g.measure_id: g.letter for g in grades})
+    return PlanGrades(plan.key, plan.heading, grades, summary)
+
+
+def grade_report(report: Report, results: Mapping[str, ProjectResult] | None = None) -> list[PlanGrades]:
+    return [grade_plan(plan, report.intro.criteria, results) for plan in report.plans]
+
+
+def all_determined(plans: Iterable[PlanGrades]) -> bool:
+    return all(grade.determined for plan in plans for grade in plan.measures)
+
+
+# --------------------------------------------------------------------------- presenting
+
+
+def describe_grades(plans: Sequence[PlanGrades], source: str, results_source: str | None = None) -> str:
+    """The Japanese text ``komae-docx grade`` prints: each measure's grade, then the 評価総括表."""
+    lines = [f"{source} の評価（事業の結果：{results_source or '報告書の Check 欄'}）"]
+    if results_source is None and all(len(g.pending) == g.projects for p in plans for g in p.measures):
+        lines.append(
+            "事業の結果がありません。--results で結果ファイル（事業 id: 達成／未達成／未評価）を"
+            "指定してください。事業 id は parse --json で確かめられます。"
+        )
+    for plan in plans:
+        lines += ["", plan.heading]
+        lines += [f"  {_measure_line(g)}" for g in plan.measures]
+        lines += ["", f"  評価総括表（{plan.heading}）"]
+        for group in plan.summary.groups:
+            lines.append(f"    {group.letter}  {group.count}件  {group.text}")
+            lines += [f"          {e.pages}頁  {e.ref}" for e in group.entries]
+        lines.append(f"    合計  {plan.summary.total}件")
+        ungraded = plan.summary.ungraded
+        if ungraded:
+            lines.append(f"    未確定  {len(ungraded)}件：" + "、".join(e.ref for e in ungraded))
+    return "\n".join(lines)
+
+
+def _measure_line(measure: MeasureGrade) -> str:
+    ratio = f"達成 {measure.achieved}/{measure.projects}"
+    if measure.letter is None:
+        return f"未確定  {measure.ref}（{ratio}、未評価：{'、'.join(measure.pending)}）"
+    percent = format_percent(Fraction(measure.achieved * 100, measure.projects))
+    return f"{measure.letter}       {measure.ref}（{ratio} = {percent}）"
+
+
+def grades_as_json(plans: Iterable[PlanGrades]) -> list[dict[str, Any]]:
+    """Plain JSON data; the percentage travels as the exact fraction ``achieved/projects``."""
+    return [
+        {
+            "plan": plan.plan_key,
+            "heading": plan.heading,
+            "measures": [
+                {
+                    "measure_id": g.measure_id,
+                    "ref": g.ref,
+                    "grade": g.letter,
+                    "achieved": g.achieved,
+                    "projects": g.projects,
+                    "pending": list(g.pending),
+                }
+                for g in plan.measures
+            ],
+            "summary": {
+                "groups": [
+                    {
+                        "grade": group.letter,
+                        "text": group.text,
+                        "count": group.count,
+                        "measures": [
+                            {"ref": e.ref, "pages": e.pages, "measure_id": e.measure_id}
+                            for e in group.entries
+                        ],
+                    }
+                    for group in plan.summary.groups
+                ],
+                "total": plan.summary.total,
+                "ungraded": [e.measure_id for e in plan.summary.ungraded],
+            },
+        }
+        for plan in plans
+    ]

@@ -1,0 +1,55 @@
+"""Checks on .docx files the tests write: openxml-audit, and LibreOffice page counts."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+AUDIT_BASELINE = ("not in stylesWithEffects", "docDefaults differ")
+"""openxml-audit's two messages about any python-docx package: tolerated, nothing else is."""
+
+
+def audit_findings(path: Path) -> list[str]:
+    """openxml-audit's findings for ``path`` beyond its two baseline messages."""
+    exe = Path(sys.executable).with_name("openxml-audit")
+    command = [str(exe)] if exe.exists() else [shutil.which("openxml-audit") or "openxml-audit"]
+    done = subprocess.run([*command, "-o", "json", str(path)], capture_output=True, text=True, check=False)
+    report = json.loads(done.stdout)[0]
+    return [
+        finding["description"]
+        for finding in report["errors"]
+        if not any(base in finding["description"] for base in AUDIT_BASELINE)
+    ]
+
+
+def soffice() -> str:
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None or shutil.which("pdfinfo") is None:
+        if os.environ.get("CI"):  # .ci/run installs them: a missing LibreOffice there is a defect
+            pytest.fail("LibreOffice (soffice) or poppler (pdfinfo) is missing in CI")
+        pytest.skip("LibreOffice (soffice) or poppler (pdfinfo) is not installed")
+    return exe
+
+
+def pdf_pages(docx: Path, outdir: Path) -> int:
+    """Convert ``docx`` with LibreOffice and count the PDF's pages (soffice exits 0 even on failure)."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [soffice(), "--headless", "--convert-to", "pdf", "--outdir", str(outdir), str(docx)],
+        capture_output=True,
+        check=False,
+        timeout=300,
+    )
+    pdf = outdir / (docx.stem + ".pdf")
+    assert pdf.is_file(), f"LibreOffice did not convert {docx.name}"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    match = re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)
+    assert match is not None
+    return int(match.group(1))

@@ -1,0 +1,328 @@
+"""序章 3's evaluation rule: exact percentages, the report's own criteria, measures and 評価総括表."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from komae_docx import Report
+from komae_docx.model import Criterion, Measure, Project, ProjectResult
+from komae_docx.rules import (
+    CriteriaError,
+    GradingError,
+    NoProjectsError,
+    PlanSummary,
+    all_determined,
+    describe_grades,
+    format_percent,
+    grade,
+    grade_measure,
+    grade_plan,
+    grade_report,
+    grades_as_json,
+    measure_pages,
+    pages_text,
+    summary_from_sheets,
+)
+
+R5_CRITERIA = [
+    Criterion(letter="A", label="進捗している", lower_percent=70, text="70%以上"),
+    Criterion(letter="B", label="現状維持", lower_percent=40, upper_percent=70, text="40%以上70%未満"),
+    Criterion(
+        letter="C", label="あまり進捗していない", lower_percent=20, upper_percent=40, text="20%以上40%未満"
+    ),
+    Criterion(
+        letter="D", label="全く進捗していない", lower_percent=0, upper_percent=20, text="0%以上20%未満"
+    ),
+]
+
+
+def criteria_with(a: int, b: int, c: int) -> list[Criterion]:
+    """A criteria table with thresholds A ≥ a, B ≥ b, C ≥ c (as a city that changes them would print)."""
+    return [
+        Criterion(letter="A", label="", lower_percent=a, text=f"{a}%以上"),
+        Criterion(letter="B", label="", lower_percent=b, upper_percent=a, text=f"{b}%以上{a}%未満"),
+        Criterion(letter="C", label="", lower_percent=c, upper_percent=b, text=f"{c}%以上{b}%未満"),
+        Criterion(letter="D", label="", lower_percent=0, upper_percent=c, text=f"0%以上{c}%未満"),
+    ]
+
+
+def measure_by_ref(report: Report, ref: str) -> Measure:
+    return next(m for plan in report.plans for m in plan.iter_measures() if m.ref == ref)
+
+
+# ---- one grade
+
+
+def test_the_reports_criteria_are_read_as_the_rule(report: Report) -> None:
+    assert [(c.letter, c.lower_percent, c.upper_percent) for c in report.intro.criteria] == [
+        (c.letter, c.lower_percent, c.upper_percent) for c in R5_CRITERIA
+    ]
+
+
+def test_the_reports_worked_example_two_of_four_is_b(report: Report) -> None:
+    # 序章 3: 施策1 の事業a～d のうち 達成 2、未達成 2 → 2/4 = 50% → B
+    example = report.intro.example
+    assert example is not None
+    statuses = [row.status for row in example.rows]
+    assert (statuses.count("達成"), len(statuses)) == (2, 4)
+    assert grade(statuses.count("達成"), len(statuses), report.intro.criteria) == "B"
+
+
+@pytest.mark.parametrize(
+    ("achieved", "total", "letter"),
+    [
+        (7, 10, "A"),  # exactly 70 %
+        (2, 5, "B"),  # exactly 40 %
+        (1, 5, "C"),  # exactly 20 %
+        (0, 3, "D"),
+        (69, 100, "B"),
+        (39, 100, "C"),
+        (19, 100, "D"),
+        (1, 1, "A"),
+        (2, 3, "B"),  # 66.66…%
+        (1, 3, "C"),  # 33.33…%
+    ],
+)
+def test_boundaries(achieved: int, total: int, letter: str) -> None:
+    assert grade(achieved, total, R5_CRITERIA) == letter
+
+
+def test_zero_projects_is_an_error_not_a_grade() -> None:
+    with pytest.raises(NoProjectsError, match="0件"):
+        grade(0, 0, R5_CRITERIA)
+
+
+@pytest.mark.parametrize(("achieved", "total"), [(5, 4), (-1, 3)])
+def test_impossible_counts_are_refused(achieved: int, total: int) -> None:
+    with pytest.raises(GradingError):
+        grade(achieved, total, R5_CRITERIA)
+
+
+def test_a_criteria_table_with_a_hole_gives_no_grade() -> None:
+    broken = [c.model_copy(update={"lower_percent": 45}) if c.letter == "B" else c for c in R5_CRITERIA]
+    assert grade(1, 2, broken) == "B"
+    with pytest.raises(CriteriaError, match="42"):
+        grade(42, 100, broken)
+
+
+def test_format_percent_never_rounds_up_across_a_threshold() -> None:
+    assert format_percent(Fraction(6999, 100)) == "69.9%"
+    assert format_percent(Fraction(200, 3)) == "66.6%"
+    assert format_percent(Fraction(50)) == "50%"
+
+
+@given(total=st.integers(1, 300), data=st.data())
+def test_grade_is_monotone_in_achieved(total: int, data: st.DataObject) -> None:
+    low = data.draw(st.integers(0, total))
+    high = data.draw(st.integers(low, total))
+    rank = "DCBA"
+    assert rank.index(grade(low, total, R5_CRITERIA)) <= rank.index(grade(high, total, R5_CRITERIA))
+
+
+@given(
+    thresholds=st.lists(st.integers(1, 99), min_size=3, max_size=3, unique=True).map(sorted),
+    total=st.integers(1, 200),
+    data=st.data(),
+)
+def test_thresholds_of_a_modified_criteria_table_are_honoured(
+    thresholds: list[int], total: int, data: st.DataObject
+) -> None:
+    c, b, a = thresholds
+    achieved = data.draw(st.integers(0, total))
+    share = 100 * achieved  # compared with threshold * total: integers, as the rule must be exact
+    expected = (
+        "A" if share >= a * total else "B" if share >= b * total else "C" if share >= c * total else "D"
+    )
+    assert grade(achieved, total, criteria_with(a, b, c)) == expected
+
+
+@given(k=st.integers(1, 10_000))
+def test_exactly_seventy_percent_is_always_an_a(k: int) -> None:
+    # 0.7 * 100 in floats is 70.00000000000001; 7k/10k must be exactly 70 %.
+    assert grade(7 * k, 10 * k, R5_CRITERIA) == "A"
+    assert grade(7 * k - 1, 10 * k, R5_CRITERIA) == "B"
+
+
+# ---- a measure
+
+
+def with_results(measure: Measure, results: list[ProjectResult | None]) -> Measure:
+    projects = [p.model_copy(update={"result": r}) for p, r in zip(measure.projects, results, strict=True)]
+    return measure.model_copy(update={"projects": projects})
+
+
+def test_a_measure_over_two_sheets_counts_its_project_once(report: Report) -> None:
+    measure = measure_by_ref(report, "1－(2)－①")
+    (project,) = measure.projects
+    assert project.sheets == [1, 2]  # the 再掲 sheet 13 continues the same project
+    graded = grade_measure(with_results(measure, ["達成"]), R5_CRITERIA)
+    assert (graded.letter, graded.achieved, graded.projects) == ("A", 1, 1)
+
+
+def test_measure_grade_from_the_model_results(report: Report) -> None:
+    measure = measure_by_ref(report, "7 アウトリーチ等事業の実施")
+    graded = grade_measure(with_results(measure, ["達成", "未達成"]), R5_CRITERIA)
+    assert (graded.letter, graded.percent, graded.pending) == ("B", Fraction(50), ())
+
+
+def test_unevaluated_projects_leave_the_grade_undetermined_and_are_named(report: Report) -> None:
+    measure = measure_by_ref(report, "4 包括的相談支援事業の実施")
+    graded = grade_measure(with_results(measure, ["達成", "未評価", "達成", None]), R5_CRITERIA)
+    assert graded.letter is None and not graded.determined and graded.percent is None
+    assert graded.pending == ("p2-4-(2)", "p2-4-(1)#2")
+
+
+def test_a_results_mapping_wins_over_the_model(report: Report) -> None:
+    measure = with_results(measure_by_ref(report, "7 アウトリーチ等事業の実施"), ["未達成", "未達成"])
+    graded = grade_measure(measure, R5_CRITERIA, {"p2-7-(1)": "達成", "p2-7-(2)": "達成"})
+    assert graded.letter == "A"
+
+
+def test_a_project_listed_twice_is_counted_once(report: Report) -> None:
+    measure = measure_by_ref(report, "7 アウトリーチ等事業の実施")
+    doubled = measure.model_copy(update={"projects": [*measure.projects, measure.projects[0]]})
+    graded = grade_measure(doubled, R5_CRITERIA, {"p2-7-(1)": "達成", "p2-7-(2)": "未達成"})
+    assert (graded.achieved, graded.projects, graded.letter) == (1, 2, "B")
+
+
+def test_a_measure_without_projects_is_an_error(report: Report) -> None:
+    empty = measure_by_ref(report, "1－(1)").model_copy(update={"projects": []})
+    with pytest.raises(NoProjectsError) as info:
+        grade_measure(empty, R5_CRITERIA)
+    assert "1－(1)" in str(info.value)
+
+
+# ---- pages and the 評価総括表
+
+
+@pytest.mark.parametrize(
+    ("pages", "text"),
+    [([11], "11"), ([12, 13], "12～13"), ([25, 26, 27], "25～27"), ([12, 14], "12、14"), ([], "")],
+)
+def test_pages_text(pages: list[int], text: str) -> None:
+    assert pages_text(pages) == text
+
+
+def test_measure_pages_as_the_document_states_them(report: Report) -> None:
+    layered = report.plans[1]
+    assert measure_pages(layered, "p2-5") == [25, 26, 27]
+    assert measure_pages(layered, "p2-2") == measure_pages(layered, "p2-3") == [22]
+
+
+def summary_rows(summary: PlanSummary) -> dict[str, list[tuple[str, str]]]:
+    return {g.letter: [(e.pages, e.ref) for e in g.entries] for g in summary.groups}
+
+
+def test_published_welfare_summary_is_reproduced_from_the_sheets(report: Report) -> None:
+    summary = summary_from_sheets(report.plans[0], report.intro.criteria)
+    assert summary_rows(summary) == {
+        "A": [("11", "1－(1)"), ("12～13", "1－(2)－①"), ("14～15", "1－(2)－③"), ("16", "2－(3)")],
+        "B": [],
+        "C": [("17", "3－(1)")],
+        "D": [],
+    }
+    assert summary.total == 5 and summary.ungraded == ()
+
+
+def test_published_layered_summary_is_reproduced_from_the_sheets(report: Report) -> None:
+    summary = summary_from_sheets(report.plans[1], report.intro.criteria)
+    assert summary_rows(summary) == {
+        "A": [
+            ("21", "1 普及啓発"),
+            ("22", "2 相談支援包括化推進体制の構築"),
+            ("22", "3 情報共有システムの構築"),
+            ("23～24", "4 包括的相談支援事業の実施"),
+            ("25～27", "5 地域づくり事業の実施"),
+            ("28", "6 多機関協働事業の実施"),
+            ("30", "8 参加支援事業の実施"),
+        ],
+        "B": [("29", "7 アウトリーチ等事業の実施")],
+        "C": [],
+        "D": [],
+    }
+    assert summary.total == 8
+
+
+def test_computed_summaries_equal_the_printed_tables(report: Report) -> None:
+    for plan in report.plans:
+        assert plan.summary is not None
+        printed = {g.grade: [(r.page, r.measure) for r in g.rows] for g in plan.summary.groups}
+        assert summary_rows(summary_from_sheets(plan, report.intro.criteria)) == printed
+        assert [str(g.count) for g in summary_from_sheets(plan, report.intro.criteria).groups] == [
+            g.count for g in plan.summary.groups
+        ]
+
+
+def layered_results(report: Report) -> dict[str, ProjectResult]:
+    """Every project of the 重層 plan 達成."""
+    return {p.id: "達成" for m in report.plans[1].iter_measures() for p in m.projects}
+
+
+def test_published_layered_grades_follow_from_plausible_results(report: Report) -> None:
+    # Every 重層 project achieved except one of measure 7's two: 1/2 = 50 % → B, as published.
+    results = layered_results(report)
+    results["p2-7-(2)"] = "未達成"
+    graded = grade_plan(report.plans[1], report.intro.criteria, results)
+    published = summary_from_sheets(report.plans[1], report.intro.criteria)
+    assert summary_rows(graded.summary) == summary_rows(published)
+
+
+def test_a_single_project_measure_is_a_or_d_only(report: Report) -> None:
+    # 3－(1) has one project (b): binary results give 0 % or 100 %, so its published C cannot come from
+    # 達成 / 未達成 of that project alone — the grade the report prints is carried, not recomputed.
+    measure = measure_by_ref(report, "3－(1)")
+    assert len(measure.projects) == 1
+    letters = {grade_measure(with_results(measure, [r]), R5_CRITERIA).letter for r in ("達成", "未達成")}
+    assert letters == {"A", "D"}
+
+
+def test_grade_report_undetermined_without_results(report: Report) -> None:
+    plans = grade_report(report)
+    assert not all_determined(plans)
+    assert [len(p.summary.ungraded) for p in plans] == [5, 8]
+    assert all(p.summary.total == 0 for p in plans)
+
+
+def test_describe_and_json_of_grades(report: Report) -> None:
+    results = layered_results(report)
+    results["p2-7-(2)"] = "未達成"
+    plans = [grade_plan(report.plans[1], report.intro.criteria, results)]
+    text = describe_grades(plans, "r5_report.docx", "results.yaml")
+    assert "r5_report.docx の評価（事業の結果：results.yaml）" in text
+    assert "B       7 アウトリーチ等事業の実施（達成 1/2 = 50%）" in text
+    assert "          29頁  7 アウトリーチ等事業の実施" in text
+    assert "    合計  8件" in text
+    data = grades_as_json(plans)
+    assert data[0]["summary"]["total"] == 8
+    assert [g["count"] for g in data[0]["summary"]["groups"]] == [7, 1, 0, 0]
+    assert data[0]["measures"][6] == {
+        "measure_id": "p2-7",
+        "ref": "7 アウトリーチ等事業の実施",
+        "grade": "B",
+        "achieved": 1,
+        "projects": 2,
+        "pending": [],
+    }
+
+
+def test_describe_grades_tells_how_to_give_results(report: Report) -> None:
+    text = describe_grades(grade_report(report), "r5_report.docx")
+    assert "--results" in text and "未確定" in text
+
+
+def test_grading_uses_pure_functions_only(report: Report) -> None:
+    before = report.model_dump_json()
+    grade_report(report, layered_results(report))
+    summary_from_sheets(report.plans[0], report.intro.criteria)
+    assert report.model_dump_json() == before
+
+
+def test_project_model_result_is_used_without_a_file(report: Report) -> None:
+    measure = measure_by_ref(report, "2 相談支援包括化推進体制の構築")
+    project: Project = measure.projects[0].model_copy(update={"result": "達成"})
+    graded = grade_measure(measure.model_copy(update={"projects": [project]}), R5_CRITERIA)
+    assert graded.letter == "A"
