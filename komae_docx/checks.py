@@ -67,6 +67,7 @@ from .textnorm import (
     int_to_circled,
     is_blank,
     normalize_for_match,
+    parse_grade_cell,
     parse_label,
     parse_paren_number,
     split_leading_label,
@@ -542,7 +543,6 @@ def page_set(text: str) -> frozenset[int] | str:
 # --------------------------------------------------------------------------- grades on the sheets
 
 
-GRADE_CELL = re.compile(r"^\s*([A-Z])\s*(\(\s*再掲\s*\))?\s*$")
 
 
 def check_grades(plan: Plan, criteria: Sequence[Criterion]) -> list[Finding]:
@@ -564,11 +564,11 @@ def _grade_cells(
     measure_letter: str | None = None
     for i, (sheet, cell) in enumerate(appearances):
         where = sheet_location(plan, sheet.index, cell.row, "Check")
-        parsed = GRADE_CELL.match(fold_width(cell.grade_cell))
+        parsed = parse_grade_cell(cell.grade_cell)
         if parsed is None:
             findings.append(_unreadable_grade(measure, cell.grade_cell, where, letters))
             continue
-        letter, reprinted = parsed.group(1), parsed.group(2) is not None
+        letter, reprinted = parsed
         measure_letter = measure_letter or letter
         reprint_of = measure_letter if i > 0 else None
         findings += _grade_cell(measure, where, cell.grade_cell, (letter, reprinted), letters, reprint_of)

@@ -31,10 +31,17 @@ from .model import (
     SummaryTable,
 )
 from .ooxml import Cell, Row, Table
-from .textnorm import circled_to_int, fold_dashes, fold_width, split_leading_label, split_tag, squash_spaces
+from .textnorm import (
+    circled_to_int,
+    fold_dashes,
+    fold_width,
+    parse_grade_cell,
+    split_leading_label,
+    split_tag,
+    squash_spaces,
+)
 from .tracker import Tracker
 
-GRADE_CELL = re.compile(r"^\s*([A-Z])\s*(\(\s*再掲\s*\))?\s*$")
 HEADING_ONLY = re.compile(r"^【[^【】]+】$")
 
 
@@ -55,10 +62,7 @@ def is_summary_table(table: Table) -> bool:
     return bool(table.rows) and "施策の進捗状況" in squashed(" ".join(c.text for c in table.rows[0].cells))
 
 
-def grade_of_cell(text: str) -> tuple[str, bool] | None:
-    """``'A（再掲）'`` → ``('A', True)``; ``None`` when the cell is not a grade."""
-    match = GRADE_CELL.match(fold_width(text))
-    return (match.group(1), match.group(2) is not None) if match else None
+grade_of_cell = parse_grade_cell
 
 
 # --------------------------------------------------------------------------- columns

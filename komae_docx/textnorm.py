@@ -219,3 +219,12 @@ def split_tag(text: str) -> tuple[str | None, str]:
     if m is None:
         return None, text
     return m.group("tag"), text[m.end() :]
+
+
+GRADE_CELL_PATTERN: re.Pattern[str] = re.compile(r"^\s*([A-Z])\s*(\(\s*再掲\s*\))?\s*$")
+
+
+def parse_grade_cell(text: str) -> tuple[str, bool] | None:
+    """A sheet's grade cell: ``'A（再掲）'`` → ``('A', True)``, ``'C'`` → ``('C', False)``; else None."""
+    match = GRADE_CELL_PATTERN.match(fold_width(text))
+    return (match.group(1), match.group(2) is not None) if match else None
