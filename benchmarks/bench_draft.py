@@ -23,6 +23,8 @@ from pathlib import Path
 
 from docxtpl import DocxTemplate  # type: ignore[import-untyped]
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure this checkout, not an installed copy
+
 from komae_docx import read_report
 from komae_docx.model import Report
 from komae_docx.rollover import roll_forward

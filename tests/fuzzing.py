@@ -334,15 +334,21 @@ def peak_memory_mb() -> float:
     return max(own, children) / 1024
 
 
-def run(cases: int, workers: int = 1, start: int = 0) -> Outcome:
+def run(cases: int, workers: int = 1, start: int = 0, progress: bool = False) -> Outcome:
     if workers <= 1:
         return run_range(start, start + cases)
-    chunk = max(1, cases // (workers * 8))
+    chunk = max(1, min(cases // (workers * 8), 1000))
     bounds = [(s, min(s + chunk, start + cases)) for s in range(start, start + cases, chunk)]
     total = Outcome()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for part in pool.map(run_range, *zip(*bounds, strict=True)):
             total.merge(part)
+            if progress:
+                print(
+                    f"... {total.cases} cases, {len(total.failures)} failures, slowest {total.slowest:.2f}s",
+                    file=sys.stderr,
+                    flush=True,
+                )
     return total
 
 
@@ -353,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", type=int, default=0)
     args = parser.parse_args(argv)
     began = time.perf_counter()
-    outcome = run(args.cases, args.workers, args.start)
+    outcome = run(args.cases, args.workers, args.start, progress=True)
     seconds = time.perf_counter() - began
     print(f"cases {outcome.cases} in {seconds:.0f}s; stages: parse, {', '.join(sorted(outcome.stages))}")
     for name, number in outcome.outcomes.most_common():
