@@ -13,6 +13,8 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from .checks import check_report, describe_findings, findings_as_json, has_errors
 from .errors import InputFileError, KomaeDocxError, OutputError
 from .model import Report
@@ -177,16 +179,28 @@ def _run_draft(args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_MODEL_JSON_BYTES = 50 * 1024 * 1024
+
+
 def _run_render(args: argparse.Namespace) -> int:
-    try:
-        report = Report.model_validate_json(args.file.read_bytes())
-    except OSError as error:
-        raise InputFileError(f"読めません（{error.strerror or type(error).__name__}）", args.file) from error
-    except ValueError as error:
-        raise InputFileError("報告書モデルの JSON ではありません", args.file) from error
+    report = _read_model_json(args.file)
     write_report(report, args.output, force=args.force, inputs=[args.file], template_dir=args.template)
     print(f"{args.output} に書き出しました。", file=sys.stderr)
     return 0
+
+
+def _read_model_json(path: Path) -> Report:
+    """A Report from ``parse -o`` output; errors name the file and the JSON path of the first problem."""
+    try:
+        if path.stat().st_size > MAX_MODEL_JSON_BYTES:
+            raise InputFileError("ファイルが大きすぎます（上限 50 MB）", path)
+        return Report.model_validate_json(path.read_bytes())
+    except OSError as error:
+        raise InputFileError(f"読めません（{error.strerror or type(error).__name__}）", path) from error
+    except ValidationError as error:
+        first = error.errors()[0] if error.errors() else None
+        where = ".".join(str(part) for part in first["loc"]) if first and first["loc"] else None
+        raise InputFileError("報告書モデルの JSON ではありません", path, where=where) from error
 
 
 if __name__ == "__main__":
