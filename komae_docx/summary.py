@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .model import Report
+from .model import Measure, Report
 from .results import Message
 
 
@@ -27,9 +27,17 @@ def describe_report(report: Report, source: str, messages: list[Message]) -> str
             if pages and pages[0] == pages[-1]:
                 page_text = str(pages[0])
             lines.append(
-                f"  {measure.grade or '－'}  {measure.ref}　{measure.full_title[:40]}（{page_text}頁）"
+                f"  {measure.grade or '－'}  {measure.ref}{_title_after_ref(measure)}（{page_text}頁）"
             )
     lines.append("")
     lines.append(f"警告 {len(messages)} 件")
     lines.extend(f"  ・{message.describe()}" for message in messages)
     return "\n".join(lines)
+
+
+def _title_after_ref(measure: Measure) -> str:
+    """The title, unless the ref already says it (重層 refs are "1 普及啓発")."""
+    if measure.title and measure.title in measure.ref:
+        return ""
+    title = measure.full_title
+    return "　" + (title if len(title) <= 45 else title[:44] + "…")
