@@ -685,31 +685,13 @@ def welfare_sheet(proto: El) -> El:
         cells.append(cell(m[-2], grid, 8, "{{ row.grade }}"))
         cells.append(cell(m[-1], grid, 9))
         tbl.append(row(measure, *cells))
-    tbl.append(tag_row(grid, '{%tr elif row.kind == "project" %}'))
-    tbl.append(
-        row(
-            project,
-            cell(pr[0], grid, 0, vmerge="continue"),
-            cell(pr[1], grid, 1, "{{ row.label }}", vmerge="restart"),
-            cell(pr[3], grid, 2, "{{ row.plan }}", span=2, vmerge="restart"),
-            cell(pr[4], grid, 4, "{{ row.departments }}", vmerge="restart"),
-            cell(pr[5], grid, 5, "{{ row.pages }}", vmerge="restart"),
-            cell(pr[6], grid, 6, "{{ row.indicator }}", vmerge="restart"),
-            *_entry_cells(entry, grid, 7),
-        )
-    )
-    tbl.append(tag_row(grid, '{%tr elif row.kind == "continued" %}'))
-    tbl.append(
-        row(
-            cont,
-            cell(ct[0], grid, 0, vmerge="continue"),
-            cell(ct[1], grid, 1, vmerge="continue"),
-            cell(ct[3], grid, 2, span=2, vmerge="continue"),
-            cell(ct[4], grid, 4, vmerge="continue"),
-            cell(ct[5], grid, 5, vmerge="continue"),
-            cell(ct[6], grid, 6, vmerge="continue"),
-            *_entry_cells(entry, grid, 7),
-        )
+    _project_rows(
+        tbl,
+        grid,
+        entry,
+        (project, [pr[0], *pr[1:2], *pr[3:7]]),
+        (cont, [ct[0], *ct[1:2], *ct[3:7]]),
+        first_col="continue",
     )
     tbl.append(tag_row(grid, "{%tr endif %}"))
     tbl.append(tag_row(grid, "{%tr endfor %}"))
@@ -738,35 +720,47 @@ def layered_sheet(proto: El) -> El:
                    cell(m[1], grid, 8, "{{ row.grade }}"), cell(m[2], grid, 9)))  # fmt: skip
     tbl.append(tag_row(grid, '{%tr elif row.kind == "band" %}'))
     tbl.append(row(band, cell(bd[0], grid, 0, "{{ row.title }}", span=10)))
-    tbl.append(tag_row(grid, '{%tr elif row.kind == "project" %}'))
-    tbl.append(
-        row(
-            project,
-            cell(pr[0], grid, 0, vmerge="restart"),
-            cell(pr[1], grid, 1, "{{ row.label }}", vmerge="restart"),
-            cell(pr[2], grid, 2, "{{ row.plan }}", span=2, vmerge="restart"),
-            cell(pr[3], grid, 4, "{{ row.departments }}", vmerge="restart"),
-            cell(pr[4], grid, 5, "{{ row.pages }}", vmerge="restart"),
-            cell(pr[5], grid, 6, "{{ row.indicator }}", vmerge="restart"),
-            *_entry_cells(entry, grid, 7),
-        )
-    )
-    tbl.append(tag_row(grid, '{%tr elif row.kind == "continued" %}'))
-    tbl.append(
-        row(
-            project,
-            cell(pr[0], grid, 0, vmerge="continue"),
-            cell(pr[1], grid, 1, vmerge="continue"),
-            cell(pr[2], grid, 2, span=2, vmerge="continue"),
-            cell(pr[3], grid, 4, vmerge="continue"),
-            cell(pr[4], grid, 5, vmerge="continue"),
-            cell(pr[5], grid, 6, vmerge="continue"),
-            *_entry_cells(entry, grid, 7),
-        )
-    )
+    _project_rows(tbl, grid, entry, (project, pr[:6]), (project, pr[:6]), first_col="restart")
     tbl.append(tag_row(grid, "{%tr endif %}"))
     tbl.append(tag_row(grid, "{%tr endfor %}"))
     return tbl
+
+
+_PROJECT_CELLS = (  # grid column, span, the tag of a project row (None: no text)
+    (0, 1, None), (1, 1, "{{ row.label }}"), (2, 2, "{{ row.plan }}"),
+    (4, 1, "{{ row.departments }}"), (5, 1, "{{ row.pages }}"), (6, 1, "{{ row.indicator }}"),
+)  # fmt: skip
+
+
+def _project_rows(
+    tbl: El,
+    grid: list[int],
+    entry: dict[str, El],
+    project: tuple[El, list[El]],
+    continued: tuple[El, list[El]],
+    first_col: str,
+) -> None:
+    """The ``project`` row kind (label … 指標 start vertical merges) and ``continued`` (they go on)."""
+    (project_row, project_cells), (cont_row, cont_cells) = project, continued
+    tbl.append(tag_row(grid, '{%tr elif row.kind == "project" %}'))
+    starts = [
+        cell(
+            proto,
+            grid,
+            col,
+            *([text] if text else []),
+            span=span,
+            vmerge=first_col if col == 0 else "restart",
+        )
+        for proto, (col, span, text) in zip(project_cells, _PROJECT_CELLS, strict=True)
+    ]
+    tbl.append(row(project_row, *starts, *_entry_cells(entry, grid, 7)))
+    tbl.append(tag_row(grid, '{%tr elif row.kind == "continued" %}'))
+    goes_on = [
+        cell(proto, grid, col, span=span, vmerge="continue")
+        for proto, (col, span, _) in zip(cont_cells, _PROJECT_CELLS, strict=True)
+    ]
+    tbl.append(row(cont_row, *goes_on, *_entry_cells(entry, grid, 7)))
 
 
 # ---- 第2章
