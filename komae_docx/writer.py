@@ -36,10 +36,11 @@ from typing import Any
 from docxtpl import DocxTemplate  # type: ignore[import-untyped]
 from jinja2 import Environment, StrictUndefined
 from jinja2.exceptions import TemplateError as JinjaTemplateError
+from jinja2.exceptions import UndefinedError
 from lxml import etree
 from markupsafe import Markup, escape
 
-from .errors import OutputError, TemplateError
+from .errors import OutputError, SheetFormatError, TemplateError
 from .model import (
     PROJECT_RESULTS,
     Entry,
@@ -601,6 +602,12 @@ def render_context(template: Any, path: Path, context: Mapping[str, Any]) -> byt
                 template.map_headers_footers_xml(rel_key, xml)
         template.render_properties(values, env)
         template.render_footnotes(values, env)
+    except UndefinedError as error:
+        raise SheetFormatError(
+            "報告書の表の形(見出しの欄の数など)がテンプレートの様式と合わないため書き出せません"
+            f"（{error}）。元の報告書を check で確認してください",
+            path,
+        ) from error
     except JinjaTemplateError as error:
         where = getattr(error, "docx_context", None)
         hint = f"（付近：{' '.join(s.strip() for s in where if s.strip())[:80]}）" if where else ""
