@@ -66,6 +66,7 @@ from .textnorm import (
     fold_width,
     int_to_circled,
     is_blank,
+    is_number,
     normalize_for_match,
     parse_grade_cell,
     parse_label,
@@ -420,7 +421,7 @@ def _summary_groups(plan: Plan, printed: SummaryTable, criteria: Sequence[Criter
 
 def _as_int(text: str) -> int | None:
     folded = squash_spaces(fold_width(text))
-    return int(folded) if folded.isdigit() else None
+    return int(folded) if is_number(folded) else None
 
 
 def _summary_counts(plan: Plan, printed: SummaryTable, computed: PlanSummary) -> list[Finding]:
@@ -523,7 +524,9 @@ def _summary_entry(
     return findings
 
 
-PAGE_RANGE = re.compile(r"^(\d+)[~—](\d+)$")
+PAGE_RANGE = re.compile(r"^([0-9]{1,6})[~—]([0-9]{1,6})$")
+MAX_PAGE_RANGE = 1000
+"""A range longer than any report (「1～999999」 typed by mistake) is compared as text, not expanded."""
 
 
 def page_set(text: str) -> frozenset[int] | str:
@@ -531,9 +534,9 @@ def page_set(text: str) -> frozenset[int] | str:
     pages: set[int] = set()
     for part in re.split(r"[、,\s]+", fold_dashes(fold_width(text)).strip()):
         bounds = PAGE_RANGE.match(part)
-        if bounds:
+        if bounds and int(bounds.group(2)) - int(bounds.group(1)) <= MAX_PAGE_RANGE:
             pages |= set(range(int(bounds.group(1)), int(bounds.group(2)) + 1))
-        elif part.isdigit():
+        elif is_number(part):
             pages.add(int(part))
         elif part:
             return _key(text)
@@ -757,7 +760,7 @@ def label_number(part: str) -> int | None:
         return circled_to_int(text)
     if parse_paren_number(text) is not None:
         return parse_paren_number(text)
-    if inner.isdigit():
+    if is_number(inner):
         return int(inner)
     if len(inner) == 1 and inner in KANA_ORDER:
         return KANA_ORDER.index(inner) + 1
@@ -773,7 +776,7 @@ def label_like(part: str, number: int) -> str:
     inner, wrap = (text[1:-1], "({})") if bracketed else (text, "{}")
     if len(text) == 1 and circled_to_int(text) is not None:
         return int_to_circled(number) if 1 <= number <= 50 else str(number)
-    if inner.isdigit():
+    if is_number(inner):
         return wrap.format(number)
     if len(inner) == 1 and inner in KANA_ORDER and 1 <= number <= len(KANA_ORDER):
         return wrap.format(KANA_ORDER[number - 1])

@@ -46,7 +46,7 @@ from .sheets import (
     read_summary,
     squashed,
 )
-from .textnorm import fold_dashes, fold_width, split_leading_label
+from .textnorm import fold_dashes, fold_width, is_number, split_leading_label
 from .tracker import Tracker
 
 CHAPTER_TITLE = re.compile(r"^\s*(序章|第\s*[0-9０-９]+\s*章)[\s\u3000]*(\S.*)$")
@@ -225,7 +225,7 @@ class _ReportReader:
         wanted = {
             squashed(f"{e.label}{e.title}"): int(fold_width(e.page))
             for e in toc
-            if _is_number(fold_width(e.page))
+            if is_number(fold_width(e.page))
         }
         offset = 0
         for block in self.body.blocks:
@@ -287,7 +287,7 @@ class _ReportReader:
         elif "達成状況" in head:
             parts.example = _worked_example(table)
             parts.blocks.append(IntroBlock(kind="example_table"))
-        elif table.rows and all(_is_number(fold_width(c.text).strip()) for c in table.rows[0].cells):
+        elif table.rows and all(is_number(fold_width(c.text).strip()) for c in table.rows[0].cells):
             months = [c.text for c in table.rows[0].cells]
             cells = [
                 ScheduleCell(boxes=[box for p in cell.paragraphs for box in p.boxes], texts=cell.texts)
@@ -522,11 +522,6 @@ def _chapter_title(paragraph: Paragraph) -> str | None:
     if match is None or len(paragraph.text) > 40:
         return None
     return squashed(match.group(1))
-
-
-def _is_number(text: str) -> bool:
-    """ASCII digits only: ``str.isdigit`` also accepts ① and superscripts, which ``int`` refuses."""
-    return text.isascii() and text.isdigit() and len(text) < 10
 
 
 def _looks_like_heading(text: str) -> bool:

@@ -228,3 +228,12 @@ def parse_grade_cell(text: str) -> tuple[str, bool] | None:
     """A sheet's grade cell: ``'A（再掲）'`` → ``('A', True)``, ``'C'`` → ``('C', False)``; else None."""
     match = GRADE_CELL_PATTERN.match(fold_width(text))
     return (match.group(1), match.group(2) is not None) if match else None
+
+
+def is_number(text: str) -> bool:
+    """ASCII digits only, as ``int()`` accepts them.
+
+    ``str.isdigit`` also says yes to ①, ² and other digit-like characters that ``int`` refuses;
+    staff type ① in cells, so every count, page or label that becomes an ``int`` is tested here.
+    """
+    return text.isascii() and text.isdigit() and len(text) < 10

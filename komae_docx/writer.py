@@ -55,7 +55,7 @@ from .model import (
 from .reader import read_report
 from .rollover import Rollover, roll_forward
 from .safeio import write_bytes_atomic
-from .textnorm import fold_width, squash_spaces
+from .textnorm import fold_width, is_number, squash_spaces
 
 TEMPLATE_NAME = "report.docx"
 ENTRY_FILL = "DEEAF6"
@@ -225,7 +225,7 @@ class _ContextBuilder:
         toc_pages = {
             _flat(e.label + e.title): int(fold_width(e.page))
             for e in self.report.toc
-            if fold_width(e.page).isascii() and fold_width(e.page).isdigit()
+            if is_number(fold_width(e.page))
         }
         blocks: list[dict[str, Any]] = []
         last_page: int | None = None

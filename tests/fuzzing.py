@@ -10,6 +10,7 @@ Long run:         python -m tests.fuzzing --cases 100000 --workers 2
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import random
@@ -95,23 +96,33 @@ def _elements(root: etree._Element, tag: str | None = None) -> list[etree._Eleme
     return [el for el in root.iter(tag) if isinstance(el.tag, str) and el.getparent() is not None]
 
 
+class NothingToMutate(Exception):
+    """An earlier mutation removed what this one works on; the case goes on with the others."""
+
+
+def _pick(rng: random.Random, items: list[etree._Element]) -> etree._Element:
+    if not items:
+        raise NothingToMutate
+    return rng.choice(items)
+
+
 def delete_element(rng: random.Random, root: etree._Element) -> None:
-    el = rng.choice(_elements(root))
+    el = _pick(rng, _elements(root))
     el.getparent().remove(el)  # type: ignore[union-attr]
 
 
 def duplicate_element(rng: random.Random, root: etree._Element) -> None:
     from copy import deepcopy
 
-    el = rng.choice(
-        _elements(root, rng.choice([f"{W}tr", f"{W}tc", f"{W}p", f"{W}tbl", None])) or _elements(root)
+    el = _pick(
+        rng, _elements(root, rng.choice([f"{W}tr", f"{W}tc", f"{W}p", f"{W}tbl", None])) or _elements(root)
     )
     el.addnext(deepcopy(el))
 
 
 def reorder_children(rng: random.Random, root: etree._Element) -> None:
     parents = [el for el in _elements(root) if len(el) > 1]
-    parent = rng.choice(parents)
+    parent = _pick(rng, parents)
     children = list(parent)
     rng.shuffle(children)
     for child in children:
@@ -136,7 +147,7 @@ _RANDOM_VALUES = [
 
 
 def random_attribute(rng: random.Random, root: etree._Element) -> None:
-    el = rng.choice([el for el in _elements(root) if el.attrib] or _elements(root))
+    el = _pick(rng, [el for el in _elements(root) if el.attrib] or _elements(root))
     name = rng.choice(list(el.attrib)) if el.attrib else f"{W}val"
     el.set(name, rng.choice(_RANDOM_VALUES))
 
@@ -144,9 +155,9 @@ def random_attribute(rng: random.Random, root: etree._Element) -> None:
 def vmerge_without_restart(rng: random.Random, root: etree._Element) -> None:
     restarts = [v for v in _elements(root, f"{W}vMerge") if v.get(f"{W}val") == "restart"]
     if restarts:
-        rng.choice(restarts).attrib.pop(f"{W}val")
+        _pick(rng, restarts).attrib.pop(f"{W}val")
     first_cells = [tr.find(f"{W}tc") for tr in _elements(root, f"{W}tr")]
-    cell = rng.choice([c for c in first_cells if c is not None])
+    cell = _pick(rng, [c for c in first_cells if c is not None])
     tcpr = cell.find(f"{W}tcPr")
     if tcpr is None:
         tcpr = etree.SubElement(cell, f"{W}tcPr")
@@ -155,7 +166,7 @@ def vmerge_without_restart(rng: random.Random, root: etree._Element) -> None:
 
 
 def grid_span_beyond_grid(rng: random.Random, root: etree._Element) -> None:
-    cell = rng.choice(_elements(root, f"{W}tc"))
+    cell = _pick(rng, _elements(root, f"{W}tc"))
     tcpr = cell.find(f"{W}tcPr")
     if tcpr is None:
         tcpr = etree.Element(f"{W}tcPr")
@@ -168,7 +179,7 @@ def grid_span_beyond_grid(rng: random.Random, root: etree._Element) -> None:
 
 def sheet_without_header(rng: random.Random, root: etree._Element) -> None:
     tables = [t for t in _elements(root, f"{W}tbl") if len(t.findall(f"{W}tr")) > 2]
-    table = rng.choice(tables)
+    table = _pick(rng, tables)
     for tr in table.findall(f"{W}tr")[: rng.randint(1, 2)]:
         table.remove(tr)
 
@@ -200,7 +211,7 @@ _TEXTS = [
 
 
 def random_text(rng: random.Random, root: etree._Element) -> None:
-    t = rng.choice(_elements(root, f"{W}t"))
+    t = _pick(rng, _elements(root, f"{W}t"))
     t.text = rng.choice(_TEXTS) if rng.random() < 0.7 else (t.text or "") * rng.randint(0, 3)
 
 
@@ -219,7 +230,8 @@ XML_MUTATIONS: list[Callable[[random.Random, etree._Element], None]] = [
 def mutate_xml(rng: random.Random) -> bytes:
     root = etree.fromstring(_DOCUMENT)
     for _ in range(rng.randint(1, 3)):
-        rng.choice(XML_MUTATIONS)(rng, root)
+        with contextlib.suppress(NothingToMutate):
+            rng.choice(XML_MUTATIONS)(rng, root)
     parts = dict(_PARTS)
     parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return zip_bytes(parts)

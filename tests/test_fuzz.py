@@ -6,8 +6,12 @@ The long run (100,000 cases) is ``python -m tests.fuzzing --cases 100000 --worke
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
-from .fuzzing import CASE_SECONDS, PEAK_MB, case_bytes, peak_memory_mb, run
+import pytest
+
+from .fuzzing import CASE_SECONDS, PEAK_MB, _stages, case_bytes, peak_memory_mb, run, run_case
 
 CASES = int(os.environ.get("KOMAE_FUZZ_CASES", "2000"))
 
@@ -28,3 +32,15 @@ def test_short_fuzz_run_raises_only_our_own_errors() -> None:
     read = sum(n for name, n in outcome.outcomes.items() if name.endswith(": read"))
     refused = sum(n for name, n in outcome.outcomes.items() if "refused" in name)
     assert read > CASES // 4 and refused > CASES // 10
+
+
+FOUND_BY_THE_LONG_RUN = [16191, 22213, 29458, 42218, 48680, 48914, 88364, 91305, 93982, 96705]
+"""Cases of the first 100,000-case run that failed: ① in 評価総括表 page and count cells reached
+``int()`` in the check (7), and mutations that found nothing left to mutate (3, the harness)."""
+
+
+@pytest.mark.parametrize("case", FOUND_BY_THE_LONG_RUN)
+def test_cases_the_long_run_found_stay_fixed(case: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        outcome = run_case(case, Path(tmp), _stages())
+    assert ": read" in outcome or "refused" in outcome
