@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure this che
 from komae_docx import read_report
 from komae_docx.model import Report
 from komae_docx.rollover import roll_forward
-from komae_docx.writer import DraftOptions, build_context, template_path, write_draft, write_report
+from komae_docx.writing.writer import DraftOptions, build_context, template_path, write_draft, write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "r5_report.docx"
@@ -76,7 +76,7 @@ def child_draft(source: Path, target: Path) -> tuple[float, float]:
     """Draft in a fresh process: (seconds, peak RSS in MB)."""
     # VmHWM (this process image's peak RSS); ru_maxrss would carry the parent's peak over fork+exec
     code = (
-        "import re,resource,sys,time;from komae_docx.writer import write_draft;"
+        "import re,resource,sys,time;from komae_docx.writing.writer import write_draft;"
         "t=time.perf_counter();write_draft(sys.argv[1],sys.argv[2],force=True);s=time.perf_counter()-t;"
         "m=re.search(r'VmHWM:\\s+(\\d+)',open('/proc/self/status').read());"
         "print(s, int(m.group(1)) if m else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"

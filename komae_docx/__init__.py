@@ -18,7 +18,7 @@ from .errors import (
     UnsafeInputError,
 )
 from .model import Report
-from .reader import read_report, read_report_result
+from .reading.reader import read_report, read_report_result
 from .results import Location, Message, Result
 
 __all__ = [

@@ -31,9 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from fractions import Fraction
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict
+from typing import Any
 
 from .model import (
     PROJECT_RESULTS,
@@ -76,8 +74,6 @@ from .textnorm import (
 )
 
 Plan = WelfarePlan | LayeredPlan
-Severity = Literal["error", "warning"]
-SEVERITY_TEXT: dict[str, str] = {"error": "エラー", "warning": "警告"}
 CHAPTER1 = "第1章"
 
 CANONICAL_HEADERS: dict[str, tuple[str, ...]] = {
@@ -115,25 +111,8 @@ A changed template is passed to :func:`check_report` as ``canonical_headers``.
 """
 
 
-class Finding(BaseModel):
-    """One thing the check found: severity, Japanese text, place, and what was expected vs found."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    severity: Severity
-    code: str
-    text: str
-    location: Location = Location()
-    expected: str | None = None
-    found: str | None = None
-
-    def describe(self) -> str:
-        """``警告：<where>：<text>（期待：「…」、実際：「…」）``, one line."""
-        where = self.location.describe()
-        head = SEVERITY_TEXT[self.severity] + (f"：{where}" if where else "")
-        pairs = (("期待", self.expected), ("実際", self.found))
-        detail = "、".join(f"{label}：「{value}」" for label, value in pairs if value is not None)
-        return f"{head}：{self.text}" + (f"（{detail}）" if detail else "")
+Finding = Message
+"""A check finding is a :class:`~komae_docx.results.Message` (one message type for every stage)."""
 
 
 def _error(
@@ -200,7 +179,10 @@ def _sort_key(finding: Finding, plan_rank: Mapping[str, int]) -> tuple[int, int,
 
 def findings_from_messages(messages: Iterable[Message]) -> list[Finding]:
     """The reader's warnings (unplaced text, tracked changes, comments) belong in the check's list too."""
-    return [_warning(f"reader.{m.kind}", m.text, m.location) for m in messages]
+    return [
+        m if m.code.startswith("reader.") else _warning(f"reader.{m.kind}", m.text, m.location)
+        for m in messages
+    ]
 
 
 # --------------------------------------------------------------------------- places
@@ -544,8 +526,6 @@ def page_set(text: str) -> frozenset[int] | str:
 
 
 # --------------------------------------------------------------------------- grades on the sheets
-
-
 
 
 def check_grades(plan: Plan, criteria: Sequence[Criterion]) -> list[Finding]:
@@ -1047,7 +1027,7 @@ def describe_findings(findings: Sequence[Finding], source: str) -> str:
     """The Japanese text ``komae-docx check`` prints."""
     errors = sum(1 for f in findings if f.severity == "error")
     lines = [f"{source} の検査結果：エラー {errors} 件・警告 {len(findings) - errors} 件"]
-    lines += [f"  {f.describe()}" for f in findings]
+    lines += [f"  {f.describe_with_severity()}" for f in findings]
     return "\n".join(lines)
 
 

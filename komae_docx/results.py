@@ -15,9 +15,15 @@ from pydantic import BaseModel, ConfigDict
 
 T = TypeVar("T")
 
+Severity = Literal["error", "warning", "info"]
+"""``error``: the report (or the input) is wrong; ``warning``: look at it; ``info``: for the record."""
+
+SEVERITY_TEXT: dict[str, str] = {"error": "エラー", "warning": "警告", "info": "情報"}
+
 MessageKind = Literal[
     "unplaced_text", "tracked_changes", "comments", "content_control", "layout", "format", "other"
 ]
+"""The reader's kinds; a reader message's code is ``reader.<kind>``."""
 
 
 class Location(BaseModel):
@@ -48,17 +54,39 @@ class Location(BaseModel):
 
 
 class Message(BaseModel):
-    """A warning for the user (Japanese text) with its place in the document."""
+    """The one message type of every stage: reader warnings, check findings, results-file and
+    template problems.
+
+    ``code`` is stable (``reader.unplaced_text``, ``summary.count``, ``results.unknown_id``, …) for
+    scripts; ``text`` is the Japanese sentence for people; ``expected`` / ``found`` say what the check
+    wanted and what stands in the document.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: MessageKind
+    severity: Severity = "warning"
+    code: str
     text: str
     location: Location = Location()
+    expected: str | None = None
+    found: str | None = None
+
+    @property
+    def kind(self) -> str:
+        """The code without its stage prefix (``reader.comments`` → ``comments``)."""
+        return self.code.rpartition(".")[2]
 
     def describe(self) -> str:
+        """``<where>：<text>（期待：「…」、実際：「…」）`` on one line."""
         where = self.location.describe()
-        return f"{where}：{self.text}" if where else self.text
+        pairs = (("期待", self.expected), ("実際", self.found))
+        detail = "、".join(f"{label}：「{value}」" for label, value in pairs if value is not None)
+        text = self.text + (f"（{detail}）" if detail else "")
+        return f"{where}：{text}" if where else text
+
+    def describe_with_severity(self) -> str:
+        """``警告：<where>：<text>…``, as the check prints it."""
+        return f"{SEVERITY_TEXT[self.severity]}：{self.describe()}"
 
 
 @dataclass(frozen=True)

@@ -278,7 +278,7 @@ def _stages() -> list[tuple[str, Callable[[object, Path, Path], object]]]:
         pass
     try:
         from komae_docx.rollover import roll_forward
-        from komae_docx.writer import DraftOptions, write_report
+        from komae_docx.writing.writer import DraftOptions, write_report
 
         def draft(report: Report, src: Path, out: Path) -> object:
             """``write_draft`` without reading the file a second time."""

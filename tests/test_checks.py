@@ -520,7 +520,7 @@ def test_project_check_cells_empty_or_a_result_are_normal(tmp_path: Path) -> Non
 def test_reader_warnings_are_part_of_the_check(tmp_path: Path) -> None:
     result = read_report_result(EXAMPLE)
     stray = Message(
-        kind="unplaced_text",
+        code="reader.unplaced_text",
         text="モデルに取り込めなかった文字列があります：「メモ」",
         location=Location(section="第1章", page=11),
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from komae_docx import read_report
-from komae_docx.cli import main
+from komae_docx.frontends.cli import main
 from komae_docx.model import Report
 from komae_docx.rollover import roll_forward
 

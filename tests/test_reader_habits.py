@@ -9,8 +9,8 @@ import pytest
 from lxml import etree
 
 from komae_docx import NotAReportError, read_report, read_report_result
-from komae_docx.ooxml import Table, read_body
 from komae_docx.package import open_package
+from komae_docx.reading.ooxml import Table, read_body
 
 from .conftest import EXAMPLE, SHARED
 from .docx_edit import NSMAP, W, paragraph_with_text, replace_parts, rewrite_part, w

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from komae_docx import Report, ResultsFileError
 from komae_docx.model import PROJECT_RESULTS, ProjectResult
-from komae_docx.results_file import (
+from komae_docx.reading.results_file import (
     MAX_RESULTS_FILE_BYTES,
     ResultsFile,
     match_results,

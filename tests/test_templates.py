@@ -13,8 +13,8 @@ import pytest
 
 from komae_docx import read_report
 from komae_docx.errors import TemplateError
-from komae_docx.templatelint import lint_template
-from komae_docx.writer import template_path, write_report
+from komae_docx.writing.templatelint import lint_template
+from komae_docx.writing.writer import template_path, write_report
 
 from .conftest import ROOT
 from .docx_checks import audit_findings
@@ -78,8 +78,12 @@ def test_lint_reports_unknown_names_with_their_cell(tmp_path: Path) -> None:
     folder = _edited(tmp_path, "{{ row.indicator }}", "{{ row.indicatr }}")
     issues = lint_template(folder / "report.docx")
     assert len(issues) == 1
-    assert "row.indicatr" in issues[0].message
-    assert "表" in issues[0].where and "行" in issues[0].where and "列" in issues[0].where
+    assert "row.indicatr" in issues[0].text
+    assert (
+        "表" in issues[0].location.describe()
+        and "行" in issues[0].location.describe()
+        and "列" in issues[0].location.describe()
+    )
 
 
 def test_lint_reports_broken_and_unclosed_tags(tmp_path: Path) -> None:
@@ -89,7 +93,7 @@ def test_lint_reports_broken_and_unclosed_tags(tmp_path: Path) -> None:
     other = tmp_path / "other"
     other.mkdir()
     folder2 = _edited(other, "{%p endfor %}", "")
-    assert any("for が閉じていません" in i.message for i in lint_template(folder2 / "report.docx"))
+    assert any("for が閉じていません" in i.text for i in lint_template(folder2 / "report.docx"))
 
 
 def test_broken_template_is_refused_before_writing(tmp_path: Path, report: object) -> None:

@@ -12,7 +12,7 @@ from komae_docx import read_report
 from komae_docx.errors import OutputError
 from komae_docx.model import Report
 from komae_docx.rollover import roll_forward
-from komae_docx.writer import DraftOptions, render_report, write_draft, write_report
+from komae_docx.writing.writer import DraftOptions, render_report, write_draft, write_report
 
 from .conftest import EXAMPLE
 from .docx_checks import audit_findings

@@ -8,7 +8,7 @@ import pytest
 
 from komae_docx import SheetFormatError
 from komae_docx.model import Report
-from komae_docx.writer import write_report
+from komae_docx.writing.writer import write_report
 
 
 def test_a_sheet_with_fewer_header_cells_is_refused_clearly(report: Report, tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .errors import SheetFormatError
-from .model import (
+from ..errors import SheetFormatError
+from ..model import (
     PROJECT_RESULTS,
     Band,
     Entry,
@@ -30,8 +30,7 @@ from .model import (
     SummaryRow,
     SummaryTable,
 )
-from .ooxml import Cell, Row, Table
-from .textnorm import (
+from ..textnorm import (
     circled_to_int,
     fold_dashes,
     fold_width,
@@ -40,6 +39,7 @@ from .textnorm import (
     split_tag,
     squash_spaces,
 )
+from .ooxml import Cell, Row, Table
 from .tracker import Tracker
 
 HEADING_ONLY = re.compile(r"^【[^【】]+】$")

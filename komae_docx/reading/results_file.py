@@ -29,10 +29,10 @@ from typing import Any, cast
 
 import yaml
 
-from .errors import ResultsFileError
-from .model import PROJECT_RESULTS, LayeredPlan, Project, ProjectResult, Report, WelfarePlan
-from .results import Location, Message
-from .textnorm import fold_width, squash_spaces
+from ..errors import ResultsFileError
+from ..model import PROJECT_RESULTS, LayeredPlan, Project, ProjectResult, Report, WelfarePlan
+from ..results import Location, Message
+from ..textnorm import fold_width, squash_spaces
 
 MAX_RESULTS_FILE_BYTES = 1_000_000
 """A results file lists a few dozen projects; anything near a megabyte is not one."""
@@ -213,7 +213,8 @@ def _unknown_message(project_id: str, results_file: ResultsFile, ids: list[str])
     line = results_file.lines.get(project_id)
     where = results_file.path.name + (f" {line}行目" if line is not None else "")
     return Message(
-        kind="other",
+        severity="error",
+        code="results.unknown_id",
         text=f"結果ファイルの事業 id「{project_id}」はこの報告書にありません{hint}",
         location=Location(section=where),
     )
@@ -230,7 +231,7 @@ def _missing_message(plan: WelfarePlan | LayeredPlan, project: Project) -> Messa
         row=entry.row if entry else None,
     )
     return Message(
-        kind="other",
+        code="results.missing_id",
         location=location,
         text=f"事業「{project.id}」（{project.label}）の結果がありません（未評価として扱います）",
     )

@@ -23,7 +23,8 @@ from jinja2 import Environment, nodes
 from jinja2.exceptions import TemplateSyntaxError
 from lxml import etree
 
-from .errors import TemplateError
+from ..errors import TemplateError
+from ..results import Location, Message
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -39,16 +40,9 @@ _SET = re.compile(r"^set\s+(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<expr>.+)$", re.DOTAL
 _KNOWN_GLOBALS = {"loop": ANY, "range": ANY, "dict": ANY, "lipsum": ANY, "cycler": ANY, "joiner": ANY}
 
 
-@dataclass(frozen=True)
-class LintIssue:
-    """One problem of a template: where (Japanese), the tag's paragraph text, and what is wrong."""
-
-    where: str
-    text: str
-    message: str
-
-    def describe(self) -> str:
-        return f"{self.where}「{self.text}」：{self.message}"
+LintIssue = Message
+"""A template problem is a :class:`~komae_docx.results.Message` with code ``template.tag``: ``location``
+names the paragraph or table cell, ``found`` holds the tag's paragraph text."""
 
 
 @dataclass
@@ -142,7 +136,15 @@ class _Linter:
 
     def issue(self, para: _Para, message: str) -> None:
         text = para.text if len(para.text) <= 60 else para.text[:60] + "…"
-        self.issues.append(LintIssue(para.where, text, message))
+        self.issues.append(
+            Message(
+                severity="error",
+                code="template.tag",
+                text=message,
+                location=Location(section=para.where),
+                found=text,
+            )
+        )
 
     def paragraph(self, para: _Para) -> None:
         rest = _TAG.sub(" ", para.text)

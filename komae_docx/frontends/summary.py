@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .model import Measure, Report
-from .results import Message
+from ..model import Measure, Report
+from ..results import Message
 
 
 def describe_report(report: Report, source: str, messages: list[Message]) -> str:

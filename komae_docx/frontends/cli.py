@@ -15,15 +15,15 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .checks import check_report, describe_findings, findings_as_json, has_errors
-from .errors import InputFileError, KomaeDocxError, OutputError
-from .model import Report
-from .reader import read_report_result
-from .results_file import match_results, read_results_file
-from .rules import all_determined, describe_grades, grade_report, grades_as_json
-from .safeio import write_text_atomic
+from ..checks import check_report, describe_findings, findings_as_json, has_errors
+from ..errors import InputFileError, KomaeDocxError, OutputError
+from ..model import Report
+from ..reading.reader import read_report_result
+from ..reading.results_file import match_results, read_results_file
+from ..rules import all_determined, describe_grades, grade_report, grades_as_json
+from ..safeio import write_text_atomic
+from ..writing.writer import write_draft, write_report
 from .summary import describe_report
-from .writer import write_draft, write_report
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -40,8 +40,8 @@ from jinja2.exceptions import UndefinedError
 from lxml import etree
 from markupsafe import Markup, escape
 
-from .errors import OutputError, SheetFormatError, TemplateError
-from .model import (
+from ..errors import OutputError, SheetFormatError, TemplateError
+from ..model import (
     PROJECT_RESULTS,
     Entry,
     LayeredPlan,
@@ -52,10 +52,10 @@ from .model import (
     Sheet,
     WelfarePlan,
 )
-from .reader import read_report
-from .rollover import Rollover, roll_forward
-from .safeio import write_bytes_atomic
-from .textnorm import fold_width, is_number, squash_spaces
+from ..reading.reader import read_report
+from ..rollover import Rollover, roll_forward
+from ..safeio import write_bytes_atomic
+from ..textnorm import fold_width, is_number, squash_spaces
 
 TEMPLATE_NAME = "report.docx"
 ENTRY_FILL = "DEEAF6"
@@ -478,7 +478,7 @@ def template_path(template_dir: str | Path | None = None) -> Path:
     try:
         bundled = Path(str(resources.files("komae_docx.templates").joinpath(TEMPLATE_NAME)))
     except ModuleNotFoundError:  # a source checkout: templates/ sits beside the package
-        bundled = Path(__file__).resolve().parents[1] / "templates" / TEMPLATE_NAME
+        bundled = Path(__file__).resolve().parents[2] / "templates" / TEMPLATE_NAME
     return bundled
 
 

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import era
-from .errors import KomaeDocxError, NotAReportError, SheetFormatError
-from .model import (
+from .. import era
+from ..errors import KomaeDocxError, NotAReportError, SheetFormatError
+from ..model import (
     Colophon,
     Cover,
     Criterion,
@@ -33,9 +33,10 @@ from .model import (
     WorkedExample,
     WorkedExampleRow,
 )
+from ..package import open_package
+from ..results import Location, Message, Result
+from ..textnorm import fold_dashes, fold_width, is_number, split_leading_label
 from .ooxml import Block, Body, Paragraph, Table, read_body
-from .package import open_package
-from .results import Location, Message, Result
 from .sheets import (
     SheetReader,
     is_opinion_table,
@@ -46,7 +47,6 @@ from .sheets import (
     read_summary,
     squashed,
 )
-from .textnorm import fold_dashes, fold_width, is_number, split_leading_label
 from .tracker import Tracker
 
 CHAPTER_TITLE = re.compile(r"^\s*(序章|第\s*[0-9０-９]+\s*章)[\s\u3000]*(\S.*)$")
@@ -439,7 +439,7 @@ class _ReportReader:
         if self.body.tracked_changes:
             messages.append(
                 Message(
-                    kind="tracked_changes",
+                    code="reader.tracked_changes",
                     text=(
                         f"変更履歴が {self.body.tracked_changes} 箇所あります。"
                         "すべて承諾した状態として読みました。"
@@ -449,7 +449,7 @@ class _ReportReader:
         if self.body.comments:
             messages.append(
                 Message(
-                    kind="comments",
+                    code="reader.comments",
                     text=(f"コメントが {self.body.comments} 件あります。コメントは読み込みません。"),
                 )
             )
@@ -507,7 +507,9 @@ def _shift_pages(block: Block, offset: int) -> None:
 def _unplaced(text: str, location: Location) -> Message:
     short = text if len(text) <= 40 else text[:40] + "…"
     return Message(
-        kind="unplaced_text", text=f"モデルに取り込めなかった文字列があります：「{short}」", location=location
+        code="reader.unplaced_text",
+        text=f"モデルに取り込めなかった文字列があります：「{short}」",
+        location=location,
     )
 
 

@@ -24,7 +24,7 @@ from itertools import count
 
 from lxml import etree
 
-from .package import Package
+from ..package import Package
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
