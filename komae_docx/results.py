@@ -37,6 +37,10 @@ class Location(BaseModel):
     page: int | None = None
     row: int | None = None
     column: str | None = None
+    project: str | None = None
+    """A project id (``p1-1-2-1-a``) when the message concerns one project."""
+    department: str | None = None
+    """The department (担当課) in charge, as the report's own 担当課 table names it."""
 
     def describe(self) -> str:
         """A short Japanese description such as ``第1章 1 地域福祉計画 シート3(13頁) 5行 Do欄``."""
@@ -50,6 +54,10 @@ class Location(BaseModel):
             parts.append(f"{self.row + 1}行")
         if self.column:
             parts.append(f"{self.column}欄")
+        if self.project:
+            parts.append(f"事業 {self.project}")
+        if self.department:
+            parts.append(f"（{self.department}）")
         return " ".join(part for part in parts if part)
 
 

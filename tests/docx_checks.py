@@ -41,8 +41,18 @@ def soffice() -> str:
 def pdf_pages(docx: Path, outdir: Path) -> int:
     """Convert ``docx`` with LibreOffice and count the PDF's pages (soffice exits 0 even on failure)."""
     outdir.mkdir(parents=True, exist_ok=True)
+    profile = outdir / ".lo-profile"  # one profile per conversion: parallel soffice runs never collide
     subprocess.run(
-        [soffice(), "--headless", "--convert-to", "pdf", "--outdir", str(outdir), str(docx)],
+        [
+            soffice(),
+            f"-env:UserInstallation={profile.resolve().as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            str(docx),
+        ],
         capture_output=True,
         check=False,
         timeout=300,
