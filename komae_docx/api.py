@@ -16,12 +16,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from .checks import check_report
-from .model import ProjectResult, Report
+from .model import ProjectOutcome, Report
+from .progress import Status, incomplete_items, looks_like_draft
 from .reading.reader import read_report_result
 from .reading.results_file import match_results, read_results_file
-from .results import Message, Result
+from .results import Location, Message, Result
 from .rollover import Change
 from .rules import PlanGrades, grade_report
 
@@ -38,10 +40,14 @@ def read(source: Source) -> Result[Report]:
     return read_report_result(source)
 
 
-def check(source: Source | Result[Report]) -> Result[list[Message]]:
+def check(source: Source | Result[Report], *, layout: bool = False) -> Result[list[Message]]:
     """Check a report: the findings (errors first, then in document order).
 
     ``value`` and ``messages`` hold the same findings: the check's findings *are* its messages.
+    A draft is checked as a draft: what is left to fill in (``incomplete.*``, per department), no
+    評価総括表 mismatches.  ``layout=True`` also lays the file out with LibreOffice and compares
+    every printed page reference (評価総括表, 目次, 「P.21」) with it; that needs a file, not a model,
+    and raises :class:`~komae_docx.errors.LayoutError` when LibreOffice is missing.
 
     >>> findings = check("examples/r5_report.docx").value
     >>> [f for f in findings if f.severity == "error"]
@@ -49,16 +55,35 @@ def check(source: Source | Result[Report]) -> Result[list[Message]]:
     """
     read_result = source if isinstance(source, Result) else read(source)
     findings = check_report(read_result.value, read_result.messages)
+    if layout:
+        if isinstance(source, Result):
+            from .errors import LayoutError
+
+            raise LayoutError("頁の検査（layout）には報告書のファイルを指定してください")
+        findings += _layout_findings(read_result.value, Path(source))
     return Result(findings, list(findings))
 
 
-def grade(
-    source: Source | Result[Report], results: Source | Mapping[str, ProjectResult] | None = None
-) -> Result[list[PlanGrades]]:
-    """Grade every measure by the report's own rule from the project results.
+def _layout_findings(report: Report, path: Path) -> list[Message]:
+    import tempfile
 
-    ``results`` is a results file (.yaml / .json, keyed by project id) or a mapping; without it
-    the results chosen in the draft's controls are used.
+    from .checks import check_layout
+    from .layout import convert_to_pdf, pdf_page_texts
+
+    with tempfile.TemporaryDirectory(prefix="komae-check-") as outdir:
+        pages = pdf_page_texts(convert_to_pdf(path, Path(outdir)))
+    return check_layout(report, pages)
+
+
+def grade(
+    source: Source | Result[Report], results: Source | Mapping[str, ProjectOutcome] | None = None
+) -> Result[list[PlanGrades]]:
+    """Grade every measure by the report's own rule (序章 3): Σk / Σn of its projects' annual targets.
+
+    ``results`` is a results file (.yaml / .json, keyed by project id; values 達成 / 未達成 /
+    未評価 / "1/3") or a mapping; without it the results chosen or typed in the draft's controls are
+    used.  Bad values are error messages naming the project, its sheet and row; those projects stay
+    undetermined.
 
     >>> plans = grade("examples/r5_report.docx").value
     >>> [plan.plan_key for plan in plans]
@@ -66,7 +91,7 @@ def grade(
     """
     read_result = source if isinstance(source, Result) else read(source)
     messages = list(read_result.messages)
-    chosen: Mapping[str, ProjectResult] | None
+    chosen: Mapping[str, ProjectOutcome] | None
     if results is None or isinstance(results, Mapping):
         chosen = results
     else:
@@ -74,6 +99,25 @@ def grade(
         chosen = match.results
         messages += match.messages
     return Result(grade_report(read_result.value, chosen), messages)
+
+
+def status(source: Source | Result[Report]) -> Result[Status]:
+    """Where a draft stands: what is still empty or undetermined, per department, and the grades so far.
+
+    ``Status.items`` is the list staff send round (each item's ``location.department`` names the
+    担当課 in charge); ``finalize`` refuses to finish while it is not empty.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "r6_draft.docx"
+    >>> _ = draft("examples/r5_report.docx", out)
+    >>> now = status(out).value
+    >>> now.is_draft, len(now.items) > 0, "福祉政策課" in now.by_department()
+    (True, True, True)
+    """
+    read_result = source if isinstance(source, Result) else read(source)
+    report = read_result.value
+    current = Status(looks_like_draft(report), incomplete_items(report), grade_report(report))
+    return Result(current, list(read_result.messages))
 
 
 @dataclass(frozen=True)
@@ -92,32 +136,172 @@ def draft(
     template: Source | None = None,
     force: bool = False,
 ) -> Result[Draft]:
-    """Write next year's draft of ``last_year``'s report to ``target`` (atomically).
+    """Write next year's draft of ``last_year``'s report to ``target``: read → roll forward → write.
+
+    The draft is a copy of the city's own file with only the yearly content replaced (Word is the
+    master); ``template`` (a template from :func:`make_template`, possibly edited; a folder holding
+    ``report.docx`` also works) is used instead when given.  The messages are the reader's (text it
+    could not place stays in the draft as written and is reported).
 
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "r6_draft.docx"
     >>> made = draft("examples/r5_report.docx", out).value
-    >>> made.path == out, len(made.changes) > 0
+    >>> made.path == out, any(c.new == "令和6年度" for c in made.changes)
     (True, True)
     """
-    from .writing.writer import write_draft
+    from .rollover import roll_forward
+    from .writing.writer import refuse_early, write_draft
 
-    rolled = write_draft(last_year, target, carry_text=carry_text, template_dir=template, force=force)
-    return Result(Draft(Path(target), rolled.changes), [])
+    refuse_early(target, force, [last_year])
+    last = read(last_year)
+    rolled = roll_forward(last.value)
+    write_draft(
+        last.value, rolled.report, last_year, target, carry_text=carry_text, template=template, force=force
+    )
+    return Result(Draft(Path(target), rolled.changes), list(last.messages))
+
+
+def make_template(last_year: Source, target: Source, *, force: bool = False) -> Result[Path]:
+    """Write the template :func:`draft` derives from ``last_year`` (for IT staff to inspect or edit).
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "template.docx"
+    >>> make_template("examples/r5_report.docx", out).value == out
+    True
+    """
+    from .writing.writer import refuse_early, write_template
+
+    refuse_early(target, force, [last_year])
+    last = read(last_year)
+    return Result(write_template(last.value, last_year, target, force=force), list(last.messages))
 
 
 def render(
     report: Report, target: Source, *, template: Source | None = None, force: bool = False
 ) -> Result[Path]:
-    """Write the model as it is (same year) in the city's layout.
+    """Write the model as it is (same year) into a template (by default the bundled one).
+
+    The template holds the layout and the fixed wording; the model fills the yearly content (Do,
+    Check, Act, results, grades, opinions, 評価総括表, the year's dates, publication).  A model of
+    another layout than the template's is refused; a text of the model the template words
+    differently is reported (``render.not_in_template``), never dropped silently.
 
     >>> import tempfile, pathlib
     >>> report = read("examples/r5_report.docx").value
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "r5_again.docx"
-    >>> render(report, out).value == out
-    True
+    >>> done = render(report, out)
+    >>> done.value == out, done.messages
+    (True, [])
     """
     from .writing.writer import write_report
 
-    write_report(report, target, force=force, template_dir=template)
-    return Result(Path(target), [])
+    path = write_report(report, target, force=force, template=template)
+    return Result(path, _render_differences(report, read(path).value))
+
+
+def _render_differences(wanted: Report, written: Report) -> list[Message]:
+    """Texts of ``wanted`` that the written file holds otherwise (the template's own wording)."""
+    from .writing.compare import model_differences
+
+    return [
+        Message(
+            code="render.not_in_template",
+            text="モデルのこの文はテンプレートの文言のまま書き出されました（テンプレートを直してください）",
+            location=Location(section=where),
+            expected=expected,
+            found=found,
+        )
+        for where, expected, found in model_differences(wanted, written)
+    ]
+
+
+def results_template(draft: Source, target: Source, *, force: bool = False) -> Result[Path]:
+    """Write a results file listing every project id of ``draft`` as 未評価, ready for ``grade``.
+
+    ``.json`` targets get a plain mapping; any other target YAML with comments naming each
+    project's plan, measure, title and department.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "results.yaml"
+    >>> results_template("examples/r5_report.docx", out).value == out
+    True
+    """
+    from .results_template import results_template_text
+    from .safeio import write_text_atomic
+
+    read_result = read(draft)
+    kind = "json" if Path(target).suffix.lower() == ".json" else "yaml"
+    text = results_template_text(read_result.value, kind)
+    write_text_atomic(target, text, force=force, inputs=[draft])
+    return Result(Path(target), list(read_result.messages))
+
+
+@dataclass(frozen=True)
+class Finalized:
+    """What :func:`finalize` did.
+
+    ``path`` is None when nothing was written (work left and no ``allow_incomplete``); ``incomplete``
+    lists what is left (severity error), each with its place and department; ``pages`` says how the
+    page numbers were made: measured in LibreOffice's layout, or fields Word updates on opening.
+    """
+
+    path: Path | None
+    interim: bool
+    grades: list[PlanGrades]
+    incomplete: list[Message]
+    pages: Literal["libreoffice", "fields"]
+
+
+def finalize(
+    filled: Source,
+    target: Source,
+    *,
+    results: Source | None = None,
+    number: str | None = None,
+    allow_incomplete: bool = False,
+    pages: Literal["auto", "libreoffice", "fields"] = "auto",
+    force: bool = False,
+) -> Result[Finalized]:
+    """Turn the draft the departments filled in into the published report at ``target``.
+
+    The filled draft is edited in place (Word is the master): grades on the sheets, both
+    評価総括表, real page numbers (``pages="auto"``: LibreOffice when installed, else fields Word
+    updates), entry controls, the tool's comments and entry shading removed, ``number`` over the
+    publication number placeholder.  While anything is incomplete nothing is written and the items
+    come back as errors; ``allow_incomplete`` writes an interim version marked 「（中間）」.
+    """
+    from .layout import libreoffice_available
+    from .rules import all_determined
+    from .safeio import check_outputs, write_bytes_atomic
+    from .writing.finalize import FinalizeOptions, finalize_document, validate_number
+
+    inputs = [filled, *([results] if results is not None else [])]
+    if number is not None:
+        number = validate_number(number)
+    check_outputs([(target, "-o")], inputs=inputs, force=force)
+    mode: Literal["libreoffice", "fields"] = (
+        ("libreoffice" if libreoffice_available() else "fields") if pages == "auto" else pages
+    )
+    read_result = read(filled)
+    report = read_result.value
+    messages = list(read_result.messages)
+    chosen: Mapping[str, ProjectOutcome] | None = None
+    if results is not None:
+        match = match_results(report, read_results_file(results))
+        chosen = match.results
+        messages += match.messages
+    grades = grade_report(report, chosen)
+    left = [
+        item
+        for item in incomplete_items(report, chosen, severity="error")
+        if not (number is not None and item.code == "incomplete.number")
+    ]
+    if left and not allow_incomplete:
+        return Result(Finalized(None, False, grades, left, mode), [*messages, *left])
+    interim = bool(left) or not all_determined(grades)
+    options = FinalizeOptions(number=number, interim=interim, pages=mode)
+    document = finalize_document(filled, report, grades, options)
+    write_bytes_atomic(target, document.data, force=force, inputs=inputs)
+    shown = [item.model_copy(update={"severity": "warning"}) for item in left]
+    finalized = Finalized(Path(target), interim, grades, shown, mode)
+    return Result(finalized, [*messages, *shown, *document.messages])

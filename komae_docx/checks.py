@@ -21,6 +21,17 @@ staff to ignore warnings:
 * empty Check cells on project rows: the grade stands on the measure row; a published report has no
   per-project results.
 * width, spacing and dash variants (１ / 1, A(再掲) / A（再掲）, ― / —): the same text typed differently.
+
+**A draft is not a report with errors.**  A fresh or partly filled draft (``komae-docx draft``; see
+:func:`~komae_docx.progress.looks_like_draft`) has empty grade cells and an empty 評価総括表 until
+``finalize`` fills them: checking those against each other would report some ninety "errors" that
+are only work not yet done.  For a draft the check therefore skips the 評価総括表 and the empty grade
+cells, and lists instead what is left to fill in, per department (:mod:`progress`, ``incomplete.*``
+warnings).  Everything else — criteria, 担当課 codes, headers, numbering, titles, bad result values —
+is checked as in a published report.
+
+``check_layout`` (``check --layout``) compares every printed page reference — the 評価総括表's
+pages, the 目次, 「P.21」 references in the text — with the pages LibreOffice lays the document out on.
 """
 
 from __future__ import annotations
@@ -34,7 +45,6 @@ from fractions import Fraction
 from typing import Any
 
 from .model import (
-    PROJECT_RESULTS,
     Criterion,
     Department,
     Intro,
@@ -47,15 +57,20 @@ from .model import (
     SummaryTable,
     WelfarePlan,
 )
+from .pagemap import PageMap, locate
+from .progress import incomplete_items, looks_like_draft
 from .results import Location, Message
 from .rules import (
     GradingError,
     PlanSummary,
+    ResultValueError,
     criterion_holds,
     format_percent,
     grade,
     measure_pages,
     measure_sheet_indices,
+    pages_text,
+    parse_outcome,
     summary_from_sheets,
 )
 from .textnorm import (
@@ -136,26 +151,37 @@ def check_report(
     report: Report,
     reader_messages: Iterable[Message] = (),
     canonical_headers: Mapping[str, Sequence[str]] = CANONICAL_HEADERS,
+    *,
+    draft: bool | None = None,
 ) -> list[Finding]:
-    """Every finding for the report, errors first, then in document order."""
+    """Every finding for the report, errors first, then in document order.
+
+    ``draft`` (default: :func:`~komae_docx.progress.looks_like_draft`) checks a draft as a draft:
+    what is left to fill in instead of 評価総括表 mismatches and empty cells.
+    """
+    is_draft = looks_like_draft(report) if draft is None else draft
     findings = [*check_criteria(report.intro.criteria), *check_worked_example(report.intro)]
     findings += check_department_table(report.intro)
     for plan in report.plans:
-        findings += check_plan(plan, report.intro, canonical_headers)
+        findings += check_plan(plan, report.intro, canonical_headers, draft=is_draft)
+    if is_draft:
+        findings += incomplete_items(report)
     findings += findings_from_messages(reader_messages)
     plan_rank = {plan.heading: i for i, plan in enumerate(report.plans)}
     return sorted(findings, key=lambda f: _sort_key(f, plan_rank))
 
 
-def check_plan(plan: Plan, intro: Intro, canonical_headers: Mapping[str, Sequence[str]]) -> list[Finding]:
+def check_plan(
+    plan: Plan, intro: Intro, canonical_headers: Mapping[str, Sequence[str]], *, draft: bool = False
+) -> list[Finding]:
     return [
-        *check_summary(plan, intro.criteria),
-        *check_grades(plan, intro.criteria),
+        *([] if draft else check_summary(plan, intro.criteria)),
+        *check_grades(plan, intro.criteria, draft=draft),
         *check_headers(plan, canonical_headers.get(plan.kind, ())),
         *check_titles(plan),
         *check_numbering(plan),
         *check_departments(plan, intro.departments),
-        *check_required_cells(plan),
+        *check_required_cells(plan, draft=draft),
     ]
 
 
@@ -178,9 +204,12 @@ def _sort_key(finding: Finding, plan_rank: Mapping[str, int]) -> tuple[int, int,
 
 
 def findings_from_messages(messages: Iterable[Message]) -> list[Finding]:
-    """The reader's warnings (unplaced text, tracked changes, comments) belong in the check's list too."""
+    """The reader's messages belong in the check's list too: its warnings (unplaced text, tracked
+    changes, comments) and its errors as they are (a bad value in a result control, ``result.value``)."""
     return [
-        m if m.code.startswith("reader.") else _warning(f"reader.{m.kind}", m.text, m.location)
+        m
+        if m.code.startswith("reader.") or m.severity == "error"
+        else _warning(f"reader.{m.kind}", m.text, m.location)
         for m in messages
     ]
 
@@ -528,12 +557,19 @@ def page_set(text: str) -> frozenset[int] | str:
 # --------------------------------------------------------------------------- grades on the sheets
 
 
-def check_grades(plan: Plan, criteria: Sequence[Criterion]) -> list[Finding]:
-    """Grade letters of the criteria table, 再掲 sheets marked and agreeing, a measure's sheets adjacent."""
+def check_grades(plan: Plan, criteria: Sequence[Criterion], *, draft: bool = False) -> list[Finding]:
+    """Grade letters of the criteria table, 再掲 sheets marked and agreeing, a measure's sheets adjacent.
+
+    In a draft, grade cells still empty (or holding only 「(再掲)」) are work for ``finalize``.
+    """
     letters = [c.letter for c in criteria]
     findings: list[Finding] = []
     for measure in plan.iter_measures():
         appearances = _measure_appearances(plan, measure.id)
+        if draft:
+            appearances = [
+                (sheet, cell) for sheet, cell in appearances if not _ungraded_cell(cell.grade_cell)
+            ]
         findings += _grade_cells(plan, measure, appearances, letters)
         findings += _consecutive_sheets(plan, measure)
     return findings
@@ -556,6 +592,10 @@ def _grade_cells(
         reprint_of = measure_letter if i > 0 else None
         findings += _grade_cell(measure, where, cell.grade_cell, (letter, reprinted), letters, reprint_of)
     return findings
+
+
+def _ungraded_cell(text: str) -> bool:
+    return _key(text) in ("", "(再掲)")
 
 
 def _unreadable_grade(measure: Measure, text: str, where: Location, letters: list[str]) -> Finding:
@@ -979,8 +1019,11 @@ def check_departments(plan: Plan, departments: Sequence[Department]) -> list[Fin
 # --------------------------------------------------------------------------- required cells
 
 
-def check_required_cells(plan: Plan) -> list[Finding]:
-    """Do and Act need text in a published report; a project row's Check is empty or a result."""
+def check_required_cells(plan: Plan, *, draft: bool = False) -> list[Finding]:
+    """Do and Act need text in a published report; a project row's Check is empty or a result.
+
+    In a draft empty cells are not errors: :func:`~komae_docx.progress.incomplete_items` lists them.
+    """
     findings: list[Finding] = []
     for measure in plan.iter_measures():
         if not measure.projects:
@@ -989,31 +1032,47 @@ def check_required_cells(plan: Plan) -> list[Finding]:
             text = f"施策「{measure.ref}」に事業の行がありません"
             findings.append(_error("measure.no_projects", text, location))
         for project in measure.projects:
-            findings += _project_cells(plan, measure, project)
+            findings += _project_cells(plan, measure, project, draft)
     return findings
 
 
-def _project_cells(plan: Plan, measure: Measure, project: Project) -> list[Finding]:
+def _project_cells(plan: Plan, measure: Measure, project: Project, draft: bool = False) -> list[Finding]:
     name = f"施策「{measure.ref}」の事業「{project.label or project.plan_text[:15]}」"
     findings: list[Finding] = []
+    if draft:
+        return _check_cells(plan, project, name)
     if not any(entry.heading or _has_text(entry.do) for entry in project.entries):
         where = project_location(plan, project, "Do")
         findings.append(_error("cell.empty", f"{name}の Do(実行)欄が空です", where))
     if not any(_has_text(entry.act) for entry in project.entries):
         where = project_location(plan, project, "Act")
         findings.append(_error("cell.empty", f"{name}の Act 欄が空です", where))
+    return findings + _check_cells(plan, project, name)
+
+
+def _check_cells(plan: Plan, project: Project, name: str) -> list[Finding]:
+    """A project row's Check cell holds nothing, or a result (達成・未達成・未評価・1/3)."""
+    findings: list[Finding] = []
     for entry in project.entries:
-        if not is_blank(entry.check) and _key(entry.check) not in PROJECT_RESULTS:
+        if not is_blank(entry.check) and not _is_result(entry.check):
             findings.append(
                 _warning(
                     "cell.check",
                     f"{name}の Check 欄に事業の結果ではない文字があります",
                     sheet_location(plan, entry.sheet, entry.row, "Check"),
-                    expected="空欄（施策の評価は施策の行、事業の結果は 達成・未達成・未評価）",
+                    expected="空欄（施策の評価は施策の行、事業の結果は 達成・未達成・未評価・1/3）",
                     found=entry.check,
                 )
             )
     return findings
+
+
+def _is_result(text: str) -> bool:
+    try:
+        parse_outcome(text)
+    except ResultValueError:
+        return False
+    return True
 
 
 def _has_text(texts: list[str]) -> bool:
@@ -1039,3 +1098,150 @@ def findings_as_json(findings: Sequence[Finding], source: str) -> dict[str, Any]
         "warnings": len(findings) - errors,
         "findings": [f.model_dump() for f in findings],
     }
+
+
+# --------------------------------------------------------------------------- pages in the layout
+
+PAGE_REF = re.compile(r"(?<![A-Za-z])P\s*[.\-‐－]?\s*([0-9]{1,3})(?![0-9])")
+"""A page reference in the text: 「P.21」, 「P-13」, 「Ｐ．２１」 (matched on width-folded text)."""
+
+
+def check_layout(report: Report, page_texts: Sequence[str]) -> list[Finding]:
+    """Every printed page reference against the pages LibreOffice lays the document out on.
+
+    ``page_texts`` is each page's text (:func:`komae_docx.layout.pdf_page_texts`).  Compared: the
+    目次's pages, the 評価総括表's pages, and 「P.21」 references, whose target is what the document
+    itself places on that page (the sheet or heading the reader counts there).
+    """
+    pages = locate(report, page_texts)
+    findings = [*_layout_toc(report, pages), *_layout_unlocated(report, pages)]
+    for plan in report.plans:
+        findings += _layout_summary(plan, pages)
+    findings += _layout_page_refs(report, pages)
+    return findings
+
+
+def _layout_location(column: str, section: str = "目次", plan: str | None = None) -> Location:
+    return Location(section=section, plan=plan, column=column)
+
+
+def _layout_toc(report: Report, pages: PageMap) -> list[Finding]:
+    findings: list[Finding] = []
+    for i, entry in enumerate(report.toc):
+        actual = pages.headings.get(i)
+        if actual is not None and _as_int(entry.page) != actual:
+            findings.append(
+                _error(
+                    "layout.toc",
+                    f"目次の「{entry.label} {entry.title}」の頁が実際の頁と異なります",
+                    _layout_location(f"{entry.label} {entry.title}"),
+                    expected=str(actual),
+                    found=entry.page,
+                )
+            )
+    return findings
+
+
+def _layout_unlocated(report: Report, pages: PageMap) -> list[Finding]:
+    findings = [
+        _warning(
+            "layout.unlocated",
+            f"目次の「{entry.label} {entry.title}」の見出しが LibreOffice の組版に見つかりません",
+            _layout_location(f"{entry.label} {entry.title}"),
+        )
+        for i, entry in enumerate(report.toc)
+        if pages.headings.get(i) is None
+    ]
+    for plan in report.plans:
+        findings += [
+            _warning(
+                "layout.unlocated",
+                "シートが LibreOffice の組版に見つかりません（頁の検査をしていません）",
+                sheet_location(plan, sheet.index),
+            )
+            for sheet in plan.sheets
+            if pages.sheet_page(plan, sheet.index) is None
+        ]
+    return findings
+
+
+def _layout_summary(plan: Plan, pages: PageMap) -> list[Finding]:
+    if plan.summary is None:
+        return []
+    measures = {_key(m.ref): m for m in plan.iter_measures()}
+    findings: list[Finding] = []
+    for group in plan.summary.groups:
+        for row in group.rows:
+            measure = measures.get(_key(row.measure))
+            if measure is None:
+                continue  # check_summary reports a measure the sheets do not have
+            actual = [pages.sheet_page(plan, i) for i in sorted(set(measure_sheet_indices(plan, measure.id)))]
+            known = [page for page in actual if page is not None]
+            if not known or len(known) != len(actual) or page_set(row.page) == frozenset(known):
+                continue
+            findings.append(
+                _error(
+                    "layout.summary_pages",
+                    f"評価総括表の施策「{measure.ref}」の頁が実際の頁と異なります",
+                    summary_location(plan, f"{group.grade}の頁"),
+                    expected=pages_text(known),
+                    found=row.page,
+                )
+            )
+    return findings
+
+
+def _layout_page_refs(report: Report, pages: PageMap) -> list[Finding]:
+    """「P.21」: the page the document places its target on (the reader's count) must be the real one."""
+    targets = _stated_targets(report, pages)
+    findings: list[Finding] = []
+    for text, location in _texts_with_places(report):
+        for match in PAGE_REF.finditer(fold_width(text)):
+            stated = int(match.group(1))
+            target = targets.get(stated)
+            if target is None or target[1] is None or target[1] == stated:
+                continue
+            what, actual = target
+            findings.append(
+                _error(
+                    "layout.page_ref",
+                    f"「{match.group(0)}」の参照先（{what}）は実際には {actual}頁です",
+                    location,
+                    expected=f"P.{actual}",
+                    found=match.group(0),
+                )
+            )
+    return findings
+
+
+def _stated_targets(report: Report, pages: PageMap) -> dict[int, tuple[str, int | None]]:
+    """Stated page → (what stands there by the document's own count, its page in the layout)."""
+    targets: dict[int, tuple[str, int | None]] = {}
+    for i, entry in enumerate(report.toc):
+        stated = _as_int(entry.page)
+        if stated is not None:
+            targets.setdefault(stated, (f"{entry.label} {entry.title}", pages.headings.get(i)))
+    for plan in report.plans:
+        for sheet in plan.sheets:
+            if sheet.page is not None:
+                what = f"{plan.heading} シート{sheet.index + 1}"
+                targets.setdefault(sheet.page, (what, pages.sheet_page(plan, sheet.index)))
+    return targets
+
+
+def _texts_with_places(report: Report) -> Iterable[tuple[str, Location]]:
+    """The texts staff write page references in: 序章's paragraphs, the sheets' cells, the opinions."""
+    for block in report.intro.blocks:
+        yield block.text, Location(section="序章")
+    for plan in report.plans:
+        for measure in plan.iter_measures():
+            for project in measure.projects:
+                for entry in project.entries:
+                    for column, texts in (("Do", entry.do), ("Act", entry.act)):
+                        for text in texts:
+                            yield text, sheet_location(plan, entry.sheet, entry.row, column)
+        for opinion_sheet in plan.opinion_sheets:
+            for row in opinion_sheet.rows:
+                for text in row.opinions:
+                    where = Location(section="第2章", plan=plan.heading, page=opinion_sheet.page, row=row.row)
+                    yield text, where

@@ -8,7 +8,56 @@ structured ``path`` and ``where`` attributes.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
+
+_OS_ERRORS: dict[int, str] = {
+    errno.ENOENT: "ファイルまたはフォルダーがありません",
+    errno.EACCES: "アクセスが許可されていません",
+    errno.EPERM: "この操作は許可されていません",
+    errno.EISDIR: "フォルダーです",
+    errno.ENOTDIR: "途中の名前がフォルダーではありません",
+    errno.ENOSPC: "ディスクの空きがありません",
+    errno.EROFS: "書き込みできない場所です",
+    errno.EEXIST: "既に存在します",
+    errno.ENAMETOOLONG: "名前が長すぎます",
+    errno.EIO: "装置の読み書きに失敗しました",
+    errno.EBUSY: "使用中です",
+    errno.EXDEV: "別のドライブへは移動できません",
+    errno.EINVAL: "名前または値が正しくありません",
+    errno.EMFILE: "開いているファイルが多すぎます",
+}
+if hasattr(errno, "EDQUOT"):
+    _OS_ERRORS[errno.EDQUOT] = "ディスクの割り当て容量を超えました"
+
+
+def os_error_text(error: OSError) -> str:
+    """A Japanese sentence for an operating-system error (never the English ``strerror``)."""
+    known = _OS_ERRORS.get(error.errno) if error.errno is not None else None
+    if known:
+        return known
+    number = f"（エラー番号 {error.errno}）" if error.errno is not None else ""
+    return f"OS がファイル操作を拒みました{number}"
+
+
+def missing_file_text(path: str | Path) -> str:
+    """「ファイルが見つかりません」, or which folder of the path is missing when a folder is."""
+    missing_folder = first_missing_folder(Path(path))
+    if missing_folder is not None:
+        return f"フォルダー「{missing_folder}」がありません"
+    return "ファイルが見つかりません"
+
+
+def first_missing_folder(path: Path) -> Path | None:
+    """The outermost missing folder on the way to ``path`` (None when its folder exists)."""
+    missing = None
+    folder = path.parent
+    while str(folder) not in ("", ".") and not folder.exists():
+        missing = folder
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    return missing
 
 
 class KomaeDocxError(Exception):
@@ -23,9 +72,10 @@ class KomaeDocxError(Exception):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
+        """``<path as given>：<where>：<message>``: the path exactly as the user typed it."""
         parts = []
         if self.path:
-            parts.append(f"{Path(self.path).name}")
+            parts.append(self.path)
         if self.where:
             parts.append(self.where)
         prefix = "：".join(parts)
@@ -58,3 +108,7 @@ class OutputError(KomaeDocxError):
 
 class TemplateError(KomaeDocxError):
     """A docxtpl template that is broken or uses unknown variables."""
+
+
+class LayoutError(KomaeDocxError):
+    """LibreOffice (or pdftotext) is missing, failed or timed out while laying out a document."""

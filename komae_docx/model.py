@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ProjectResult = Literal["達成", "未達成", "未評価"]
 """A project's result for the year, as staff choose it in the draft's Check cell."""
@@ -30,6 +30,33 @@ PROJECT_RESULTS: tuple[ProjectResult, ...] = ("未評価", "達成", "未達成"
 
 class _Node(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class TargetCount(_Node):
+    """k of n annual targets (年次目標) achieved, typed as 「1/3」 into the draft's result control.
+
+    序章 3 counts a measure's share over its projects' annual targets: 達成 is 1/1, 未達成 0/1, and
+    a project with several targets reports how many it reached (the R5 report's 3－(1), one
+    project graded C, needs e.g. 1/3).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    achieved: int = Field(ge=0)
+    targets: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _achieved_within_targets(self) -> TargetCount:
+        if self.achieved > self.targets:
+            raise ValueError(f"達成した目標の数({self.achieved})が目標の数({self.targets})を超えています")
+        return self
+
+    def __str__(self) -> str:
+        return f"{self.achieved}/{self.targets}"
+
+
+ProjectOutcome = ProjectResult | TargetCount
+"""What a project reports: 達成 / 未達成 / 未評価 picked from the list, or k/n targets typed in."""
 
 
 # --------------------------------------------------------------------------- dates and metadata
@@ -178,7 +205,7 @@ class Project(_Node):
     departments: list[str] = []
     plan_pages: list[str] = []
     indicator: str = ""
-    result: ProjectResult | None = None
+    result: ProjectResult | TargetCount | None = None
     entries: list[Entry] = []
 
     @property
@@ -211,6 +238,19 @@ class Measure(_Node):
         return f"{tag}{self.title}"
 
 
+class TableAnchor(_Node):
+    """Where a table stands in the city's file, so the output side can edit it in place.
+
+    ``table`` is its ordinal among the body's top-level tables, ``header_rows`` the rows of its
+    header, ``columns`` grid columns by meaning (``do``, ``check``, ``act``, ``opinion``, ``count``,
+    ``page``, ``measure``).  Plain data: the reader fills it, nothing else reads XML positions.
+    """
+
+    table: int = Field(ge=0)
+    header_rows: int = Field(default=0, ge=0)
+    columns: dict[str, int] = {}
+
+
 class SheetMeasure(_Node):
     """A measure as printed on one sheet: its label and title cells and the grade cell."""
 
@@ -238,6 +278,7 @@ class Sheet(_Node):
     header: list[str]
     context: SheetContext | None = None
     measures: list[SheetMeasure] = []
+    anchor: TableAnchor | None = None
 
 
 class Policy(_Node):
@@ -266,6 +307,8 @@ class SummaryGroup(_Node):
     label: str
     count: str
     rows: list[SummaryRow] = []
+    row: int | None = None
+    """The table row the group starts on (its rows follow until the next group)."""
 
 
 class SummaryTable(_Node):
@@ -276,6 +319,8 @@ class SummaryTable(_Node):
     groups: list[SummaryGroup]
     total_label: str
     total: str
+    total_row: int | None = None
+    anchor: TableAnchor | None = None
 
 
 class OpinionRow(_Node):
@@ -295,6 +340,7 @@ class OpinionSheet(_Node):
     page: int | None = None
     header: list[str]
     rows: list[OpinionRow]
+    anchor: TableAnchor | None = None
 
 
 class _PlanBase(_Node):

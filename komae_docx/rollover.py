@@ -16,6 +16,12 @@ Decisions (``tests/test_rollover.py`` pins each one):
   令和5(2023)年度, 令和5（2023）年度, 2023年度, 2023(令和5)年度; digits keep their width, brackets and
   spaces stay as written, an era change renames the era (平成30(2018)年度 → 令和元(2019)年度).  A
   reference whose era year and western year disagree (令和5(2024)年度) is not the report year's and stays.
+* **Dates in prose** (:func:`roll_report_dates`): besides its 年度 references, a calendar date inside
+  the report's fiscal year (April of year N to March of N+1) moves one year, so the as-of date
+  令和6年3月31日現在 becomes 令和7年3月31日現在.  Dates outside that year are history and stay:
+  平成26年7月, 令和3年3月に策定, 昭和37年総理府令 (年 without a month is never a date of the report).
+  The draft's writer tags exactly the spans :func:`report_year_spans` finds, in every paragraph of
+  the city's file outside the sheets' body rows, and each one moved is in the change log.
 * **Where the rule applies**: the document's own frame — cover, 目次, every 序章 text (blocks,
   criteria table, worked example, departments, schedule), chapter titles, plan headings, 評価総括表
   titles and headers, sheet and opinion-sheet headers, colophon title lines.  Plan content (goals,
@@ -85,7 +91,9 @@ __all__ = [
     "move_fiscal_year",
     "next_publication_month",
     "next_publication_number",
+    "report_year_spans",
     "roll_forward",
+    "roll_report_dates",
 ]
 
 PUBLICATION_SERIAL_PLACEHOLDER = "〇〇"
@@ -198,6 +206,72 @@ def move_fiscal_year(text: str, old: int, new: int) -> str:
             replacements.append((*m.span("era"), target.era))
             replacements.append((*m.span("year"), _era_year_text(m.group("year"), target.year)))
     return _replace_spans(text, replacements) if replacements else text
+
+
+_DAY = re.compile(r"\s*[0-9０-９]{1,2}\s*日")
+
+
+def _in_fiscal_year(western: int, month: int, fiscal_year: int) -> bool:
+    """April of ``fiscal_year`` up to March of the next calendar year."""
+    return (western, month) >= (fiscal_year, 4) and (western, month) <= (fiscal_year + 1, 3)
+
+
+def report_year_spans(text: str, fiscal_year: int) -> list[tuple[int, int]]:
+    """Where ``text`` names the report's own year: its 年度 references and calendar dates inside it.
+
+    ``report_year_spans("令和6年3月31日現在", 2023) == [(0, 10)]`` (the day is part of the span);
+    平成26年7月, 令和3年3月 and 昭和37年 lie outside the fiscal year and give no span.
+    """
+    spans: list[tuple[int, int]] = []
+    for m in ERA_YEAR_PATTERN.finditer(text):
+        try:
+            found = era_year_from_match(m)
+        except ValueError:
+            continue
+        if m.group("suffix") == "年度":
+            if found.western == fiscal_year:
+                spans.append(m.span())
+        elif m.group("month") is not None:
+            month = int(m.group("month").translate(_DIGIT_NARROW))
+            if _in_fiscal_year(found.western, month, fiscal_year):
+                day = _DAY.match(text, m.end())
+                spans.append((m.start(), day.end() if day else m.end()))
+    for m in _WESTERN_FIRST.finditer(text):
+        if any(start < m.end() and m.start() < end for start, end in spans):
+            continue
+        if int(m.group("western").translate(_DIGIT_NARROW)) == fiscal_year and _era_agrees(m, fiscal_year):
+            spans.append(m.span())
+    return sorted(spans)
+
+
+def roll_report_dates(text: str, old: int, new: int) -> str:
+    """Move the dates of fiscal year ``old`` to fiscal year ``new``; every other date stays.
+
+    The prose rule (module docstring, "Dates in prose"): a 年度 reference to the report's year moves
+    (:func:`move_fiscal_year`), and so does a calendar date inside that fiscal year (April to the
+    next March), such as the as-of date 令和6年3月31日現在 → 令和7年3月31日現在; its era is judged on
+    the month (平成31年3月 + 1 year → 令和2年3月).  Dates outside the year are history and stay.
+    """
+    if old == new:
+        return text
+    replacements: list[tuple[int, int, str]] = []
+    for m in ERA_YEAR_PATTERN.finditer(text):
+        if m.group("month") is None:
+            continue
+        try:
+            found = era_year_from_match(m)
+        except ValueError:
+            continue
+        month = int(m.group("month").translate(_DIGIT_NARROW))
+        if not _in_fiscal_year(found.western, month, old):
+            continue
+        target = era_of_month(found.western + new - old, month)
+        replacements.append((*m.span("era"), target.era))
+        replacements.append((*m.span("year"), _era_year_text(m.group("year"), target.year)))
+        if m.group("western") is not None:
+            replacements.append((*m.span("western"), _digits_like(m.group("western"), target.western)))
+    moved = _replace_spans(text, replacements) if replacements else text
+    return move_fiscal_year(moved, old, new)
 
 
 def _era_agrees(m: re.Match[str], western: int) -> bool:
@@ -313,7 +387,7 @@ class _Roller:
     # texts of the document's frame: the report year moves
 
     def text(self, where: str, field: str, value: str) -> str:
-        moved = move_fiscal_year(value, self.old_year, self.new_year)
+        moved = roll_report_dates(value, self.old_year, self.new_year)
         self.log(where, field, value, moved)
         return moved
 
@@ -416,7 +490,7 @@ class _Roller:
             self.project(f"{where} {names[project.id]}", project)
 
     def project(self, where: str, project: Project) -> None:
-        self.log(where, "result", project.result or "", "")
+        self.log(where, "result", str(project.result or ""), "")
         project.result = None
         for i, entry in enumerate(project.entries, start=1):
             entry_where = f"{where} 記入欄{i}"

@@ -1,9 +1,19 @@
 """The report's evaluation rule (序章 3) as pure functions over the model.
 
-A measure (施策) is graded by the share of its projects (事業) that reached the year's target:
-``achieved / total`` against the report's own 評価基準 table (A ≥ 70 %, B ≥ 40 %, C ≥ 20 %, D below in
-the R5 report).  The share is a :class:`fractions.Fraction` from start to finish: 7/10 is exactly 70 %
+序章 3: a measure (施策) is graded by 「当該施策に係る事業の当該年度までの年次目標の70%以上を達成」 —
+the share of **annual targets (年次目標)** reached, summed over the measure's projects (事業):
+
+* each project reports k of its n targets: 達成 = 1/1, 未達成 = 0/1 (the one-target case, as in the
+  report's own worked example where 2 of 4 gives B), or ``"k/n"`` typed into the draft's result
+  control or given in a results file (full-width 「１／３」 counts too); 未評価 leaves the measure
+  undetermined;
+* share = Σk / Σn over the measure's projects, looked up in the report's own 評価基準 table
+  (A ≥ 70 %, B ≥ 40 %, C ≥ 20 %, D below in the R5 report).  The R5 report's 3－(1) has one project
+  and is graded C, which only a project with several targets (e.g. 1/3) can give.
+
+The share is a :class:`fractions.Fraction` from start to finish: 7/10 is exactly 70 %
 and an A, where a float ``0.7 * 100`` would be 70.00000000000001 one day and 69.99999999999999 the next.
+It is shown as 「2/3（66.7%）」: the exact fraction, and the percentage rounded half up to one decimal.
 
 From the measures' grades follows each plan's 評価総括表: per grade its measures in document order, in
 the report's own notation (``1－(2)－①``, ``2 相談支援包括化推進体制の構築``), with the pages of their
@@ -14,13 +24,24 @@ Nothing here reads files or prints: the CLI and :mod:`checks` call these functio
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from .errors import KomaeDocxError
-from .model import Criterion, LayeredPlan, Measure, ProjectResult, Report, WelfarePlan
+from .model import (
+    PROJECT_RESULTS,
+    Criterion,
+    LayeredPlan,
+    Measure,
+    ProjectOutcome,
+    Report,
+    TargetCount,
+    WelfarePlan,
+)
+from .textnorm import fold_width, squash_spaces
 
 Plan = WelfarePlan | LayeredPlan
 
@@ -38,6 +59,64 @@ class NoProjectsError(GradingError):
 
 class CriteriaError(GradingError):
     """The 評価基準 table does not give exactly one letter for a percentage."""
+
+
+class ResultValueError(ValueError):
+    """A project result that is none of 達成 / 未達成 / 未評価 / "k/n"; ``reason`` is Japanese."""
+
+    def __init__(self, value: str, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"「{value}」：{reason}")
+
+
+# --------------------------------------------------------------------------- a project's result
+
+RESULT_VALUES_TEXT = "達成・未達成・未評価、または「1/3」のような 達成した目標数/目標数"
+"""What a result may be, in the words of a finding."""
+
+ONE_TARGET: dict[str, TargetCount] = {
+    "達成": TargetCount(achieved=1, targets=1),
+    "未達成": TargetCount(achieved=0, targets=1),
+}
+"""The one-target case of the rule: 達成 = 1/1, 未達成 = 0/1."""
+
+_FRACTION = re.compile(r"^(?P<k>[0-9]{1,4})/(?P<n>[0-9]{1,4})$")
+
+
+def parse_outcome(text: str) -> ProjectOutcome:
+    """A typed or picked result: 達成 / 未達成 / 未評価 or ``k/n``; blank is 未評価.
+
+    Widths and spaces are folded (「１／３」, 「1 / 3」 and 「達 成」 are what staff type);
+    :class:`ResultValueError` says in Japanese why anything else is refused.
+    """
+    folded = squash_spaces(fold_width(text)).replace("\u2044", "/").replace("\u2215", "/")
+    if folded == "":
+        return "未評価"
+    for result in PROJECT_RESULTS:
+        if folded == result:
+            return result
+    match = _FRACTION.match(folded)
+    if match is None:
+        raise ResultValueError(text, f"結果は {RESULT_VALUES_TEXT} で書いてください")
+    achieved, targets = int(match["k"]), int(match["n"])
+    if targets == 0:
+        raise ResultValueError(text, "目標の数が 0 です（「1/3」のように目標の数を 1 以上で書いてください）")
+    if achieved > targets:
+        raise ResultValueError(text, f"達成した目標の数({achieved})が目標の数({targets})を超えています")
+    return TargetCount(achieved=achieved, targets=targets)
+
+
+def target_count(outcome: ProjectOutcome | None) -> TargetCount | None:
+    """k of n for a result; None while it is 未評価 (or missing): the measure stays undetermined."""
+    if isinstance(outcome, TargetCount):
+        return outcome
+    return ONE_TARGET.get(outcome) if outcome is not None else None
+
+
+def outcome_text(outcome: ProjectOutcome | None) -> str:
+    """The result as staff write it: 達成 / 未達成 / 未評価 / 「1/3」 (None is 未評価)."""
+    return "未評価" if outcome is None else str(outcome)
 
 
 # --------------------------------------------------------------------------- one grade
@@ -75,15 +154,26 @@ def criterion_for(percent: Fraction, criteria: Sequence[Criterion]) -> Criterion
 
 
 def grade(achieved: int, total: int, criteria: Sequence[Criterion]) -> str:
-    """The letter for ``achieved`` of ``total`` projects: ``grade(2, 4, r5_criteria) == "B"``."""
+    """The letter for ``achieved`` of ``total`` targets: ``grade(2, 4, r5_criteria) == "B"``."""
     return criterion_for(achievement(achieved, total) * 100, criteria).letter
 
 
 def format_percent(percent: Fraction) -> str:
-    """``Fraction(200, 3)`` → ``"66.6%"``: one decimal, rounded *down* so that 69.99 % never shows 70 %."""
-    tenths = int(percent * 10 // 1)
-    whole, rest = divmod(tenths, 10)
-    return f"{whole}%" if rest == 0 else f"{whole}.{rest}%"
+    """``Fraction(200, 3)`` → ``"66.7%"``: one decimal, rounded half up (exactly, on the fraction).
+
+    A whole percentage shows without decimals (``"70%"``); a rounded one always keeps its decimal,
+    so 69.99 % shows ``"70.0%"`` and never passes for an exact 70 %.  The grade is decided on the
+    exact fraction, never on this text.
+    """
+    if percent.denominator == 1:
+        return f"{percent.numerator}%"
+    whole, rest = divmod(int((percent * 10 + Fraction(1, 2)) // 1), 10)
+    return f"{whole}.{rest}%"
+
+
+def share_text(achieved: int, targets: int) -> str:
+    """``share_text(2, 3) == "2/3（66.7%）"``: the exact share, then its rounded percentage."""
+    return f"{achieved}/{targets}（{format_percent(Fraction(achieved * 100, targets))}）"
 
 
 # --------------------------------------------------------------------------- a measure
@@ -91,7 +181,11 @@ def format_percent(percent: Fraction) -> str:
 
 @dataclass(frozen=True)
 class MeasureGrade:
-    """A measure's grade from its projects' results; ``letter`` is None while any is 未評価."""
+    """A measure's grade from its projects' results; ``letter`` is None while any is 未評価.
+
+    ``achieved`` / ``targets`` are Σk / Σn over the projects whose result is known; ``projects``
+    counts the measure's projects.
+    """
 
     measure_id: str
     ref: str
@@ -100,19 +194,33 @@ class MeasureGrade:
     projects: int
     pending: tuple[str, ...]
     """Ids of projects whose result is 未評価 or missing: they keep the grade undetermined."""
+    targets: int = 0
 
     @property
     def determined(self) -> bool:
         return self.letter is not None
 
     @property
+    def share(self) -> Fraction | None:
+        """Σk / Σn exactly, once every project has a result."""
+        return Fraction(self.achieved, self.targets) if self.determined and self.targets else None
+
+    @property
     def percent(self) -> Fraction | None:
-        return Fraction(self.achieved * 100, self.projects) if self.determined and self.projects else None
+        share = self.share
+        return None if share is None else share * 100
+
+    @property
+    def share_text(self) -> str | None:
+        """「2/3（66.7%）」 once determined."""
+        return share_text(self.achieved, self.targets) if self.determined and self.targets else None
 
 
 def result_of(
-    project_id: str, model_result: ProjectResult | None, results: Mapping[str, ProjectResult] | None
-) -> ProjectResult | None:
+    project_id: str,
+    model_result: ProjectOutcome | None,
+    results: Mapping[str, ProjectOutcome] | None,
+) -> ProjectOutcome | None:
     """A results file wins over the model; the model (a filled draft) is the fallback."""
     if results is not None and project_id in results:
         return results[project_id]
@@ -120,22 +228,24 @@ def result_of(
 
 
 def grade_measure(
-    measure: Measure, criteria: Sequence[Criterion], results: Mapping[str, ProjectResult] | None = None
+    measure: Measure, criteria: Sequence[Criterion], results: Mapping[str, ProjectOutcome] | None = None
 ) -> MeasureGrade:
-    """Grade one measure over all its sheets.
+    """Grade one measure over all its sheets: Σk / Σn of its projects' annual targets.
 
     ``measure.projects`` already folds a project's 再掲 rows into one project; ids are de-duplicated
     once more so that a project is counted once whatever the model holds.
     """
-    outcomes: dict[str, ProjectResult | None] = {}
+    counts: dict[str, TargetCount | None] = {}
     for project in measure.projects:
-        outcomes.setdefault(project.id, result_of(project.id, project.result, results))
-    if not outcomes:
+        counts.setdefault(project.id, target_count(result_of(project.id, project.result, results)))
+    if not counts:
         raise NoProjectsError("事業が0件の施策は評価できません", where=f"施策 {measure.ref}")
-    pending = tuple(pid for pid, outcome in outcomes.items() if outcome not in ("達成", "未達成"))
-    achieved = sum(1 for outcome in outcomes.values() if outcome == "達成")
-    letter = None if pending else grade(achieved, len(outcomes), criteria)
-    return MeasureGrade(measure.id, measure.ref, letter, achieved, len(outcomes), pending)
+    pending = tuple(pid for pid, count in counts.items() if count is None)
+    known = [count for count in counts.values() if count is not None]
+    achieved = sum(count.achieved for count in known)
+    targets = sum(count.targets for count in known)
+    letter = None if pending else grade(achieved, targets, criteria)
+    return MeasureGrade(measure.id, measure.ref, letter, achieved, len(counts), pending, targets)
 
 
 # --------------------------------------------------------------------------- pages
@@ -235,7 +345,7 @@ class PlanGrades:
 
 
 def grade_plan(
-    plan: Plan, criteria: Sequence[Criterion], results: Mapping[str, ProjectResult] | None = None
+    plan: Plan, criteria: Sequence[Criterion], results: Mapping[str, ProjectOutcome] | None = None
 ) -> PlanGrades:
     """Every measure's grade from the projects' results, and the 評価総括表 that follows."""
     grades = tuple(grade_measure(m, criteria, results) for m in plan.iter_measures())
@@ -243,7 +353,7 @@ def grade_plan(
     return PlanGrades(plan.key, plan.heading, grades, summary)
 
 
-def grade_report(report: Report, results: Mapping[str, ProjectResult] | None = None) -> list[PlanGrades]:
+def grade_report(report: Report, results: Mapping[str, ProjectOutcome] | None = None) -> list[PlanGrades]:
     return [grade_plan(plan, report.intro.criteria, results) for plan in report.plans]
 
 
@@ -259,7 +369,7 @@ def describe_grades(plans: Sequence[PlanGrades], source: str, results_source: st
     lines = [f"{source} の評価（事業の結果：{results_source or '報告書の Check 欄'}）"]
     if results_source is None and all(len(g.pending) == g.projects for p in plans for g in p.measures):
         lines.append(
-            "事業の結果がありません。--results で結果ファイル（事業 id: 達成／未達成／未評価）を"
+            "事業の結果がありません。--results で結果ファイル（事業 id: 達成／未達成／未評価／1/3）を"
             "指定してください。事業 id は parse --json で確かめられます。"
         )
     for plan in plans:
@@ -277,15 +387,14 @@ def describe_grades(plans: Sequence[PlanGrades], source: str, results_source: st
 
 
 def _measure_line(measure: MeasureGrade) -> str:
-    ratio = f"達成 {measure.achieved}/{measure.projects}"
     if measure.letter is None:
-        return f"未確定  {measure.ref}（{ratio}、未評価：{'、'.join(measure.pending)}）"
-    percent = format_percent(Fraction(measure.achieved * 100, measure.projects))
-    return f"{measure.letter}       {measure.ref}（{ratio} = {percent}）"
+        known = f"、ほかの事業の年次目標 {measure.achieved}/{measure.targets} 達成" if measure.targets else ""
+        return f"未確定  {measure.ref}（未評価：{'、'.join(measure.pending)}{known}）"
+    return f"{measure.letter}       {measure.ref}（年次目標の達成 {measure.share_text}）"
 
 
 def grades_as_json(plans: Iterable[PlanGrades]) -> list[dict[str, Any]]:
-    """Plain JSON data; the percentage travels as the exact fraction ``achieved/projects``."""
+    """Plain JSON data; the share travels as the exact fraction ``achieved/targets`` (Σk / Σn)."""
     return [
         {
             "plan": plan.plan_key,
@@ -296,7 +405,9 @@ def grades_as_json(plans: Iterable[PlanGrades]) -> list[dict[str, Any]]:
                     "ref": g.ref,
                     "grade": g.letter,
                     "achieved": g.achieved,
+                    "targets": g.targets,
                     "projects": g.projects,
+                    "share": g.share_text,
                     "pending": list(g.pending),
                 }
                 for g in plan.measures

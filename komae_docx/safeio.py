@@ -4,6 +4,9 @@ The data goes to a temporary file in the target's own directory (so the final ``
 an atomic rename on the same file system), is flushed and fsynced, then renamed over the target.
 A crash or error at any point leaves either the old file or the new one, never half of either,
 and the temporary file is removed.
+
+A command with several outputs (a draft and its change log) first checks them all with
+:func:`check_outputs`, so that when one of them is refused none is written.
 """
 
 from __future__ import annotations
@@ -14,9 +17,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, first_missing_folder, os_error_text
 
-__all__ = ["write_bytes_atomic", "write_text_atomic"]
+__all__ = ["check_distinct", "check_outputs", "write_bytes_atomic", "write_text_atomic"]
 
 PathArg = str | os.PathLike[str]
 
@@ -53,6 +56,34 @@ def write_bytes_atomic(
     _replace_with(path, data)
 
 
+def check_outputs(
+    outputs: Sequence[tuple[PathArg, str]], *, inputs: Sequence[PathArg] = (), force: bool = False
+) -> None:
+    """Refuse a whole set of outputs before any of them is written.
+
+    ``outputs`` pairs each target with the name the user gave it (``-o``, ``--changes``), so that the
+    message says the actual reason, in this order: an output that is an input, two outputs that are
+    one file (:func:`check_distinct`), then an existing file without ``force``, a folder, a missing
+    folder.
+    """
+    check_distinct(outputs, inputs=inputs)
+    for target, _ in outputs:
+        _refuse_unwritable_target(Path(target), force)
+
+
+def check_distinct(outputs: Sequence[tuple[PathArg, str]], *, inputs: Sequence[PathArg] = ()) -> None:
+    """Refuse an output that is one of ``inputs`` or the same file as another output."""
+    for target, _ in outputs:
+        _refuse_input(Path(target), inputs)
+    for index, (target, label) in enumerate(outputs):
+        for other, other_label in outputs[index + 1 :]:
+            if _same_file(Path(target), Path(other)):
+                raise OutputError(
+                    f"{label} と {other_label} に同じファイルが指定されています。別々のファイルにしてください",
+                    Path(other),
+                )
+
+
 def _refuse_input(path: Path, inputs: Sequence[PathArg]) -> None:
     for given in inputs:
         if _same_file(path, Path(given)):
@@ -75,7 +106,14 @@ def _refuse_unwritable_target(path: Path, force: bool) -> None:
     if (path.exists() or path.is_symlink()) and not force:
         raise OutputError("既に存在します。上書きするには --force を指定してください", path)
     if not path.parent.is_dir():
-        raise OutputError("出力先のフォルダーがありません", path)
+        raise OutputError(_missing_folder_text(path), path)
+
+
+def _missing_folder_text(path: Path) -> str:
+    missing = first_missing_folder(path)
+    if missing is None:
+        return f"出力先の「{path.parent}」はフォルダーではありません"
+    return f"出力先のフォルダー「{missing}」がありません"
 
 
 def _replace_with(path: Path, data: bytes) -> None:
@@ -93,7 +131,7 @@ def _replace_with(path: Path, data: bytes) -> None:
         os.replace(temp_name, path)
         temp_name = None
     except OSError as exc:
-        raise OutputError(f"書き込めませんでした（{exc.strerror or type(exc).__name__}）", path) from exc
+        raise OutputError(f"書き込めませんでした（{os_error_text(exc)}）", path) from exc
     finally:
         if temp_name is not None:
             with contextlib.suppress(OSError):

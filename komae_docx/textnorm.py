@@ -45,6 +45,7 @@ _WIDTH_TABLE[0x301C] = "~"  # WAVE DASH 〜, the JIS form of FULLWIDTH TILDE ～
 # Half-width katakana and CJK punctuation (U+FF61–FF9F), with a preceding kana so that a lone sound mark
 # (カﾞ) composes; NFKC applied to such a run only is the standard half- → full-width kana mapping.
 _HALFWIDTH_KANA_RUN = re.compile("[\u3041-\u30ff]?[\uff61-\uff9f]+")
+_HALFWIDTH_KANA = re.compile("[\uff61-\uff9f]")
 
 _DASHES = (
     "-"  # U+002D HYPHEN-MINUS
@@ -109,7 +110,7 @@ def fold_width(text: str) -> str:
     Circled numbers, full-width kana, kanji and CJK punctuation are kept.
     """
     folded = text.translate(_WIDTH_TABLE)
-    if any("\uff61" <= ch <= "\uff9f" for ch in folded):
+    if _HALFWIDTH_KANA.search(folded):  # a regex scan, not a Python loop per character (issue 13)
         folded = _HALFWIDTH_KANA_RUN.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), folded)
     return folded
 

@@ -27,7 +27,7 @@ EXAMPLE_CHECK_LINES = [
     f"  警告：{PLAN2} シート5(25頁) 1行 Act欄：{ACT_LINE}",
     f"  警告：{PLAN2} シート5(25頁) 4行 Check欄：施策「5 地域づくり事業の実施」の事業「(1)」の"
     " Check 欄に事業の結果ではない文字があります"
-    "（期待：「空欄（施策の評価は施策の行、事業の結果は 達成・未達成・未評価）」、実際：「/」）",
+    "（期待：「空欄（施策の評価は施策の行、事業の結果は 達成・未達成・未評価・1/3）」、実際：「/」）",
     f"  警告：{PLAN2} シート6(26頁) 1行 Act欄：{ACT_LINE}",
     f"  警告：{PLAN2} シート7(27頁) 5行 番号欄：施策「5 地域づくり事業の実施」の事業の番号 (7) がありません"
     "（(6) の次が (8)）（期待：「(7)」、実際：「(8)」）",
@@ -40,13 +40,13 @@ EXAMPLE_CHECK_LINES = [
 
 
 def test_check_example_prints_its_warnings_and_exits_0() -> None:
-    done = run("check", EXAMPLE)
+    done = run("check", EXAMPLE.name, cwd=EXAMPLE.parent)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == EXAMPLE_CHECK_LINES
 
 
 def test_check_json_for_scripts() -> None:
-    done = run("check", EXAMPLE, "--json")
+    done = run("check", EXAMPLE.name, "--json", cwd=EXAMPLE.parent)
     assert done.returncode == 0
     data = json.loads(done.stdout)
     assert (data["file"], data["errors"], data["warnings"]) == ("r5_report.docx", 0, 10)
@@ -68,7 +68,7 @@ def test_check_exits_1_on_errors(tmp_path: Path) -> None:
         next(p.iter(f"{W}t")).text = "A"
 
     broken = rewrite_part(EXAMPLE, tmp_path / "broken.docx", "word/document.xml", unmark)
-    done = run("check", broken)
+    done = run("check", broken.name, cwd=tmp_path)
     assert done.returncode == 1
     assert "broken.docx の検査結果：エラー 1 件・警告 10 件" in done.stdout
     wanted = "エラー：第1章 1 地域福祉計画 シート3(13頁) 5行 Check欄：施策「1－(2)－①」の再掲のシートに"
@@ -93,12 +93,12 @@ def results_yaml(report: Report, tmp_path: Path, **changes: str) -> Path:
 
 def test_grade_with_results_prints_grades_and_summary(report: Report, tmp_path: Path) -> None:
     path = results_yaml(report, tmp_path, **{"p2-7-(2)": "未達成", "p1-3-1-1-b": "未達成"})
-    done = run("grade", EXAMPLE, "--results", path)
+    done = run("grade", EXAMPLE.name, "--results", path, cwd=EXAMPLE.parent)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert out.startswith("r5_report.docx の評価（事業の結果：results.yaml）")
-    assert "  B       7 アウトリーチ等事業の実施（達成 1/2 = 50%）" in out
-    assert "  D       3－(1)（達成 0/1 = 0%）" in out
+    assert "  B       7 アウトリーチ等事業の実施（年次目標の達成 1/2（50%））" in out
+    assert "  D       3－(1)（年次目標の達成 0/1（0%））" in out
     assert "    A  7件  当該施策に係る事業の当該年度までの年次目標の70%以上を達成できた" in out
     assert "          23～24頁  4 包括的相談支援事業の実施" in out
     assert "    合計  8件" in out
@@ -109,29 +109,41 @@ def test_grade_reports_unknown_and_missing_ids_and_exits_1(report: Report, tmp_p
     path = results_yaml(report, tmp_path, **{"p2-8-(9)": "達成", "p2-8-(2)": "未評価"})
     done = run("grade", EXAMPLE, "--results", path)
     assert done.returncode == 1
-    assert "未確定  8 参加支援事業の実施（達成 1/2、未評価：p2-8-(2)）" in done.stdout
+    assert "未確定  8 参加支援事業の実施（未評価：p2-8-(2)、ほかの事業の年次目標 1/1 達成）" in done.stdout
     wanted = "エラー：results.yaml 32行目：結果ファイルの事業 id「p2-8-(9)」はこの報告書にありません"
     assert wanted in done.stderr
 
 
 def test_grade_json(report: Report, tmp_path: Path) -> None:
-    done = run("grade", EXAMPLE, "--results", results_yaml(report, tmp_path), "--json")
+    results = results_yaml(report, tmp_path)
+    done = run("grade", EXAMPLE, "--results", results.name, "--json", cwd=tmp_path)
     assert done.returncode == 0
     data = json.loads(done.stdout)
     assert [p["summary"]["total"] for p in data["plans"]] == [5, 8]
-    assert data["results"] == {"file": "results.yaml", "unknown_ids": [], "missing_ids": []}
+    assert (data["file"], data["results"], data["determined"]) == (str(EXAMPLE), "results.yaml", True)
+    assert [m for m in data["messages"] if m["code"].startswith("results.")] == []
 
 
-def test_grade_without_results_explains_what_to_give(tmp_path: Path) -> None:
+def test_grade_without_results_is_undetermined_with_its_own_exit_code(tmp_path: Path) -> None:
     done = run("grade", EXAMPLE)
-    assert done.returncode == 1
+    assert done.returncode == 4
     assert "--results" in done.stdout
 
 
 def test_grade_with_a_broken_results_file_exits_2(tmp_path: Path) -> None:
     path = tmp_path / "results.yaml"
-    path.write_text("p2-7-(1): 達成\np2-7-(2): まる\n", encoding="utf-8")
-    done = run("grade", EXAMPLE, "--results", path)
+    path.write_text("p2-7-(1): 達成\np2-7-(1): 未達成\n", encoding="utf-8")
+    done = run("grade", EXAMPLE, "--results", path.name, cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.startswith("エラー：results.yaml：2行目：")
-    assert "まる" in done.stderr and "Traceback" not in done.stderr
+    assert "2回" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_grade_with_a_bad_value_names_project_sheet_row_and_line_and_exits_1(tmp_path: Path) -> None:
+    # issue 10: a bad value (「まる」, 「4/3」) is listed with its place, every one of them, not a stop
+    path = tmp_path / "results.yaml"
+    path.write_text("p2-7-(1): 達成\np2-7-(2): まる\np1-3-1-1-b: 4/3\n", encoding="utf-8")
+    done = run("grade", EXAMPLE, "--results", path.name, cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "シート9(29頁) 5行 Check欄 事業 p2-7-(2)" in done.stderr and "results.yaml 2行目" in done.stderr
+    assert "「まる」" in done.stderr and "「4/3」" in done.stderr and "results.yaml 3行目" in done.stderr

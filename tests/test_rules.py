@@ -7,14 +7,16 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from komae_docx import Report
-from komae_docx.model import Criterion, Measure, Project, ProjectResult
+from komae_docx.model import Criterion, Measure, Project, ProjectResult, TargetCount
 from komae_docx.rules import (
     CriteriaError,
     GradingError,
     NoProjectsError,
     PlanSummary,
+    ResultValueError,
     all_determined,
     describe_grades,
     format_percent,
@@ -25,7 +27,10 @@ from komae_docx.rules import (
     grades_as_json,
     measure_pages,
     pages_text,
+    parse_outcome,
+    share_text,
     summary_from_sheets,
+    target_count,
 )
 
 R5_CRITERIA = [
@@ -109,10 +114,16 @@ def test_a_criteria_table_with_a_hole_gives_no_grade() -> None:
         grade(42, 100, broken)
 
 
-def test_format_percent_never_rounds_up_across_a_threshold() -> None:
-    assert format_percent(Fraction(6999, 100)) == "69.9%"
-    assert format_percent(Fraction(200, 3)) == "66.6%"
+def test_format_percent_rounds_half_up_and_keeps_the_decimal_of_a_rounded_value() -> None:
+    # issue 12 item 9: 2/3 shows 66.7%, not 66.6%; a rounded 69.99% must not pass for an exact 70%
+    assert format_percent(Fraction(200, 3)) == "66.7%"
+    assert format_percent(Fraction(100, 3)) == "33.3%"
+    assert format_percent(Fraction(6999, 100)) == "70.0%"
+    assert format_percent(Fraction(1325, 100)) == "13.3%"  # exactly half: up
+    assert format_percent(Fraction(1324, 100)) == "13.2%"
     assert format_percent(Fraction(50)) == "50%"
+    assert share_text(2, 3) == "2/3（66.7%）"
+    assert share_text(1, 2) == "1/2（50%）"
 
 
 @given(total=st.integers(1, 300), data=st.data())
@@ -293,7 +304,7 @@ def test_describe_and_json_of_grades(report: Report) -> None:
     plans = [grade_plan(report.plans[1], report.intro.criteria, results)]
     text = describe_grades(plans, "r5_report.docx", "results.yaml")
     assert "r5_report.docx の評価（事業の結果：results.yaml）" in text
-    assert "B       7 アウトリーチ等事業の実施（達成 1/2 = 50%）" in text
+    assert "B       7 アウトリーチ等事業の実施（年次目標の達成 1/2（50%））" in text
     assert "          29頁  7 アウトリーチ等事業の実施" in text
     assert "    合計  8件" in text
     data = grades_as_json(plans)
@@ -304,7 +315,9 @@ def test_describe_and_json_of_grades(report: Report) -> None:
         "ref": "7 アウトリーチ等事業の実施",
         "grade": "B",
         "achieved": 1,
+        "targets": 2,
         "projects": 2,
+        "share": "1/2（50%）",
         "pending": [],
     }
 
@@ -326,3 +339,80 @@ def test_project_model_result_is_used_without_a_file(report: Report) -> None:
     project: Project = measure.projects[0].model_copy(update={"result": "達成"})
     graded = grade_measure(measure.model_copy(update={"projects": [project]}), R5_CRITERIA)
     assert graded.letter == "A"
+
+
+# ---- issue 10: the share counts annual targets (年次目標), Σk / Σn over a measure's projects
+
+
+def test_r5_3_1_graded_c_is_reproducible_with_k_of_n(report: Report) -> None:
+    # 3－(1) has one project and is published C: only several targets can give that (序章 3)
+    measure = measure_by_ref(report, "3－(1)")
+    assert measure.grade == "C"
+    [project] = measure.projects
+    graded = grade_measure(measure, report.intro.criteria, {project.id: TargetCount(achieved=1, targets=3)})
+    assert (graded.letter, graded.achieved, graded.targets, graded.projects) == ("C", 1, 3, 1)
+    assert graded.share == Fraction(1, 3) and graded.share_text == "1/3（33.3%）"
+
+
+def test_shares_are_summed_over_targets_not_averaged_over_projects(report: Report) -> None:
+    # 7: two projects, 1/1 and 0/3: Σk/Σn = 1/4 = 25 % → C (the mean of shares, 50 %, would be B)
+    measure = measure_by_ref(report, "7 アウトリーチ等事業の実施")
+    first, second = (p.id for p in measure.projects)
+    results = {first: "達成", second: TargetCount(achieved=0, targets=3)}
+    graded = grade_measure(measure, report.intro.criteria, results)
+    assert (graded.letter, graded.achieved, graded.targets) == ("C", 1, 4)
+
+
+def test_seven_of_ten_targets_is_exactly_70_percent_and_an_a(report: Report) -> None:
+    measure = measure_by_ref(report, "7 アウトリーチ等事業の実施")
+    first, second = (p.id for p in measure.projects)
+    results = {first: TargetCount(achieved=3, targets=5), second: TargetCount(achieved=4, targets=5)}
+    assert grade_measure(measure, report.intro.criteria, results).letter == "A"
+    results[second] = TargetCount(achieved=3, targets=5)  # 6/10
+    assert grade_measure(measure, report.intro.criteria, results).letter == "B"
+
+
+@pytest.mark.parametrize(
+    ("typed", "outcome"),
+    [
+        ("達成", "達成"),
+        ("未達成", "未達成"),
+        ("未評価", "未評価"),
+        ("", "未評価"),
+        (" 達 成 ", "達成"),
+        ("1/3", TargetCount(achieved=1, targets=3)),
+        ("１／３", TargetCount(achieved=1, targets=3)),
+        ("０/２", TargetCount(achieved=0, targets=2)),
+        ("3 / 3", TargetCount(achieved=3, targets=3)),
+    ],
+)
+def test_parse_outcome_reads_what_staff_type(typed: str, outcome: object) -> None:
+    assert parse_outcome(typed) == outcome
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("4/3", "超えています"),
+        ("0/0", "0 です"),
+        ("a/b", "達成・未達成・未評価"),
+        ("達成済", "達成・未達成・未評価"),
+    ],
+)
+def test_parse_outcome_refuses_with_a_japanese_reason(typed: str, reason: str) -> None:
+    with pytest.raises(ResultValueError) as info:
+        parse_outcome(typed)
+    assert info.value.value == typed and reason in info.value.reason
+
+
+def test_target_count_is_the_one_target_case_for_the_list_values() -> None:
+    assert target_count("達成") == TargetCount(achieved=1, targets=1)
+    assert target_count("未達成") == TargetCount(achieved=0, targets=1)
+    assert target_count("未評価") is None and target_count(None) is None
+
+
+def test_a_model_refuses_more_achieved_than_targets() -> None:
+    with pytest.raises(ValidationError):
+        TargetCount(achieved=4, targets=3)
+    with pytest.raises(ValidationError):
+        TargetCount(achieved=0, targets=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -9,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from komae_docx import safeio
-from komae_docx.errors import OutputError
-from komae_docx.safeio import write_bytes_atomic, write_text_atomic
+from komae_docx.errors import OutputError, os_error_text
+from komae_docx.safeio import check_outputs, write_bytes_atomic, write_text_atomic
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -110,12 +111,64 @@ def test_input_through_symlink_and_hard_link(tmp_path: Path) -> None:
     assert source.read_bytes() == b"input"
 
 
-def test_missing_parent_directory(tmp_path: Path) -> None:
-    target = tmp_path / "nowhere" / "out.json"
+def test_missing_parent_directory_names_the_outermost_missing_folder(tmp_path: Path) -> None:
+    target = tmp_path / "nowhere" / "deeper" / "out.json"
     with pytest.raises(OutputError) as caught:
         write_bytes_atomic(target, b"x")
-    assert "出力先のフォルダーがありません" in str(caught.value)
-    assert "out.json" in str(caught.value)
+    assert f"出力先のフォルダー「{tmp_path / 'nowhere'}」がありません" in str(caught.value)
+    assert str(caught.value).startswith(f"{target}：")
+
+
+def test_parent_that_is_a_file(tmp_path: Path) -> None:
+    (tmp_path / "memo").write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError) as caught:
+        write_bytes_atomic(tmp_path / "memo" / "out.json", b"x")
+    assert f"出力先の「{tmp_path / 'memo'}」はフォルダーではありません" in str(caught.value)
+
+
+def test_check_outputs_refuses_two_outputs_that_are_one_file_before_writing(tmp_path: Path) -> None:
+    source = tmp_path / "in.docx"
+    source.write_bytes(b"input")
+    with pytest.raises(OutputError) as caught:
+        check_outputs([(tmp_path / "out.docx", "-o"), (tmp_path / "." / "out.docx", "--changes")], inputs=[source])
+    assert "-o と --changes に同じファイルが指定されています" in str(caught.value)
+    assert "入力ファイル" not in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.docx"]
+
+
+def test_check_outputs_names_the_input_reason_first_and_checks_every_output(tmp_path: Path) -> None:
+    source = tmp_path / "in.docx"
+    source.write_bytes(b"input")
+    existing = tmp_path / "changes.json"
+    existing.write_bytes(b"old")
+    with pytest.raises(OutputError) as caught:
+        check_outputs([(tmp_path / "out.docx", "-o"), (source, "--changes")], inputs=[source], force=True)
+    assert "入力ファイルと同じ" in str(caught.value) and str(source) in str(caught.value)
+    with pytest.raises(OutputError) as caught:
+        check_outputs([(tmp_path / "out.docx", "-o"), (existing, "--changes")], inputs=[source])
+    assert "--force" in str(caught.value) and str(existing) in str(caught.value)
+    check_outputs([(tmp_path / "out.docx", "-o"), (existing, "--changes")], inputs=[source], force=True)
+    assert existing.read_bytes() == b"old" and not (tmp_path / "out.docx").exists()
+
+
+@pytest.mark.parametrize(
+    "number, text",
+    [(errno.ENOENT, "ありません"), (errno.EACCES, "アクセスが許可されていません"), (errno.ENOSPC, "空き"), (9999, "エラー番号 9999")],
+)
+def test_os_errors_are_told_in_japanese(number: int, text: str) -> None:
+    told = os_error_text(OSError(number, "English strerror"))
+    assert text in told and "English" not in told
+
+
+def test_failed_write_is_told_in_japanese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_space(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(safeio.os, "replace", no_space)
+    with pytest.raises(OutputError) as caught:
+        write_bytes_atomic(tmp_path / "out.json", b"x")
+    assert "書き込めませんでした（ディスクの空きがありません）" in str(caught.value)
+    assert "No space" not in str(caught.value)
 
 
 def test_target_is_a_directory(tmp_path: Path) -> None:

@@ -1,206 +1,464 @@
-"""The ``komae-docx`` command: a thin shell over the public API.
+"""The ``komae-docx`` command: a thin shell over :mod:`komae_docx.api`.
 
-Exit codes: 0 success, 1 the report has errors (``check``), 2 the input or output was refused
-(a Japanese message on stderr, never a traceback unless ``--debug``).
+Only argparse and the standard library load at start (``komae-docx --help`` must be quick): each
+command's work lives in :mod:`.commands`, imported when the command runs, and that module reaches
+everything else through the public API.
+
+Exit codes (:data:`EXIT_CODES`, printed in every command's help and in the README):
+0 success, 1 the report has errors / the finalized report is incomplete, 2 the input or output was
+refused (a Japanese message on stderr, never a traceback unless ``--debug``), 3 an unexpected
+problem, 4 undetermined (``grade``: some measure has no grade yet; ``status``: something is still
+to fill in), 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 import traceback
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
-from pydantic import ValidationError
+from .argparse_ja import JapaneseArgumentParser, japanese_argparse
 
-from ..checks import check_report, describe_findings, findings_as_json, has_errors
-from ..errors import InputFileError, KomaeDocxError, OutputError
-from ..model import Report
-from ..reading.reader import read_report_result
-from ..reading.results_file import match_results, read_results_file
-from ..rules import all_determined, describe_grades, grade_report, grades_as_json
-from ..safeio import write_text_atomic
-from ..writing.writer import write_draft, write_report
-from .summary import describe_report
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_REFUSED = 2
+EXIT_UNEXPECTED = 3
+EXIT_UNDETERMINED = 4
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES = {
+    EXIT_OK: "成功",
+    EXIT_FINDINGS: "報告書に誤りあり（check）／未記入があり書き出さなかった（finalize）／結果ファイルの id 誤り（grade）",
+    EXIT_REFUSED: "入力・出力を受け付けられない（メッセージにファイルと場所）",
+    EXIT_UNEXPECTED: "予期しない問題（--debug で詳細）",
+    EXIT_UNDETERMINED: "未確定（grade：評価が決まらない施策あり／status：未記入あり）",
+}
+
+Runner = Callable[[argparse.Namespace], int]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    """Run one command; returns the exit code (the console script passes it to ``sys.exit``)."""
+    with japanese_argparse():
+        parser = build_parser()
+        args = parser.parse_args(argv)
     if not getattr(args, "command", None):
-        parser.print_help()
-        return 2
+        parser.print_help(sys.stderr)
+        return EXIT_REFUSED
+    code = _run(args)
+    return _flush_stdout(code)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..errors import KomaeDocxError
+
     try:
         return int(args.run(args))
     except KomaeDocxError as error:
-        if args.debug:
-            traceback.print_exc()
-        print(f"エラー：{error}", file=sys.stderr)
+        _print_debug(args)
+        _print_error(str(error))
         return error.exit_code
+    except BrokenPipeError:
+        return _closed_pipe()
     except KeyboardInterrupt:
-        print("中断しました。", file=sys.stderr)
-        return 130
+        _print_error("中断しました。", prefix="")
+        return EXIT_INTERRUPTED
     except Exception as error:  # the last line of defence: users never see a traceback
-        if args.debug:
-            traceback.print_exc()
-        print(
-            f"エラー：予期しない問題が発生しました（{type(error).__name__}）。"
-            "--debug を付けて実行すると詳細が表示されます。",
-            file=sys.stderr,
+        _print_debug(args)
+        _print_error(
+            f"予期しない問題が発生しました（{type(error).__name__}）。"
+            "--debug を付けて実行すると詳細が表示されます。"
         )
-        return 3
+        return EXIT_UNEXPECTED
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="komae-docx", description="進捗管理報告書(.docx)を読み・検査し・翌年度案を作ります。"
+def _print_debug(args: argparse.Namespace) -> None:
+    if getattr(args, "debug", False):
+        traceback.print_exc()
+
+
+def _print_error(text: str, prefix: str = "エラー：") -> None:
+    try:
+        print(f"{prefix}{text}", file=sys.stderr)
+    except (BrokenPipeError, OSError):
+        pass
+
+
+def _flush_stdout(code: int) -> int:
+    """Flush here, not at interpreter exit, so that a reader that went away ends us quietly."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _closed_pipe()
+    return code
+
+
+def _closed_pipe() -> int:
+    """The reader of our output closed the pipe (``| head``): stop quietly, as ``cat`` would.
+
+    Python would otherwise complain while flushing stdout at exit; pointing stdout at devnull
+    (the recipe of the Python docs, "Note on SIGPIPE") silences that.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- the parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line; build it inside :func:`japanese_argparse` for Japanese texts."""
+    from .. import __version__
+
+    parser = JapaneseArgumentParser(
+        prog="komae-docx",
+        description="狛江市の進捗管理報告書(.docx)を読み・検査し・翌年度の案を作り・完成させます。",
+        epilog=_epilog(
+            [
+                "komae-docx parse r5_report.docx",
+                "komae-docx draft r5_report.docx -o r6_draft.docx",
+                "komae-docx status r6_draft.docx",
+                "komae-docx finalize r6_filled.docx -o r6_report.docx --number R7-15",
+            ],
+            EXIT_CODES,
+            more="各コマンドの説明：komae-docx コマンド -h",
+        ),
+        add_help=False,
     )
-    parser.add_argument("--debug", action="store_true", help="エラー時に詳細(トレースバック)を表示します")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    parse = commands.add_parser("parse", help="報告書を読み、要約(または JSON)を表示します")
-    parse.add_argument("file", type=Path, help="報告書の .docx ファイル")
-    parse.add_argument("--json", action="store_true", help="モデル全体を JSON で表示します")
-    parse.add_argument("-o", "--output", type=Path, help="モデルを JSON ファイルに書き出します")
-    parse.add_argument("--force", action="store_true", help="既存の出力ファイルを上書きします")
-    parse.set_defaults(run=_run_parse)
-
-    schema = commands.add_parser("schema", help="Report モデルの JSON Schema を表示します")
-    schema.set_defaults(run=_run_schema)
-    _add_check_and_grade(commands)
-    _add_draft_and_render(commands)
-    for sub in (parse, schema):
-        sub.add_argument("--debug", action="store_true", help=argparse.SUPPRESS, default=argparse.SUPPRESS)
+    _add_common_options(parser, top=True)
+    parser.add_argument(
+        "--version", action="version", version=f"komae-docx {__version__}", help="バージョンを表示して終わります"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="コマンド", title="コマンド")
+    for add in (
+        _add_parse,
+        _add_schema,
+        _add_check,
+        _add_grade,
+        _add_status,
+        _add_results_template,
+        _add_draft,
+        _add_make_template,
+        _add_finalize,
+        _add_render,
+        _add_serve,
+    ):
+        add(commands)
     return parser
 
 
-def _run_parse(args: argparse.Namespace) -> int:
-    result = read_report_result(args.file)
-    report_json = result.value.model_dump_json(indent=2)
-    if args.output:
-        write_text_atomic(args.output, report_json + "\n", force=args.force, inputs=[args.file])
-        print(f"{args.output} に書き出しました。", file=sys.stderr)
-    if args.json:
-        print(report_json)
-    elif not args.output:
-        print(describe_report(result.value, args.file.name, result.messages))
-    if result.messages and (args.json or args.output):
-        for message in result.messages:
-            print(f"警告：{message.describe()}", file=sys.stderr)
-    return 0
+def _add_common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """-h, -q, -v and --debug, accepted before and after the command name.
 
-
-def _run_schema(args: argparse.Namespace) -> int:
-    print(json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=2))
-    return 0
-
-
-def _add_check_and_grade(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    check = commands.add_parser("check", help="報告書を検査し、エラーと警告を場所付きで表示します")
-    check.add_argument("file", type=Path, help="報告書の .docx ファイル")
-    check.add_argument("--json", action="store_true", help="検査結果を JSON で表示します")
-    check.set_defaults(run=_run_check)
-    grade = commands.add_parser("grade", help="事業の結果から施策の評価と評価総括表を求めます")
-    grade.add_argument("file", type=Path, help="報告書(案)の .docx ファイル")
-    grade.add_argument(
-        "--results", type=Path, help="事業 id ごとの結果(達成・未達成・未評価)の .yaml / .json ファイル"
+    On the subcommands the defaults are SUPPRESS so that an option given before the command is not
+    reset by the subparser.
+    """
+    default: object = False if top else argparse.SUPPRESS
+    parser.add_argument("-h", "--help", action="help", help="この説明を表示して終わります")
+    quiet_or_verbose = parser.add_mutually_exclusive_group()
+    quiet_or_verbose.add_argument(
+        "-q", "--quiet", action="store_true", default=default, help="エラー以外は表示しません"
     )
-    grade.add_argument("--json", action="store_true", help="評価と評価総括表を JSON で表示します")
-    grade.set_defaults(run=_run_grade)
-    for sub in (check, grade):
-        sub.add_argument("--debug", action="store_true", help=argparse.SUPPRESS, default=argparse.SUPPRESS)
-
-
-def _run_check(args: argparse.Namespace) -> int:
-    """Exit 0 without errors (warnings allowed), 1 with errors."""
-    result = read_report_result(args.file)
-    findings = check_report(result.value, result.messages)
-    if args.json:
-        print(json.dumps(findings_as_json(findings, args.file.name), ensure_ascii=False, indent=2))
-    else:
-        print(describe_findings(findings, args.file.name))
-    return 1 if has_errors(findings) else 0
-
-
-def _run_grade(args: argparse.Namespace) -> int:
-    """Exit 0 when every measure has its grade, 1 when some stay undetermined or ids are unknown."""
-    result = read_report_result(args.file)
-    match = match_results(result.value, read_results_file(args.results)) if args.results else None
-    plans = grade_report(result.value, match.results if match else None)
-    if args.json:
-        data = {
-            "file": args.file.name,
-            "plans": grades_as_json(plans),
-            "results": match.as_json() if match else None,
-        }
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        print(describe_grades(plans, args.file.name, args.results.name if args.results else None))
-    notes = [f"警告：{m.describe()}" for m in result.messages] + (match.describe_lines() if match else [])
-    for line in notes:
-        print(line, file=sys.stderr)
-    return 0 if all_determined(plans) and (match is None or not match.unknown_ids) else 1
-
-
-def _add_draft_and_render(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    draft = commands.add_parser("draft", help="前年度の報告書から翌年度の報告書(案)を作ります")
-    draft.add_argument("file", type=Path, help="前年度の報告書の .docx ファイル")
-    draft.add_argument("-o", "--output", type=Path, required=True, help="書き出す報告書(案)の .docx")
-    draft.add_argument(
-        "--carry-text", action="store_true", help="前年度の Do・Act をコメントではなく欄に(色付きで)入れます"
+    quiet_or_verbose.add_argument(
+        "-v", "--verbose", action="store_true", default=default, help="詳しく表示します（変更の一覧・警告のすべて）"
     )
-    draft.add_argument("--changes", type=Path, help="変更一覧を JSON ファイルにも書き出します")
-    render = commands.add_parser("render", help="モデルの JSON を市の様式の .docx にします(年度はそのまま)")
-    render.add_argument("file", type=Path, help="parse -o で書き出したモデルの JSON ファイル")
-    render.add_argument("-o", "--output", type=Path, required=True, help="書き出す .docx ファイル")
-    for sub in (draft, render):
-        sub.add_argument("--template", type=Path, help="テンプレート(report.docx)のあるフォルダー")
-        sub.add_argument("--force", action="store_true", help="既存の出力ファイルを上書きします")
-        sub.add_argument("--debug", action="store_true", help=argparse.SUPPRESS, default=argparse.SUPPRESS)
-    draft.set_defaults(run=_run_draft)
-    render.set_defaults(run=_run_render)
-
-
-def _run_draft(args: argparse.Namespace) -> int:
-    if args.changes is not None and args.changes.exists() and not args.force:
-        raise OutputError("既に存在します。上書きするには --force を指定してください", args.changes)
-    rollover = write_draft(
-        args.file, args.output, carry_text=args.carry_text, template_dir=args.template, force=args.force
+    parser.add_argument(
+        "--debug", action="store_true", default=default, help="エラーのときに詳細（トレースバック）を表示します"
     )
-    if args.changes is not None:
-        data = [change.model_dump() for change in rollover.changes]
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-        write_text_atomic(args.changes, text, force=args.force, inputs=[args.file, args.output])
-    for change in rollover.changes:
-        print(change.describe())
-    print(f"{args.output} に報告書(案)を書き出しました（変更 {len(rollover.changes)} 件）。", file=sys.stderr)
-    return 0
 
 
-MAX_MODEL_JSON_BYTES = 50 * 1024 * 1024
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    description: str,
+    examples: list[str],
+    exit_codes: dict[int, str],
+    run: str,
+) -> argparse.ArgumentParser:
+    sub = commands.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=_epilog(examples, exit_codes),
+        add_help=False,
+    )
+    _add_common_options(sub, top=False)
+    sub.set_defaults(run=_lazy(run))
+    return sub
 
 
-def _run_render(args: argparse.Namespace) -> int:
-    report = _read_model_json(args.file)
-    write_report(report, args.output, force=args.force, inputs=[args.file], template_dir=args.template)
-    print(f"{args.output} に書き出しました。", file=sys.stderr)
-    return 0
+def _lazy(name: str) -> Runner:
+    """The command function ``name`` of :mod:`.commands`, imported only when the command runs."""
+
+    def run(args: argparse.Namespace) -> int:
+        from . import commands
+
+        runner: Runner = getattr(commands, name)
+        return runner(args)
+
+    return run
 
 
-def _read_model_json(path: Path) -> Report:
-    """A Report from ``parse -o`` output; errors name the file and the JSON path of the first problem."""
-    try:
-        if path.stat().st_size > MAX_MODEL_JSON_BYTES:
-            raise InputFileError("ファイルが大きすぎます（上限 50 MB）", path)
-        return Report.model_validate_json(path.read_bytes())
-    except OSError as error:
-        raise InputFileError(f"読めません（{error.strerror or type(error).__name__}）", path) from error
-    except ValidationError as error:
-        first = error.errors()[0] if error.errors() else None
-        where = ".".join(str(part) for part in first["loc"]) if first and first["loc"] else None
-        raise InputFileError("報告書モデルの JSON ではありません", path, where=where) from error
+def _epilog(examples: list[str], exit_codes: dict[int, str], more: str = "") -> str:
+    lines = ["例:"] + [f"  {example}" for example in examples]
+    lines += ["", "終了コード:"] + [f"  {code}  {text}" for code, text in exit_codes.items()]
+    if more:
+        lines += ["", more]
+    return "\n".join(lines)
+
+
+def _codes(*extra: tuple[int, str]) -> dict[int, str]:
+    codes = {EXIT_OK: "成功", **dict(extra)}
+    codes[EXIT_REFUSED] = EXIT_CODES[EXIT_REFUSED]
+    codes[EXIT_UNEXPECTED] = EXIT_CODES[EXIT_UNEXPECTED]
+    return dict(sorted(codes.items()))
+
+
+REPORT_HELP = "報告書の .docx ファイル（- なら標準入力から読みます）"
+FORCE_HELP = "既にあるファイルを上書きします（入力ファイルには決して書きません）"
+
+
+def _add_parse(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub = _command(
+        commands,
+        "parse",
+        "報告書を読み、要約（または JSON）を表示します",
+        "報告書を読み、計画・施策・評価・シート数・事業数・意見数と、読み取れなかった文字列（警告）を表示します。",
+        [
+            "komae-docx parse r5_report.docx",
+            "komae-docx parse r5_report.docx --json > r5.json",
+            "komae-docx parse r5_report.docx -o r5.json",
+            "cat r5_report.docx | komae-docx parse - --json",
+        ],
+        _codes(),
+        "run_parse",
+    )
+    sub.add_argument("file", metavar="報告書.docx", help=REPORT_HELP)
+    sub.add_argument("--json", action="store_true", help="モデル全体を JSON で表示します")
+    sub.add_argument("-o", "--output", metavar="出力.json", help="モデルを JSON ファイルに書き出します（- なら標準出力）")
+    sub.add_argument("--force", action="store_true", help=FORCE_HELP)
+
+
+SCHEMA_KINDS = ("report", "check", "grade", "changes")
+
+
+def _add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub = _command(
+        commands,
+        "schema",
+        "JSON の形（JSON Schema）を表示します",
+        "スクリプト向けに、JSON 出力の形を JSON Schema で表示します。\n"
+        "  report   parse --json / parse -o のモデル（render の入力）\n"
+        "  check    check --json の結果\n"
+        "  grade    grade --json の結果\n"
+        "  changes  draft --changes 変更.json の変更一覧",
+        ["komae-docx schema", "komae-docx schema check > check.schema.json"],
+        _codes(),
+        "run_schema",
+    )
+    sub.add_argument("kind", nargs="?", default="report", choices=SCHEMA_KINDS, metavar="種類", help="report（既定）・check・grade・changes")
+
+
+def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub = _command(
+        commands,
+        "check",
+        "報告書を検査し、誤りと警告を場所付きで表示します",
+        "評価総括表とシートの食い違い、評価の文字、再掲、担当課コード、見出し、番号、空欄などを検査します。\n"
+        "記入前・記入中の案では、評価総括表の食い違いは誤りとせず、残りの記入を示します。",
+        [
+            "komae-docx check r5_report.docx",
+            "komae-docx check r5_report.docx --json",
+            "komae-docx check r6_report.docx --layout",
+        ],
+        _codes((EXIT_FINDINGS, "誤りあり（警告だけなら 0）")),
+        "run_check",
+    )
+    sub.add_argument("file", metavar="報告書.docx", help=REPORT_HELP)
+    sub.add_argument("--json", action="store_true", help="検査結果を JSON で表示します（形は schema check）")
+    sub.add_argument(
+        "--layout",
+        action="store_true",
+        help="印刷される頁番号（評価総括表・目次・「P-13」など）を LibreOffice の頁割りと比べます",
+    )
+
+
+def _add_grade(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub = _command(
+        commands,
+        "grade",
+        "事業の結果から施策の評価と評価総括表を求めます",
+        "事業ごとの結果（達成・未達成・未評価・k/n）から、報告書の評価基準で施策の評価と評価総括表を計算します。\n"
+        "--results がなければ、報告書（案）の「事業の結果」欄を使います。",
+        [
+            "komae-docx grade r6_filled.docx",
+            "komae-docx results-template r6_draft.docx -o results.yaml",
+            "komae-docx grade r6_draft.docx --results results.yaml --json",
+        ],
+        _codes(
+            (EXIT_FINDINGS, "結果ファイルにこの報告書にない事業 id がある"),
+            (EXIT_UNDETERMINED, "未確定：評価が決まらない施策がある（未評価の事業あり）"),
+        ),
+        "run_grade",
+    )
+    sub.add_argument("file", metavar="報告書.docx", help=REPORT_HELP)
+    sub.add_argument(
+        "--results", metavar="結果.yaml", help="事業 id ごとの結果の .yaml / .json（results-template で作れます）"
+    )
+    sub.add_argument("--json", action="store_true", help="評価と評価総括表を JSON で表示します（形は schema grade）")
+
+
+def _add_status(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub = _command(
+        commands,
+        "status",
+        "案の記入がどこまで済んだかを担当課ごとに表示します",
+        "報告書（案）で、まだ空欄・未評価のところ（Do・Act・事業の結果・委員会意見・刊行物番号など）を担当課ごとに表示します。",
+        ["komae-docx status r6_draft.docx", "komae-docx status r6_filled.docx --json"],
+        _codes((EXIT_UNDETERMINED, "未記入あり")),
+        "run_status",
+    )
+    sub.add_argument("file", metavar="報告書案.docx", help="報告書（案）の .docx ファイル")
+    sub.add_argument("--json", action="store_true", help="JSON で表示します")
+
+
+def _add_results_template(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub = _command(
+        commands,
+        "results-template",
+        "結果ファイル（YAML）のひな形を作ります",
+        "報告書（案）のすべての事業 id を、施策・事業名・担当課のコメント付きで「未評価」として並べた\n"
+        "結果ファイルを作ります。値を 達成・未達成・k/n に書き換えて grade --results に渡します。",
+        [
+            "komae-docx results-template r6_draft.docx -o results.yaml",
+            "komae-docx grade r6_draft.docx --results results.yaml",
+        ],
+        _codes(),
+        "run_results_template",
+    )
+    sub.add_argument("file", metavar="報告書案.docx", help="報告書（案）の .docx ファイル")
+    sub.add_argument(
+        "-o", "--output", metavar="結果.yaml", required=True, help="書き出す .yaml / .yml / .json（- なら標準出力）"
+    )
+    sub.add_argument("--force", action="store_true", help=FORCE_HELP)
+
+
+def _add_draft(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub = _command(
+        commands,
+        "draft",
+        "前年度の報告書から翌年度の報告書（案）を作ります",
+        "前年度の報告書をそのまま写して年度を進め、Do・Check・Act、事業の結果、委員会意見を空欄にした案を作ります。\n"
+        "前年度の文はコメントで添えます（--carry-text なら欄に色付きで残します）。\n"
+        "表示は要約だけです。変更の一覧は --changes（.json はスクリプト向け、.md/.txt は読む人向け）か -v で。",
+        [
+            "komae-docx draft r5_report.docx -o r6_draft.docx",
+            "komae-docx draft r5_report.docx -o r6_draft.docx --changes 変更.md",
+            "komae-docx draft r5_report.docx -o r6_draft.docx --template my_template.docx",
+        ],
+        _codes(),
+        "run_draft",
+    )
+    sub.add_argument("file", metavar="前年度.docx", help="前年度の報告書の .docx ファイル")
+    sub.add_argument("-o", "--output", metavar="案.docx", required=True, help="書き出す報告書（案）の .docx")
+    sub.add_argument(
+        "--carry-text", action="store_true", help="前年度の Do・Act をコメントではなく欄に（色付きで）入れます"
+    )
+    sub.add_argument(
+        "--changes",
+        metavar="変更.json|.md|.txt",
+        help="変更の一覧を書き出します（.json・.md・.txt、- なら JSON を標準出力へ）",
+    )
+    sub.add_argument("--template", metavar="ひな形.docx", help="make-template で作ったひな形（.docx）を使います")
+    sub.add_argument("--force", action="store_true", help=FORCE_HELP)
+
+
+def _add_make_template(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub = _command(
+        commands,
+        "make-template",
+        "報告書から、案を作るためのひな形（.docx）を作ります",
+        "市の報告書そのものを写し、年ごとに変わるところだけを差し込み欄にしたひな形を作ります。\n"
+        "Word で体裁を直してから draft --template で使えます。",
+        ["komae-docx make-template r5_report.docx -o template.docx"],
+        _codes(),
+        "run_make_template",
+    )
+    sub.add_argument("file", metavar="報告書.docx", help="もとにする報告書の .docx ファイル")
+    sub.add_argument("-o", "--output", metavar="ひな形.docx", required=True, help="書き出すひな形の .docx")
+    sub.add_argument("--force", action="store_true", help=FORCE_HELP)
+
+
+def _add_finalize(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub = _command(
+        commands,
+        "finalize",
+        "記入済みの案から公表用の報告書を作ります",
+        "各課が記入した案から、施策の評価・評価総括表・頁番号を入れ、入力用の枠やコメントを外した報告書を作ります。\n"
+        "未記入が残っていれば何も書き出さず、担当課ごとの一覧を表示します（--allow-incomplete なら中間版を作ります）。",
+        [
+            "komae-docx finalize r6_filled.docx -o r6_report.docx --number R7-15",
+            "komae-docx finalize r6_filled.docx -o r6_interim.docx --allow-incomplete",
+        ],
+        _codes((EXIT_FINDINGS, "未記入があり、書き出さなかった（一覧を表示）")),
+        "run_finalize",
+    )
+    sub.add_argument("file", metavar="記入済み案.docx", help="各課が記入した報告書（案）の .docx")
+    sub.add_argument("-o", "--output", metavar="報告書.docx", required=True, help="書き出す報告書の .docx")
+    sub.add_argument("--results", metavar="結果.yaml", help="事業の結果を案の欄ではなくこのファイルから使います")
+    sub.add_argument("--number", metavar="R7-15", help="刊行物番号（案の「R7-〇〇」を置き換えます）")
+    sub.add_argument(
+        "--allow-incomplete", action="store_true", help="未記入があっても「（中間）」と明記した中間版を作ります"
+    )
+    sub.add_argument(
+        "--pages",
+        choices=("auto", "libreoffice", "fields"),
+        default="auto",
+        metavar="auto|libreoffice|fields",
+        help="頁番号の入れ方：LibreOffice で頁割りを求める／Word が開くときに更新する欄にする（既定 auto）",
+    )
+    sub.add_argument("--force", action="store_true", help=FORCE_HELP)
+
+
+def _add_render(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub = _command(
+        commands,
+        "render",
+        "モデルの JSON を市の様式の .docx にします（年度はそのまま）",
+        "parse -o で書き出したモデルの JSON を、同梱のひな形で Word 文書にします。",
+        ["komae-docx parse r5_report.docx -o r5.json", "komae-docx render r5.json -o r5_again.docx"],
+        _codes(),
+        "run_render",
+    )
+    sub.add_argument("file", metavar="モデル.json", help="parse -o で書き出したモデルの JSON ファイル")
+    sub.add_argument("-o", "--output", metavar="報告書.docx", required=True, help="書き出す .docx ファイル")
+    sub.add_argument("--template", metavar="ひな形.docx", help="使うひな形（.docx）")
+    sub.add_argument("--force", action="store_true", help=FORCE_HELP)
+
+
+def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sub = _command(
+        commands,
+        "serve",
+        "ブラウザで使う画面を、このパソコンの中だけで開きます",
+        "このパソコンだけから見える画面（127.0.0.1）を起動し、ブラウザを開きます。Ctrl+C で終わります。",
+        ["komae-docx serve", "komae-docx serve --port 8765 --no-browser"],
+        {EXIT_OK: "成功（Ctrl+C で終了）", **{k: v for k, v in _codes().items() if k != EXIT_OK}},
+        "run_serve",
+    )
+    sub.add_argument("--port", type=_port, metavar="番号", help="使うポート番号（既定：空いている番号）")
+    sub.add_argument("--no-browser", action="store_true", help="ブラウザを開きません（アドレスを表示するだけ）")
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"ポート番号は 1～65535 の数で指定してください（{text!r}）")
+    return int(text)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from itertools import count
 
 from lxml import etree
@@ -34,8 +33,23 @@ MC = f"{{{MC_NS}}}"
 _SKIPPED_CONTAINERS = {f"{W}del", f"{W}moveFrom", f"{W}rPr", f"{W}pPr", f"{W}tcPr", f"{W}trPr", f"{W}tblPr"}
 _SKIPPED_INLINE = {f"{W}instrText", f"{W}delText", f"{W}footnoteReference", f"{W}endnoteReference"}
 
+# Clark names built once: an f-string in a per-element loop is formatted anew on every call, and
+# the walk below tests every element of the body against several of them (issue 13 profile).
+_P, _TBL, _TR, _TC, _R, _T = (f"{W}{name}" for name in ("p", "tbl", "tr", "tc", "r", "t"))
+_PPR, _TRPR, _TCPR, _PSTYLE = (f"{W}{name}" for name in ("pPr", "trPr", "tcPr", "pStyle"))
+_SDT, _SDT_CONTENT, _CUSTOM_XML = f"{W}sdt", f"{W}sdtContent", f"{W}customXml"
+_INS, _DEL, _MOVE_TO, _MOVE_FROM = f"{W}ins", f"{W}del", f"{W}moveTo", f"{W}moveFrom"
+_TAB, _BR, _CR, _NO_BREAK_HYPHEN = f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen"
+_TXBX_CONTENT, _ALTERNATE, _FALLBACK = f"{W}txbxContent", f"{MC}AlternateContent", f"{MC}Fallback"
+_SECT_PR, _VAL, _TYPE = f"{W}sectPr", f"{W}val", f"{W}type"
+_GRID_SPAN, _VMERGE = f"{W}gridSpan", f"{W}vMerge"
+_TRACKED_OUT = frozenset({_DEL, _MOVE_FROM})
+_TRACKED_IN = frozenset({_INS, _MOVE_TO})
+_NOT_OWN = frozenset({_TXBX_CONTENT, _DEL, _MOVE_FROM, _FALLBACK})
+"""Containers whose breaks are not the paragraph's own (text boxes, deleted text, VML twins)."""
 
-@dataclass
+
+@dataclass(slots=True)
 class Paragraph:
     """A paragraph's own text (soft breaks as ``\\n``) and the texts of its text boxes.
 
@@ -51,7 +65,7 @@ class Paragraph:
     choices: list[str | None] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """A table cell placed on the grid: ``col`` and ``span`` count grid columns."""
 
@@ -60,24 +74,23 @@ class Cell:
     span: int
     vmerge: str | None
     paragraphs: list[Paragraph]
+    texts: list[str] = field(init=False, repr=False, compare=False)
+    """The non-blank paragraph texts; with ``text`` computed once here, because nearly every cell
+    is read and Python 3.11's ``cached_property`` takes a lock on each first read."""
+    text: str = field(init=False, repr=False, compare=False)
+    end: int = field(init=False, repr=False, compare=False)
+    """The grid column after the cell."""
 
-    @cached_property
-    def texts(self) -> list[str]:
-        return [p.text for p in self.paragraphs if p.text.strip()]
-
-    @cached_property
-    def text(self) -> str:
-        return "\n".join(self.texts)
-
-    @property
-    def end(self) -> int:
-        return self.col + self.span
+    def __post_init__(self) -> None:
+        self.texts = [p.text for p in self.paragraphs if p.text.strip()]
+        self.text = "\n".join(self.texts)
+        self.end = self.col + self.span
 
     def covers(self, col: int) -> bool:
         return self.col <= col < self.end
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     index: int
     cells: list[Cell]
@@ -96,6 +109,8 @@ class Table:
     grid: list[int]
     rows: list[Row]
     page: int = 0
+    ordinal: int = -1
+    """The table's place among the body's top-level tables (what the output side edits by)."""
 
     def paragraphs(self) -> Iterator[Paragraph]:
         for row in self.rows:
@@ -114,6 +129,8 @@ class Body:
     tracked_changes: int = 0
     content_controls: int = 0
     comments: int = 0
+    """Comments by people; the tool's own reference comments are counted in ``own_comments``."""
+    own_comments: int = 0
     page_count: int = 0
 
     def paragraphs(self) -> Iterator[Paragraph]:
@@ -132,11 +149,13 @@ def read_body(package: Package) -> Body:
     walker = _BodyWalker(styles)
     if body_el is not None:
         walker.walk_body(body_el)
+    own, others = _comment_counts(package)
     return Body(
         blocks=walker.blocks,
         tracked_changes=walker.tracked_changes,
         content_controls=walker.content_controls,
-        comments=_comment_count(package),
+        comments=others,
+        own_comments=own,
         page_count=walker.pages.page_index + 1,
     )
 
@@ -157,9 +176,17 @@ def _style_names(package: Package) -> dict[str, str]:
     return names
 
 
-def _comment_count(package: Package) -> int:
+TOOL_COMMENT_AUTHOR = "komae-docx"
+"""The author of the reference comments ``draft`` attaches (last year's text); equal to the writer's
+``COMMENT_AUTHOR`` (a test holds them together).  Those are ours and no reason for a warning."""
+
+
+def _comment_counts(package: Package) -> tuple[int, int]:
+    """(the tool's own reference comments, everybody else's comments)."""
     parts = package.related_part(package.main_document_part, "/comments")
-    return sum(len(package.xml(part).findall(f"{W}comment")) for part in parts if package.has(part))
+    comments = [c for part in parts if package.has(part) for c in package.xml(part).iter(f"{W}comment")]
+    own = sum(1 for c in comments if (c.get(f"{W}author") or "").strip() == TOOL_COMMENT_AUTHOR)
+    return own, len(comments) - own
 
 
 class _PageCounter:
@@ -202,39 +229,50 @@ class _BodyWalker:
         self.tracked_changes = 0
         self.content_controls = 0
         self.pages = _PageCounter([])
+        self.top_tables = 0
 
     # ---- blocks
 
     def walk_body(self, body: etree._Element) -> None:
         self.pages = _PageCounter(_section_page_starts(body))
+        section_kinds = _section_kinds_after(body)
         for child in self._block_children(body):
-            if child.tag == f"{W}p":
-                self._body_paragraph(child)
-            elif child.tag == f"{W}tbl":
-                self.blocks.append(self._table(child))
+            if child.tag == _P:
+                self._body_paragraph(child, section_kinds)
+            elif child.tag == _TBL:
+                table = self._table(child)
+                table.ordinal, self.top_tables = self.top_tables, self.top_tables + 1
+                self.blocks.append(table)
                 self.pages.page_has_content = True
 
-    def _block_children(self, parent: etree._Element) -> Iterator[etree._Element]:
+    def _block_children(self, parent: etree._Element) -> list[etree._Element]:
         """Paragraphs and tables of a block container, reading through sdt, ins and customXml."""
+        found: list[etree._Element] = []
+        self._collect_blocks(parent, found)
+        return found
+
+    def _collect_blocks(self, parent: etree._Element, found: list[etree._Element]) -> None:
         for child in parent:
             tag = child.tag
-            if tag in (f"{W}p", f"{W}tbl"):
-                yield child
-            elif tag == f"{W}sdt":
+            if tag in (_P, _TBL):
+                found.append(child)
+            elif tag == _SDT:
                 self.content_controls += 1
-                content = child.find(f"{W}sdtContent")
+                content = child.find(_SDT_CONTENT)
                 if content is not None:
-                    yield from self._block_children(content)
-            elif tag in (f"{W}ins", f"{W}moveTo"):
+                    self._collect_blocks(content, found)
+            elif tag in _TRACKED_IN:
                 self.tracked_changes += 1
-                yield from self._block_children(child)
-            elif tag in (f"{W}del", f"{W}moveFrom"):
+                self._collect_blocks(child, found)
+            elif tag in _TRACKED_OUT:
                 self.tracked_changes += 1
-            elif tag in (f"{W}customXml", f"{MC}AlternateContent"):
-                yield from self._block_children(_choice(child) if tag == f"{MC}AlternateContent" else child)
+            elif tag == _CUSTOM_XML:
+                self._collect_blocks(child, found)
+            elif tag == _ALTERNATE:
+                self._collect_blocks(_choice(child), found)
 
-    def _body_paragraph(self, p: etree._Element) -> None:
-        ppr = p.find(f"{W}pPr")
+    def _body_paragraph(self, p: etree._Element, section_kinds: dict[etree._Element, str]) -> None:
+        ppr = _child(p, _PPR)
         if ppr is not None and _on(ppr.find(f"{W}pageBreakBefore")):
             self.pages.break_before()
         paragraph = self._paragraph(p)
@@ -242,71 +280,86 @@ class _BodyWalker:
         self.blocks.append(paragraph)
         self.pages.page_has_content = True  # even an empty paragraph occupies a line
         self._apply_breaks(p)
-        sect = ppr.find(f"{W}sectPr") if ppr is not None else None
-        if sect is not None:
-            self.pages.new_section(_section_kind_after(p))
+        if ppr is not None and ppr.find(_SECT_PR) is not None:
+            self.pages.new_section(section_kinds.get(p, "nextPage"))
 
     def _apply_breaks(self, p: etree._Element) -> None:
-        for br in _own_elements(p, f"{W}br"):
-            if br.get(f"{W}type") == "page":
+        for br in _own_elements(p, _BR):
+            if br.get(_TYPE) == "page":
                 self.pages.new_page()
 
     def _paragraph(self, p: etree._Element) -> Paragraph:
         style_id = ""
-        ppr = p.find(f"{W}pPr")
+        ppr = _child(p, _PPR)
         if ppr is not None:
-            style_el = ppr.find(f"{W}pStyle")
+            style_el = _child(ppr, _PSTYLE)
             if style_el is not None:
-                style_id = style_el.get(f"{W}val") or ""
+                style_id = style_el.get(_VAL) or ""
         boxes: list[str] = []
         choices: list[str | None] = []
-        text = "".join(self._inline_text(p, boxes, choices))
+        out: list[str] = []
+        self._inline_text(p, out, boxes, choices)
         return Paragraph(
             uid=next(self.uids),
-            text=text,
+            text="".join(out),
             style=self.styles.get(style_id, style_id),
             boxes=boxes,
             choices=choices,
         )
 
     def _inline_text(
-        self, el: etree._Element, boxes: list[str], choices: list[str | None] | None = None
-    ) -> Iterator[str]:
+        self,
+        el: etree._Element,
+        out: list[str],
+        boxes: list[str],
+        choices: list[str | None] | None = None,
+    ) -> None:
+        """Append the texts of ``el``'s inline content to ``out`` (runs and w:t tested first: most
+        elements of a body are those)."""
         for child in el:
             tag = child.tag
-            if not isinstance(tag, str) or tag in _SKIPPED_INLINE:
+            if tag == _T:
+                out.append(child.text or "")
+            elif tag == _R:
+                self._inline_text(child, out, boxes, choices)
+            elif not isinstance(tag, str) or tag in _SKIPPED_INLINE:
                 continue
-            if tag in _SKIPPED_CONTAINERS:
-                if tag in (f"{W}del", f"{W}moveFrom"):
+            elif tag in _SKIPPED_CONTAINERS:
+                if tag in _TRACKED_OUT:
                     self.tracked_changes += 1
-                continue
-            if tag == f"{W}t":
-                yield child.text or ""
-            elif tag == f"{W}tab" and el.tag == f"{W}r":
-                yield "\t"
-            elif tag == f"{W}br":
-                if child.get(f"{W}type") not in ("page", "column"):
-                    yield "\n"
-            elif tag == f"{W}cr":
-                yield "\n"
-            elif tag == f"{W}noBreakHyphen":
-                yield "-"
-            elif tag == f"{MC}AlternateContent":
-                yield from self._inline_text(_choice(child), boxes, choices)
-            elif tag == f"{W}sdt" and choices is not None and _is_dropdown(child):
-                self.content_controls += 1
-                content = child.find(f"{W}sdtContent")
-                value = "".join(self._inline_text(content, boxes)) if content is not None else ""
-                showing_placeholder = _on(child.find(f"{W}sdtPr/{W}showingPlcHdr"))
-                choices.append(None if showing_placeholder else value)
-            elif tag == f"{W}txbxContent":
+            elif tag == _TAB:
+                if el.tag == _R:
+                    out.append("\t")
+            elif tag == _BR:
+                if child.get(_TYPE) not in ("page", "column"):
+                    out.append("\n")
+            elif tag == _CR:
+                out.append("\n")
+            elif tag == _NO_BREAK_HYPHEN:
+                out.append("-")
+            elif tag == _ALTERNATE:
+                self._inline_text(_choice(child), out, boxes, choices)
+            elif tag == _SDT and choices is not None and _is_dropdown(child):
+                self._dropdown(child, boxes, choices)
+            elif tag == _TXBX_CONTENT:
                 boxes.append(self._box_text(child))
             else:
-                if tag in (f"{W}ins", f"{W}moveTo"):
+                if tag in _TRACKED_IN:
                     self.tracked_changes += 1
-                elif tag == f"{W}sdt":
+                elif tag == _SDT:
                     self.content_controls += 1
-                yield from self._inline_text(child, boxes, choices)
+                    if _showing_placeholder(child):
+                        continue
+                self._inline_text(child, out, boxes, choices)
+
+    def _dropdown(self, sdt: etree._Element, boxes: list[str], choices: list[str | None]) -> None:
+        self.content_controls += 1
+        content = sdt.find(_SDT_CONTENT)
+        value: list[str] = []
+        if content is not None:
+            self._inline_text(content, value, boxes)
+        showing_placeholder = _on(sdt.find(f"{W}sdtPr/{W}showingPlcHdr"))
+        choices.append(None if showing_placeholder else "".join(value))
 
     def _box_text(self, content: etree._Element) -> str:
         lines: list[str] = []
@@ -328,44 +381,49 @@ class _BodyWalker:
 
     def _row_elements(self, parent: etree._Element) -> Iterator[etree._Element]:
         for child in parent:
-            if child.tag == f"{W}tr":
+            tag = child.tag
+            if tag == _TR:
                 yield child
-            elif child.tag in (f"{W}sdt", f"{W}customXml", f"{W}ins"):
-                container = child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child
+            elif tag in (_SDT, _CUSTOM_XML, _INS):
+                container = child.find(_SDT_CONTENT) if tag == _SDT else child
                 if container is not None:
                     yield from self._row_elements(container)
 
     def _row(self, tr: etree._Element, index: int) -> Row:
-        trpr = tr.find(f"{W}trPr")
+        trpr = _child(tr, _TRPR)
         col = _int_val(trpr, "gridBefore")
         is_header = trpr is not None and _on(trpr.find(f"{W}tblHeader"))
         cells: list[Cell] = []
         for tc in self._cell_elements(tr):
-            tcpr = tc.find(f"{W}tcPr")
-            span = max(1, _int_val(tcpr, "gridSpan") or 1)
-            vmerge_el = tcpr.find(f"{W}vMerge") if tcpr is not None else None
-            vmerge = None if vmerge_el is None else (vmerge_el.get(f"{W}val") or "continue")
+            tcpr = _child(tc, _TCPR)
+            span, vmerge = _span_and_vmerge(tcpr)
             cells.append(
                 Cell(row=index, col=col, span=span, vmerge=vmerge, paragraphs=self._cell_paragraphs(tc))
             )
             col += span
         return Row(index=index, cells=cells, is_header=is_header)
 
-    def _cell_elements(self, tr: etree._Element) -> Iterator[etree._Element]:
-        for child in tr:
-            if child.tag == f"{W}tc":
-                yield child
-            elif child.tag in (f"{W}sdt", f"{W}customXml"):
-                container = child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child
+    def _cell_elements(self, tr: etree._Element) -> list[etree._Element]:
+        found: list[etree._Element] = []
+        self._collect_cells(tr, found)
+        return found
+
+    def _collect_cells(self, parent: etree._Element, found: list[etree._Element]) -> None:
+        for child in parent:
+            tag = child.tag
+            if tag == _TC:
+                found.append(child)
+            elif tag in (_SDT, _CUSTOM_XML):
+                container = child.find(_SDT_CONTENT) if tag == _SDT else child
                 if container is not None:
-                    if child.tag == f"{W}sdt":
+                    if tag == _SDT:
                         self.content_controls += 1
-                    yield from self._cell_elements(container)
+                    self._collect_cells(container, found)
 
     def _cell_paragraphs(self, tc: etree._Element) -> list[Paragraph]:
         paragraphs: list[Paragraph] = []
         for block in self._block_children(tc):
-            if block.tag == f"{W}p":
+            if block.tag == _P:
                 paragraph = self._paragraph(block)
                 paragraph.page = self.pages.number
                 paragraphs.append(paragraph)
@@ -375,7 +433,14 @@ class _BodyWalker:
 
 
 def _is_dropdown(sdt: etree._Element) -> bool:
-    return sdt.find(f"{W}sdtPr/{W}dropDownList") is not None
+    """A list control: a closed dropdown, or the draft's combo box (pick from the list or type)."""
+    pr = sdt.find(f"{W}sdtPr")
+    return pr is not None and (pr.find(f"{W}dropDownList") is not None or pr.find(f"{W}comboBox") is not None)
+
+
+def _showing_placeholder(sdt: etree._Element) -> bool:
+    """A control showing its placeholder holds no text of the document (only a grey hint)."""
+    return _on(sdt.find(f"{W}sdtPr/{W}showingPlcHdr"))
 
 
 def _choice(alternate: etree._Element) -> etree._Element:
@@ -387,19 +452,55 @@ def _choice(alternate: etree._Element) -> etree._Element:
 
 
 def _own_elements(p: etree._Element, tag: str) -> Iterator[etree._Element]:
-    """Descendants of a paragraph with ``tag``, not those inside text boxes or deleted text."""
-    stack = list(p)
-    while stack:
-        el = stack.pop(0)
-        if el.tag == tag:
+    """Descendants of a paragraph with ``tag``, not those inside text boxes or deleted text.
+
+    libxml2 finds the candidates (most paragraphs have none); only those are checked for a
+    container that disowns them, instead of walking every element of every paragraph in Python.
+    """
+    for el in p.iterdescendants(tag):
+        if not _inside_not_own(el, p):
             yield el
-        if el.tag in (f"{W}txbxContent", f"{W}del", f"{W}moveFrom", f"{MC}Fallback"):
-            continue
-        stack.extend(el)
+
+
+def _inside_not_own(el: etree._Element, p: etree._Element) -> bool:
+    for ancestor in el.iterancestors():
+        if ancestor is p:
+            return False
+        if ancestor.tag in _NOT_OWN:
+            return True
+    return False
+
+
+def _span_and_vmerge(tcpr: etree._Element | None) -> tuple[int, str | None]:
+    """A cell's grid span (at least 1, clamped) and its vMerge value (``continue`` when bare)."""
+    if tcpr is None:
+        return 1, None
+    span_el: etree._Element | None = None
+    vmerge_el: etree._Element | None = None
+    for child in tcpr:  # one pass over a few children is cheaper than two find() calls
+        if child.tag == _GRID_SPAN and span_el is None:
+            span_el = child
+        elif child.tag == _VMERGE and vmerge_el is None:
+            vmerge_el = child
+    span = max(1, min(_int_attr(span_el, "val"), MAX_GRID)) if span_el is not None else 1
+    return span, None if vmerge_el is None else (vmerge_el.get(_VAL) or "continue")
+
+
+def _child(parent: etree._Element, tag: str) -> etree._Element | None:
+    """The first child of ``parent`` with ``tag``, like ``find(tag)`` at a third of its cost.
+
+    ``find`` goes through ElementPath on every call (about 3 µs); properties such as ``w:pPr``
+    come first by the schema, so the first child is tested before asking libxml2 to search.
+    """
+    if len(parent):
+        first = parent[0]
+        if first.tag == tag:
+            return first
+    return next(parent.iterchildren(tag), None)
 
 
 def _on(el: etree._Element | None) -> bool:
-    return el is not None and el.get(f"{W}val") not in ("0", "false", "off")
+    return el is not None and el.get(_VAL) not in ("0", "false", "off")
 
 
 MAX_GRID = 64
@@ -429,12 +530,34 @@ def _section_page_starts(body: etree._Element) -> list[int | None]:
     return starts
 
 
-def _section_kind_after(p: etree._Element) -> str:
-    """The break type of the section that follows paragraph ``p`` (its own ``w:type``)."""
-    following = p.getnext()
-    while following is not None:
-        for sect in following.iter(f"{W}sectPr"):
-            type_el = sect.find(f"{W}type")
-            return (type_el.get(f"{W}val") if type_el is not None else None) or "nextPage"
-        following = following.getnext()
+def _section_kinds_after(body: etree._Element) -> dict[etree._Element, str]:
+    """For each paragraph ending a section: the break type of the section that follows it.
+
+    That section's properties are the first ``w:sectPr`` inside a later sibling of the paragraph,
+    i.e. the first one after the paragraph's own subtree in document order, provided it still lies
+    under the paragraph's parent.  One pass over the document's ``w:sectPr`` list replaces a walk
+    over all following siblings per section break (quadratic in a file with many breaks).
+    """
+    sects = list(body.iter(_SECT_PR))
+    kinds: dict[etree._Element, str] = {}
+    for at, sect in enumerate(sects):
+        ppr = sect.getparent()
+        p = ppr.getparent() if ppr is not None else None
+        if ppr is None or ppr.tag != _PPR or p is None or p.tag != _P or p in kinds:
+            continue
+        kinds[p] = _kind_of_next_section(p, sects, at + 1)
+    return kinds
+
+
+def _kind_of_next_section(p: etree._Element, sects: list[etree._Element], start: int) -> str:
+    parent = p.getparent()
+    for index in range(start, len(sects)):
+        sect = sects[index]
+        ancestors = list(sect.iterancestors())
+        if p in ancestors:
+            continue  # inside the paragraph itself (a text box, a sectPrChange)
+        if parent is None or parent not in ancestors:
+            return "nextPage"  # the next one lies outside the paragraph's container
+        type_el = sect.find(_TYPE)
+        return (type_el.get(_VAL) if type_el is not None else None) or "nextPage"
     return "nextPage"

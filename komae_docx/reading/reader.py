@@ -64,7 +64,7 @@ def read_report(path: str | Path) -> Report:
 
 def read_report_result(path: str | Path) -> Result[Report]:
     """Read a progress report and return it with the reader's warnings."""
-    package = open_package(path)
+    package = open_package(path, without_run_properties=True)
     body = read_body(package)
     try:
         return _ReportReader(body, Path(path)).read()
@@ -94,6 +94,8 @@ class _ReportReader:
     tracker: Tracker = field(default_factory=Tracker)
     messages: list[Message] = field(default_factory=list)
     section_of: dict[int, str] = field(default_factory=dict)
+    departments: dict[str, str] = field(default_factory=dict)
+    """担当課 code (folded) → name from 序章's table, for messages that name a project's department."""
 
     def read(self) -> Result[Report]:
         sections = self._split()
@@ -102,6 +104,7 @@ class _ReportReader:
         toc = self._toc(sections.toc)
         self._anchor_pages(toc)
         intro = self._intro(sections.intro_title, sections.intro)
+        self.departments = {squashed(d.code): d.name for d in intro.departments}
         plans = self._chapter1(sections.chapter1)
         self._chapter2(sections.chapter2, plans)
         publication, colophon = self._colophon(sections.colophon)
@@ -116,7 +119,7 @@ class _ReportReader:
             publication=publication,
             colophon=colophon,
         )
-        return Result(report, [*self._document_messages(), *self._unplaced()])
+        return Result(report, [*self._document_messages(), *self.messages, *self._unplaced()])
 
     # ---- sections
 
@@ -233,7 +236,8 @@ class _ReportReader:
                 target = wanted.pop(squashed(block.text), None)
                 if target is not None:
                     offset = target - block.page
-            _shift_pages(block, offset)
+            if offset:
+                _shift_pages(block, offset)
 
     # ---- 序章
 
@@ -329,6 +333,7 @@ class _ReportReader:
         for plan in plans:
             reader = readers[plan.key]
             plan.sheets = reader.sheets
+            self.messages += reader.messages
             if isinstance(plan, WelfarePlan):
                 plan.goals = reader.goals
                 for goal in plan.goals:
@@ -362,7 +367,13 @@ class _ReportReader:
             LayeredPlan(key=key, heading=heading) if layered else WelfarePlan(key=key, heading=heading)
         )
         plans.append(plan)
-        readers[key] = SheetReader(plan_key=key, layered=layered, tracker=self.tracker)
+        readers[key] = SheetReader(
+            plan_key=key,
+            layered=layered,
+            tracker=self.tracker,
+            plan_heading=heading,
+            departments=self.departments,
+        )
         return plan
 
     # ---- 第2章

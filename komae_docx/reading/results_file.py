@@ -1,17 +1,21 @@
-"""Per-project results (達成 / 未達成 / 未評価) from a YAML or JSON file, keyed by project id.
+"""Per-project results from a YAML or JSON file, keyed by project id.
 
 The ids are :attr:`Project.id` as ``komae-docx parse --json`` shows them (``p1-1-2-1-a``,
-``p2-1-(2)イ``, ``p2-5-(6)ア``)::
+``p2-1-(2)イ``, ``p2-5-(6)ア``); the values are what the draft's result control takes (序章 3, see
+:mod:`komae_docx.rules`): 達成 (= 1/1), 未達成 (= 0/1), 未評価 (or empty), or ``k/n`` annual
+targets achieved, full-width forms such as 「１／３」 included::
 
     # results.yaml
     p1-1-1-1-a: 達成
     p2-1-(2)イ: 未達成
+    p1-3-1-1-b: 1/3
     p2-4-(1)#2: 未評価
 
 A file that cannot be read raises :class:`ResultsFileError` naming the file and the place in it
 (line, key).  A file that reads but does not fit the report — ids the report does not have, projects
-the file does not mention — is not an exception: :func:`match_results` lists those ids so that every
-one of them can be reported at once.
+the file does not mention, values that are no result (「4/3」, 「0/0」, 「達成済」) — is not an
+exception: :func:`match_results` lists every one of them at once, a bad value as an error naming the
+project, its sheet and row, and the file's line.
 
 No .xlsx: staff record results in the Word draft itself (a later issue reads them from there); a
 results file is for scripts and IT staff, for whom YAML/JSON is the simpler contract and needs no
@@ -29,25 +33,39 @@ from typing import Any, cast
 
 import yaml
 
-from ..errors import ResultsFileError
-from ..model import PROJECT_RESULTS, LayeredPlan, Project, ProjectResult, Report, WelfarePlan
+from ..errors import ResultsFileError, os_error_text
+from ..model import LayeredPlan, Project, ProjectOutcome, Report, WelfarePlan
+from ..progress import project_location
 from ..results import Location, Message
+from ..rules import RESULT_VALUES_TEXT, ResultValueError, parse_outcome
 from ..textnorm import fold_width, squash_spaces
 
 MAX_RESULTS_FILE_BYTES = 1_000_000
 """A results file lists a few dozen projects; anything near a megabyte is not one."""
 
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
-ALLOWED = "達成・未達成・未評価"
+ALLOWED = RESULT_VALUES_TEXT
+
+
+@dataclass(frozen=True)
+class InvalidValue:
+    """A value the file gives a project that is no result: as written, and why (Japanese)."""
+
+    value: str
+    reason: str
 
 
 @dataclass(frozen=True)
 class ResultsFile:
-    """The file's results, ids as written apart from width and spaces; ``lines`` = id → 1-based line."""
+    """The file's results, ids as written apart from width and spaces; ``lines`` = id → 1-based line.
+
+    ``invalid`` holds the ids whose value is no result; they are in neither ``results`` nor missing.
+    """
 
     path: Path
-    results: dict[str, ProjectResult]
+    results: dict[str, ProjectOutcome]
     lines: dict[str, int] = field(default_factory=dict)
+    invalid: dict[str, InvalidValue] = field(default_factory=dict)
 
 
 def read_results_file(path: str | Path) -> ResultsFile:
@@ -66,7 +84,7 @@ def _read_text(path: Path) -> str:
             raise ResultsFileError(f"結果ファイルが大きすぎます（{size} バイト）", path=path)
         data = path.read_bytes()
     except OSError as error:
-        raise ResultsFileError(f"結果ファイルを開けません（{error.strerror or error}）", path=path) from None
+        raise ResultsFileError(f"結果ファイルを開けません（{os_error_text(error)}）", path=path) from None
     for encoding in ("utf-8-sig", "cp932"):
         try:
             return data.decode(encoding)
@@ -79,16 +97,20 @@ def parse_results_text(text: str, kind: str, path: str | Path = "results") -> Re
     """Parse the text of a results file (``kind`` = ``"yaml"`` or ``"json"``)."""
     path = Path(path)
     pairs = _json_pairs(text, path) if kind == "json" else _yaml_pairs(text, path)
-    results: dict[str, ProjectResult] = {}
+    results: dict[str, ProjectOutcome] = {}
     lines: dict[str, int] = {}
+    invalid: dict[str, InvalidValue] = {}
     for key, value, line in pairs:
         project_id = _project_id(key, line, path)
-        if project_id in results:
+        if project_id in results or project_id in invalid:
             raise ResultsFileError(f"事業 id「{project_id}」が2回書かれています", path=path, where=_at(line))
-        results[project_id] = _result(value, project_id, line, path)
+        try:
+            results[project_id] = _result(value)
+        except ResultValueError as error:
+            invalid[project_id] = InvalidValue(error.value, error.reason)
         if line is not None:
             lines[project_id] = line
-    return ResultsFile(path, results, lines)
+    return ResultsFile(path, results, lines, invalid)
 
 
 def _at(line: int | None) -> str | None:
@@ -145,20 +167,18 @@ def _project_id(key: Any, line: int | None, path: Path) -> str:
     return squash_spaces(fold_width(key))
 
 
-def _result(value: Any, project_id: str, line: int | None, path: Path) -> ProjectResult:
-    """達成 / 未達成 / 未評価; an empty value is 未評価 (not yet judged), anything else is refused."""
+def _result(value: Any) -> ProjectOutcome:
+    """達成 / 未達成 / 未評価 / k/n; an empty value is 未評価 (not yet judged).
+
+    Anything else raises :class:`ResultValueError`; a YAML number or list is no result either
+    (YAML reads ``1/3`` as text; JSON needs ``"1/3"``).
+    """
     if value is None:
         return "未評価"
-    text = squash_spaces(fold_width(value)) if isinstance(value, str) else None
-    if text == "":
-        return "未評価"
-    if text in PROJECT_RESULTS:
-        return text
-    raise ResultsFileError(
-        f"事業「{project_id}」の結果「{value}」は使えません（{ALLOWED} のいずれか）",
-        path=path,
-        where=_at(line),
-    )
+    if not isinstance(value, str):
+        shown = json.dumps(value, ensure_ascii=False) if isinstance(value, (bool, list, dict)) else str(value)
+        raise ResultValueError(shown, f"結果は {ALLOWED} で書いてください")
+    return parse_outcome(value)
 
 
 # --------------------------------------------------------------------------- against a report
@@ -169,25 +189,26 @@ class ResultsMatch:
     """The file's results for the report's projects, and the ids that do not fit."""
 
     source: Path
-    results: dict[str, ProjectResult]
+    results: dict[str, ProjectOutcome]
     unknown_ids: tuple[str, ...]
     missing_ids: tuple[str, ...]
     messages: tuple[Message, ...]
+    invalid_ids: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:
-        return not self.unknown_ids and not self.missing_ids
+        return not self.unknown_ids and not self.missing_ids and not self.invalid_ids
 
     def describe_lines(self) -> list[str]:
-        """Unknown ids are errors (the file does not fit this report); missing results are warnings."""
-        unknown = len(self.unknown_ids)
-        return [f"{'エラー' if i < unknown else '警告'}：{m.describe()}" for i, m in enumerate(self.messages)]
+        """Unknown ids and bad values are errors; missing results are warnings."""
+        return [m.describe_with_severity() for m in self.messages]
 
     def as_json(self) -> dict[str, Any]:
         return {
             "file": self.source.name,
             "unknown_ids": list(self.unknown_ids),
             "missing_ids": list(self.missing_ids),
+            "invalid_ids": list(self.invalid_ids),
         }
 
 
@@ -197,14 +218,19 @@ def match_results(report: Report, results_file: ResultsFile) -> ResultsMatch:
     A project counts as missing when neither the file nor the model (a filled draft) gives it a result.
     """
     projects = {project.id: (plan, project) for plan, _, project in report.iter_projects()}
-    unknown = tuple(pid for pid in results_file.results if pid not in projects)
+    given = [*results_file.results, *results_file.invalid]
+    unknown = tuple(pid for pid in given if pid not in projects)
     known = {pid: result for pid, result in results_file.results.items() if pid in projects}
+    invalid = tuple(pid for pid in results_file.invalid if pid in projects)
     missing = tuple(
-        pid for pid, (_, project) in projects.items() if pid not in known and project.result is None
+        pid
+        for pid, (_, project) in projects.items()
+        if pid not in known and pid not in invalid and project.result is None
     )
     messages = [_unknown_message(pid, results_file, list(projects)) for pid in unknown]
-    messages += [_missing_message(*projects[pid]) for pid in missing]
-    return ResultsMatch(results_file.path, known, unknown, missing, tuple(messages))
+    messages += [_invalid_message(report, *projects[pid], results_file) for pid in invalid]
+    messages += [_missing_message(report, *projects[pid]) for pid in missing]
+    return ResultsMatch(results_file.path, known, unknown, missing, tuple(messages), invalid)
 
 
 def _unknown_message(project_id: str, results_file: ResultsFile, ids: list[str]) -> Message:
@@ -220,18 +246,27 @@ def _unknown_message(project_id: str, results_file: ResultsFile, ids: list[str])
     )
 
 
-def _missing_message(plan: WelfarePlan | LayeredPlan, project: Project) -> Message:
-    entry = project.entries[0] if project.entries else None
-    sheet = next((s for s in plan.sheets if entry is not None and s.index == entry.sheet), None)
-    location = Location(
-        section="第1章",
-        plan=plan.heading,
-        sheet=sheet.index if sheet else None,
-        page=sheet.page if sheet else None,
-        row=entry.row if entry else None,
+def _invalid_message(
+    report: Report, plan: WelfarePlan | LayeredPlan, project: Project, results_file: ResultsFile
+) -> Message:
+    bad = results_file.invalid[project.id]
+    line = results_file.lines.get(project.id)
+    where = results_file.path.name + (f" {line}行目" if line is not None else "")
+    return Message(
+        severity="error",
+        code="results.invalid_value",
+        location=project_location(report, plan, project, "Check"),
+        text=(
+            f"結果ファイル {where} の事業「{project.id}」（{project.label}）の結果「{bad.value}」は"
+            f"使えません：{bad.reason}"
+        ),
+        found=bad.value,
     )
+
+
+def _missing_message(report: Report, plan: WelfarePlan | LayeredPlan, project: Project) -> Message:
     return Message(
         code="results.missing_id",
-        location=location,
+        location=project_location(report, plan, project, "Check"),
         text=f"事業「{project.id}」（{project.label}）の結果がありません（未評価として扱います）",
     )

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..errors import SheetFormatError
 from ..model import (
-    PROJECT_RESULTS,
     Band,
     Entry,
     Goal,
@@ -22,14 +22,17 @@ from ..model import (
     OpinionSheet,
     Policy,
     Project,
-    ProjectResult,
+    ProjectOutcome,
     Sheet,
     SheetContext,
     SheetMeasure,
     SummaryGroup,
     SummaryRow,
     SummaryTable,
+    TableAnchor,
 )
+from ..results import Location, Message
+from ..rules import ResultValueError, parse_outcome
 from ..textnorm import (
     circled_to_int,
     fold_dashes,
@@ -46,6 +49,19 @@ HEADING_ONLY = re.compile(r"^【[^【】]+】$")
 
 
 def squashed(text: str) -> str:
+    """``text`` without spaces, widths folded: the form headers and labels are compared in.
+
+    Short texts (header cells, labels, empty cells) are asked for again and again while tables
+    are recognised, so their results are memoised; long texts are folded each time.
+    """
+    return _squashed_short(text) if len(text) <= _MEMO_MAX_CHARS else squash_spaces(fold_width(text))
+
+
+_MEMO_MAX_CHARS = 80
+
+
+@lru_cache(maxsize=4096)
+def _squashed_short(text: str) -> str:
     return squash_spaces(fold_width(text))
 
 
@@ -134,6 +150,11 @@ class SheetReader:
     goals: list[Goal] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
     sheets: list[Sheet] = field(default_factory=list)
+    plan_heading: str = ""
+    departments: dict[str, str] = field(default_factory=dict)
+    """担当課 code → name (序章's table), to name the department in a message about a project."""
+    messages: list[Message] = field(default_factory=list)
+    """Bad values in the result controls (「4/3」, 「達成済」), as errors naming sheet, row and project."""
     _measure: Measure | None = None
     _band: str | None = None
 
@@ -141,7 +162,7 @@ class SheetReader:
         index = len(self.sheets)
         where = f"{self.plan_key} シート{index + 1}({table.page}頁)"
         cols = sheet_columns(table, where)
-        sheet = Sheet(index=index, page=table.page, header=cols.header)
+        sheet = Sheet(index=index, page=table.page, header=cols.header, anchor=_sheet_anchor(table, cols))
         self.sheets.append(sheet)
         for row in table.rows[: cols.header_rows]:
             self.tracker.take_row(row)
@@ -280,8 +301,34 @@ class SheetReader:
             self._measure.projects.append(project)
         project.entries.append(entry)
         if project.result is None:
-            project.result = _result_choice(row, cols.check)
+            project.result = self._result(row, cols, sheet, project)
         self.tracker.take_row(row)
+
+    def _result(self, row: Row, cols: Columns, sheet: Sheet, project: Project) -> ProjectOutcome | None:
+        """The result picked or typed in the row's control; a bad value becomes an error message."""
+        chosen = _result_choice(row, cols.check)
+        if chosen is None:
+            return None
+        try:
+            return parse_outcome(chosen)
+        except ResultValueError as error:
+            names = [self.departments.get(squashed(code), code) for code in project.departments]
+            location = Location(
+                section="第1章",
+                plan=self.plan_heading or None,
+                sheet=sheet.index,
+                page=sheet.page,
+                row=row.index,
+                column="Check",
+                project=project.id,
+                department="・".join(names) or None,
+            )
+            text = f"事業「{project.label}」の結果「{error.value}」は使えません：{error.reason}"
+            found = error.value
+            self.messages.append(
+                Message(severity="error", code="result.value", text=text, location=location, found=found)
+            )
+            return None
 
     def _entry(self, row: Row, cols: Columns, sheet: Sheet) -> Entry:
         do = _cell_texts(row, cols.do)
@@ -320,6 +367,13 @@ class SheetReader:
         return candidate
 
 
+def _sheet_anchor(table: Table, cols: Columns) -> TableAnchor | None:
+    if table.ordinal < 0:
+        return None
+    columns = {"do": cols.do, "check": cols.check, "act": cols.act, "dept": cols.dept}
+    return TableAnchor(table=table.ordinal, header_rows=cols.header_rows, columns=columns)
+
+
 @dataclass
 class _ContextRows:
     goal: tuple[str, str] | None = None
@@ -349,16 +403,15 @@ def _ungraded_measure(row: Row, cols: Columns) -> bool:
     return any(c.text and c.col < cols.dept < c.end and c.end <= cols.check for c in row.cells)
 
 
-def _result_choice(row: Row, col: int) -> ProjectResult | None:
-    """The value chosen in the Check cell's dropdown (未評価 / 達成 / 未達成), if any."""
+def _result_choice(row: Row, col: int) -> str | None:
+    """The text of the Check cell's result control: picked from its list or typed; None when unset."""
     cell = row.cell_at(col)
     if cell is None or cell.vmerge == "continue":
         return None
     for paragraph in cell.paragraphs:
         for choice in paragraph.choices:
-            for result in PROJECT_RESULTS:
-                if choice is not None and choice.strip() == result:
-                    return result
+            if choice is not None and choice.strip():
+                return choice
     return None
 
 
@@ -419,7 +472,12 @@ def read_opinion_sheet(
     header = [c.text for row in table.rows[:header_rows] for c in row.cells if c.text]
     for row in table.rows[:header_rows]:
         tracker.take_row(row)
-    sheet = OpinionSheet(index=index, page=table.page, header=header, rows=[])
+    anchor = (
+        TableAnchor(table=table.ordinal, header_rows=header_rows, columns={"opinion": opinion_col})
+        if table.ordinal >= 0
+        else None
+    )
+    sheet = OpinionSheet(index=index, page=table.page, header=header, rows=[], anchor=anchor)
     state = _OpinionState()
     for row in table.rows[header_rows:]:
         parsed = _opinion_row(row, opinion_col, layered, measures, state, table)
@@ -546,6 +604,7 @@ def read_summary(table: Table, title: str, tracker: Tracker, where: str) -> Summ
     header = [c.text for row in table.rows[:2] for c in row.cells if c.text]
     groups: list[SummaryGroup] = []
     total_label, total = "", ""
+    total_row: int | None = None
     for row in table.rows[2:]:
         tracker.take_row(row)
         first = row.cells[0] if row.cells else None
@@ -554,6 +613,7 @@ def read_summary(table: Table, title: str, tracker: Tracker, where: str) -> Summ
             continue
         if squashed(first.text).startswith("合計"):
             total_label, total = first.text, texts[1] if len(texts) > 1 else ""
+            total_row = row.index
             continue
         if first.vmerge != "continue":
             grade = re.search(r"([A-Z])\s*$", fold_width(first.text))
@@ -562,7 +622,12 @@ def read_summary(table: Table, title: str, tracker: Tracker, where: str) -> Summ
                     "評価総括表の行に評価(A～D)が読み取れません", where=f"{where} {row.index + 1}行"
                 )
             groups.append(
-                SummaryGroup(grade=grade.group(1), label=first.text, count=texts[1] if len(texts) > 1 else "")
+                SummaryGroup(
+                    grade=grade.group(1),
+                    label=first.text,
+                    count=texts[1] if len(texts) > 1 else "",
+                    row=row.index,
+                )
             )
         if not groups:
             raise SheetFormatError("評価総括表の形式が読み取れません", where=f"{where} {row.index + 1}行")
@@ -571,7 +636,20 @@ def read_summary(table: Table, title: str, tracker: Tracker, where: str) -> Summ
             groups[-1].rows.append(SummaryRow(page=page, measure=measure))
     for row in table.rows[:2]:
         tracker.take_row(row)
-    return SummaryTable(title=title, header=header, groups=groups, total_label=total_label, total=total)
+    anchor = (
+        TableAnchor(table=table.ordinal, header_rows=2, columns={"count": 1, "page": 2, "measure": 3})
+        if table.ordinal >= 0
+        else None
+    )
+    return SummaryTable(
+        title=title,
+        header=header,
+        groups=groups,
+        total_label=total_label,
+        total=total,
+        total_row=total_row,
+        anchor=anchor,
+    )
 
 
 def normalized_indicator(text: str) -> str:

@@ -4,7 +4,7 @@ Staff edit the template in Word, and Word splits, merges and moves text freely; 
 brace, a ``{%p for %}`` without its ``endfor``, or a misspelt ``{{ row.tittle }}`` should be reported
 before anybody renders, with the place where it is: ``本文 段落12``, ``表3 2行 4列``, ``フッター``.
 
-Names are checked against :data:`komae_docx.writer.CONTEXT_SCHEMA`, following ``for`` loops (the
+Names are checked against :data:`komae_docx.writing.context.CONTEXT_SCHEMA`, following ``for`` loops (the
 loop variable takes the list's item schema) and ``set``.  docxtpl's own tags are understood:
 ``{%p %}``, ``{%tr %}``, ``{%tc %}``, ``{%r %}``, ``{{r }}``, ``{% cellbg %}``, ``{% colspan %}``,
 ``{% vm %}``, ``{% hm %}``.
@@ -25,6 +25,7 @@ from lxml import etree
 
 from ..errors import TemplateError
 from ..results import Location, Message
+from .context import CONTEXT_SCHEMA
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -54,8 +55,6 @@ class _Para:
 def lint_template(path: str | Path, schema: dict[str, Any] | None = None) -> list[LintIssue]:
     """Every problem found in the template at ``path`` (an empty list when it is sound)."""
     if schema is None:
-        from .writer import CONTEXT_SCHEMA
-
         schema = CONTEXT_SCHEMA
     try:
         with zipfile.ZipFile(path) as package:

@@ -1,0 +1,334 @@
+"""What each ``komae-docx`` command does, over :mod:`komae_docx.api` only.
+
+Imported by :mod:`.cli` when a command runs (never for ``--help``).  Conventions:
+
+* data a script asked for (``--json``, ``-o -``) goes to stdout; summaries for people go to stdout
+  too unless stdout carries data, then to stderr; warnings and errors go to stderr;
+* ``-q`` prints nothing but errors (and the data asked for); ``-v`` adds the full lists;
+* every output is checked (name, folder, existing file, not an input, not another output) before
+  anything is written, so a refused command writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from .. import api
+from ..errors import KomaeDocxError
+from ..results import SEVERITY_TEXT, Message
+from ..safeio import check_distinct, check_outputs, write_text_atomic
+from . import changelog
+from .cli import EXIT_FINDINGS, EXIT_OK, EXIT_REFUSED, EXIT_UNDETERMINED
+from .schemas import CheckOutput, schema
+from .streams import DOCX_SUFFIXES, STDIO, display_name, input_path, require_suffix, write_stdout
+from .summary import describe_report
+
+CHANGES_SUFFIXES = (".json", ".md", ".txt")
+RESULTS_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+# --------------------------------------------------------------------------- printing
+
+
+def _say(args: argparse.Namespace, text: str, stream: TextIO | None = None) -> None:
+    """A line for people; ``-q`` silences it."""
+    if not args.quiet:
+        print(text, file=stream or sys.stdout)
+
+
+def _print_messages(args: argparse.Namespace, messages: Sequence[Message], limit: int | None = None) -> None:
+    """Messages on stderr with their severity; errors even under ``-q``; at most ``limit`` unless ``-v``."""
+    shown = [m for m in messages if m.severity == "error" or not args.quiet]
+    if limit is not None and not args.verbose and len(shown) > limit:
+        hidden = len(shown) - limit
+        shown = shown[:limit]
+        tail = [f"ほか {hidden} 件（-v ですべて表示します）"]
+    else:
+        tail = []
+    for message in shown:
+        print(message.describe_with_severity(), file=sys.stderr)
+    for line in tail:
+        print(line, file=sys.stderr)
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+Planned = tuple[str, str, tuple[str, ...], str]
+"""An output as given: (path or ``-``, its option, the suffixes it may have, an example name)."""
+
+
+def _plan(outputs: Sequence[Planned], inputs: Sequence[str | None], force: bool) -> None:
+    """Check every output before anything is written, the most telling reason first.
+
+    An output that is an input or another output, then a name that would not open on a
+    double-click, then an existing file (without ``--force``) or a missing folder.
+    """
+    files = [(given, option) for given, option, _, _ in outputs if given != STDIO]
+    check_distinct(files, inputs=_inputs(*inputs))
+    for given, option, suffixes, example in outputs:
+        require_suffix(given, option, suffixes, example)
+    check_outputs(files, inputs=_inputs(*inputs), force=force)
+
+
+# --------------------------------------------------------------------------- reading commands
+
+
+def run_parse(args: argparse.Namespace) -> int:
+    output: str | None = args.output
+    if output is not None:
+        _plan([(output, "-o", (".json",), "r5.json")], [args.file], args.force)
+    with input_path(args.file) as path:
+        result = api.read(path)
+    report_json = result.value.model_dump_json(indent=2)
+    if output is not None and output != STDIO:
+        write_text_atomic(output, report_json + "\n", force=args.force, inputs=_inputs(args.file))
+        _say(args, f"{output} に書き出しました。", sys.stderr)
+    if args.json or output == STDIO:
+        write_stdout(report_json)
+        _print_messages(args, result.messages)
+    elif output is None:
+        _say(args, describe_report(result.value, display_name(args.file), result.messages))
+    else:
+        _print_messages(args, result.messages)
+    return EXIT_OK
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    write_stdout(_dump(schema(args.kind)))
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """0 without errors (warnings allowed), 1 with errors."""
+    with input_path(args.file) as path:
+        findings = api.check(path, layout=args.layout).value
+    counts = {severity: sum(1 for f in findings if f.severity == severity) for severity in SEVERITY_TEXT}
+    if args.json:
+        output = CheckOutput(
+            file=args.file,
+            errors=counts["error"],
+            warnings=counts["warning"],
+            infos=counts["info"],
+            findings=findings,
+        )
+        write_stdout(output.model_dump_json(indent=2))
+    else:
+        shown = [f for f in findings if f.severity == "error" or not args.quiet]
+        tally = "・".join(f"{text} {counts[key]} 件" for key, text in SEVERITY_TEXT.items() if counts[key] or key != "info")
+        _say(args, f"{display_name(args.file)} の検査結果：{tally}")
+        for finding in shown:
+            print(f"  {finding.describe_with_severity()}")
+    return EXIT_FINDINGS if counts["error"] else EXIT_OK
+
+
+def run_grade(args: argparse.Namespace) -> int:
+    """0 when every measure has its grade; 1 when the results do not fit; 4 while some are undetermined."""
+    from ..rules import all_determined, describe_grades, grades_as_json
+
+    with input_path(args.file) as path:
+        result = api.grade(path, args.results)
+    plans = result.value
+    determined = all_determined(plans)
+    if args.json:
+        data = {
+            "file": args.file,
+            "results": args.results,
+            "determined": determined,
+            "plans": grades_as_json(plans),
+            "messages": [m.model_dump(mode="json") for m in result.messages],
+        }
+        write_stdout(_dump(data))
+    else:
+        _say(args, describe_grades(plans, display_name(args.file), args.results))
+        _print_messages(args, result.messages, limit=20)
+    if any(m.severity == "error" for m in result.messages):
+        return EXIT_FINDINGS
+    return EXIT_OK if determined else EXIT_UNDETERMINED
+
+
+def run_status(args: argparse.Namespace) -> int:
+    """0 when nothing is left to fill in, 4 otherwise."""
+    from ..progress import describe_status
+
+    with input_path(args.file) as path:
+        result = api.status(path)
+    current = result.value
+    if args.json:
+        data = {
+            "file": args.file,
+            "is_draft": current.is_draft,
+            "complete": not current.items,
+            "items": [m.model_dump(mode="json") for m in current.items],
+            "by_department": {
+                name: [current.items.index(item) for item in items]
+                for name, items in current.by_department().items()
+            },
+        }
+        write_stdout(_dump(data))
+    else:
+        _say(args, describe_status(current, display_name(args.file)))
+    return EXIT_OK if not current.items else EXIT_UNDETERMINED
+
+
+def run_results_template(args: argparse.Namespace) -> int:
+    output: str = args.output
+    _plan([(output, "-o", RESULTS_SUFFIXES, "results.yaml")], [args.file], args.force)
+    if output == STDIO:
+        with tempfile.TemporaryDirectory(prefix="komae-docx-results-") as folder:
+            made = api.results_template(args.file, Path(folder) / "results.yaml")
+            sys.stdout.write(made.value.read_text(encoding="utf-8"))
+        return EXIT_OK
+    api.results_template(args.file, output, force=args.force)
+    _say(args, f"{output} に結果ファイルのひな形を書き出しました（値はすべて 未評価）。")
+    _say(args, f"次に：値を 達成・未達成・k/n に書き換え、komae-docx grade {args.file} --results {output} で評価します。")
+    return EXIT_OK
+
+
+def _inputs(*given: str | None) -> list[str]:
+    return [name for name in given if name is not None and name != STDIO]
+
+
+# --------------------------------------------------------------------------- writing commands
+
+
+def run_draft(args: argparse.Namespace) -> int:
+    output: str = args.output
+    changes: str | None = args.changes
+    planned: list[Planned] = [(output, "-o", DOCX_SUFFIXES, "r6_draft.docx")]
+    if changes is not None:
+        planned.append((changes, "--changes", CHANGES_SUFFIXES, "変更.md"))
+    _plan(planned, [args.file, args.template], args.force)
+    existed = Path(output).exists()
+    made = api.draft(args.file, output, carry_text=args.carry_text, template=args.template, force=args.force)
+    try:
+        if changes is not None:
+            _write_changes(made.value.changes, changes, args, title=f"{args.file} → {output} の変更一覧")
+    except KomaeDocxError:
+        if not existed:
+            Path(output).unlink(missing_ok=True)
+        raise
+    _draft_summary(args, made.value.changes, made.messages)
+    return EXIT_OK
+
+
+def _write_changes(changes: Sequence[Any], target: str, args: argparse.Namespace, title: str) -> None:
+    suffix = ".json" if target == STDIO else Path(target).suffix.lower()
+    if suffix == ".json":
+        text = _dump(changelog.as_json(changes)) + "\n"
+    else:
+        text = changelog.as_text(changes, title, markdown=suffix == ".md")
+    if target == STDIO:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(target, text, force=args.force, inputs=_inputs(args.file, args.output))
+
+
+def _draft_summary(args: argparse.Namespace, changes: Sequence[Any], messages: Sequence[Message]) -> None:
+    """At most five lines: output, changes by kind, warnings, next step (``-v``: the full lists)."""
+    stream = sys.stderr if args.changes == STDIO else sys.stdout
+    where = (
+        f"一覧は {args.changes} に書き出しました"
+        if args.changes not in (None, STDIO)
+        else "一覧は --changes 変更.md か -v で表示します"
+    )
+    if args.changes == STDIO:
+        where = "一覧は標準出力に JSON で書き出しました"
+    warnings = f"警告 {len(messages)} 件" + ("（-v で表示します）" if messages and not args.verbose else "")
+    _say(args, f"{args.output} に報告書（案）を書き出しました。", stream)
+    _say(args, f"{changelog.summary_line(changes)}。{where}。", stream)
+    _say(args, warnings, stream)
+    _say(
+        args,
+        f"次に：各課が Word で Do・Act・事業の結果を記入します。残りは komae-docx status {args.output} で確かめられます。",
+        stream,
+    )
+    if args.verbose:
+        _print_messages(args, messages)
+        if args.changes != STDIO:
+            print(changelog.as_text(changes, "変更一覧", markdown=False), end="", file=stream)
+
+
+def run_make_template(args: argparse.Namespace) -> int:
+    output: str = args.output
+    _plan([(output, "-o", DOCX_SUFFIXES, "template.docx")], [args.file], args.force)
+    made = api.make_template(args.file, output, force=args.force)  # type: ignore[attr-defined,unused-ignore]
+    _print_messages(args, made.messages)
+    _say(args, f"{output} にひな形を書き出しました。")
+    _say(args, f"次に：Word で体裁を整え、komae-docx draft 前年度.docx -o 案.docx --template {output} で使えます。")
+    return EXIT_OK
+
+
+def run_finalize(args: argparse.Namespace) -> int:
+    """0 written; 1 when something is left to fill in (nothing written, the list per department)."""
+    output: str = args.output
+    _plan([(output, "-o", DOCX_SUFFIXES, "r6_report.docx")], [args.file, args.results], args.force)
+    made = api.finalize(  # type: ignore[attr-defined,unused-ignore]
+        args.file,
+        output,
+        results=args.results,
+        number=args.number,
+        allow_incomplete=args.allow_incomplete,
+        pages=args.pages,
+        force=args.force,
+    )
+    finalized = made.value
+    if finalized.path is None:
+        _print_incomplete(args, finalized.incomplete)
+        return EXIT_FINDINGS
+    _print_messages(args, [m for m in made.messages if m not in finalized.incomplete])
+    kind = "中間版" if finalized.interim else "報告書"
+    _say(args, f"{finalized.path} に{kind}を書き出しました。")
+    pages = "LibreOffice の頁割りで入れました" if finalized.pages == "libreoffice" else "Word で開くと更新されます"
+    _say(args, f"頁番号：{pages}。")
+    if finalized.interim:
+        _say(args, f"未記入 {len(finalized.incomplete)} 件は「未確定」としてあります（表紙に「（中間）」）。")
+    return EXIT_OK
+
+
+def _print_incomplete(args: argparse.Namespace, items: Sequence[Message]) -> None:
+    """The refusal: what is left, per department (each item once per department in charge)."""
+    groups: dict[str, list[Message]] = {}
+    for item in items:
+        groups.setdefault(item.location.department or "担当課なし", []).append(item)
+    print(
+        f"エラー：{args.file}：未記入・未確定が {len(items)} 件あるため、報告書を書き出しませんでした"
+        "（中間版は --allow-incomplete）。",
+        file=sys.stderr,
+    )
+    for department, group in groups.items():
+        print(f"■ {department}（{len(group)} 件）", file=sys.stderr)
+        for item in group:
+            print(f"  {item.describe()}", file=sys.stderr)
+
+
+def run_render(args: argparse.Namespace) -> int:
+    from .modeljson import read_model_json
+
+    output: str = args.output
+    _plan([(output, "-o", DOCX_SUFFIXES, "r5_again.docx")], [args.file, args.template], args.force)
+    with input_path(args.file) as path:
+        report = read_model_json(path, display_name(args.file))
+    api.render(report, output, template=args.template, force=args.force)
+    _say(args, f"{output} に書き出しました。")
+    return EXIT_OK
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    try:
+        from .web.server import run
+    except ImportError as error:
+        print(
+            f"エラー：画面に必要な部品がインストールされていません（{error.name}）。"
+            "pip install komae-docx で入れ直してください。",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+    return run(args.port, not args.no_browser)

@@ -1,0 +1,355 @@
+"""The derived template: a copy of the city's own file with only the yearly content turned into tags.
+
+Word is the master: every part of the city's file (styles, numbering, settings, headers and footers,
+theme, fonts, comments, media) is copied byte for byte, and in ``word/document.xml`` only what
+changes from year to year becomes a docxtpl tag, where the city put it:
+
+* each Do / Check / Act cell of a project row and each opinion cell → ``{{ c.<key>.text }}`` with
+  ``{{r c.<key>.control }}`` / ``{{r c.<key>.note }}`` before it (the result control, a comment
+  anchor), the run keeping the cell's first run formatting (highlight ``{{ c.<key>.mark }}``) and
+  the cell shaded ``{{ c.<key>.fill or '<the city's fill>' }}``;
+* each grade cell of a sheet → ``{{ c.<key>.text }}`` and ``{{r c.<key>.control }}``;
+* the 評価総括表: each group's count, page and measure cells, one table row per row of the group
+  (rows after the first kept by ``{%tr if c.<group>.n > k %}``), and the total;
+* dates of the report's own year in the frame's prose → ``{{ roll('令和5年度', 2023) }}`` (the text
+  and the fiscal year it belongs to; ``roll`` moves it to the year being written);
+* the 刊行物番号 and the publication month → ``{{ publication.number }}``,
+  ``{{ publication.month_text }}``.
+
+Keys name the place in the city's file: ``t<table>r<row>c<grid column>`` (``t4r5c7`` = the fifth
+top-level table's row 5, grid column 7), computed from the model's :class:`~komae_docx.model.TableAnchor`
+by this module and by :mod:`.context` alike.  Anything else — added paragraphs, rows the reader
+reported, fonts, widths, shading, borders, margins, footers — stays as the city wrote it.  A place
+the model points at that the file does not have is refused with :class:`SheetFormatError` naming the
+sheet, row and column, before anything is written.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import SheetFormatError
+from ..model import LayeredPlan, OpinionSheet, Report, Sheet, SummaryTable, TableAnchor, WelfarePlan
+from ..package import Package, open_package
+from ..rollover import report_year_spans
+from ..textnorm import fold_width
+from . import ooxml
+from .ooxml import W, w
+
+Plan = WelfarePlan | LayeredPlan
+ENTRY_COLUMNS = ("do", "check", "act")
+
+
+def cell_key(table: int, row: int, col: int) -> str:
+    """The context key of a tagged cell: ``t4r5c7``."""
+    return f"t{table}r{row}c{col}"
+
+
+def group_key(table: int, row: int) -> str:
+    """The context key of a 評価総括表 group starting on ``row``: ``t3r2``."""
+    return f"t{table}r{row}"
+
+
+def total_key(table: int) -> str:
+    """The context key of a 評価総括表's total: ``t3total``."""
+    return f"t{table}total"
+
+
+@dataclass(frozen=True)
+class DerivedTemplate:
+    """The tagged copy of the city's file (``data``, a .docx) and the fiscal year it was made from."""
+
+    data: bytes
+    fiscal_year: int
+
+
+def derive_template(source: str | Path, report: Report) -> DerivedTemplate:
+    """Tag the yearly content of ``source`` (the city's file) whose model is ``report``."""
+    package = open_package(source)
+    root = package.xml(package.main_document_part)
+    _Deriver(report, Path(source)).derive(root)
+    return DerivedTemplate(_repackage(package, ooxml.serialize(root)), report.fiscal_year.western_year)
+
+
+def _repackage(package: Package, document: bytes) -> bytes:
+    """The package with the tagged main part; fixed timestamps, so the same input gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name in package.names():
+            data = document if name == package.main_document_part else package.read(name)
+            zout.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def docx_parts(data: bytes) -> dict[str, bytes]:
+    """The parts of a .docx by name (to compare two packages whatever their zip bytes)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
+
+
+# --------------------------------------------------------------------------- the deriver
+
+_TEXT_CELL = "{{ c.%s.text }}"
+
+
+class _Deriver:
+    def __init__(self, report: Report, path: Path) -> None:
+        self.report = report
+        self.path = path
+        self.year = report.fiscal_year.western_year
+        # Elements, not their id(): lxml proxies are only stable while referenced.
+        self.tagged: set[etree._Element] = set()  # w:tc whose content is now a tag
+        self.plan_rows: set[etree._Element] = set()  # w:tr holding plan content (not rolled)
+
+    def derive(self, root: etree._Element) -> None:
+        body = root.find(w("body"))
+        if body is None:
+            return
+        _escape_braces(root)
+        tables = ooxml.body_tables(body)
+        for plan in self.report.plans:
+            for sheet in plan.sheets:
+                self._sheet(plan, sheet, tables)
+            for opinion in plan.opinion_sheets:
+                self._opinion_sheet(plan, opinion, tables)
+            if plan.summary is not None:
+                self._summary(plan, plan.summary, tables)
+        self._refuse_unmapped_sheets(tables)
+        self._prose(body)
+
+    # ---- places
+
+    def _table(self, anchor: TableAnchor | None, tables: list[etree._Element], where: str) -> etree._Element:
+        if anchor is None or anchor.table >= len(tables):
+            raise SheetFormatError("表の位置が元の報告書と対応しません（モデルに表の位置がありません）", where=where)
+        return tables[anchor.table]
+
+    def _cell(self, rows: list[etree._Element], row: int, col: int, where: str, column: str) -> etree._Element:
+        cell = ooxml.cell_at(rows[row], col) if row < len(rows) else None
+        if cell is None or cell.col != col:
+            raise SheetFormatError(
+                f"{column}の欄を置き換えられません（{row + 1}行の{col + 1}列目にその欄の始まりがありません）。"
+                "列を消したり結合したりした場合は元に戻してください",
+                self.path,
+                where=f"{where} {row + 1}行 {column}欄",
+            )
+        return cell.tc
+
+    def _refuse_unmapped_sheets(self, tables: list[etree._Element]) -> None:
+        """A table headed like a progress sheet that the model does not hold cannot be drafted.
+
+        Its Do / Check / Act cells would keep last year's text: refuse, naming the sheet, its header
+        rows and the missing column, before anything is written.
+        """
+        mapped = {
+            anchor.table
+            for plan in self.report.plans
+            for anchor in [
+                *(s.anchor for s in plan.sheets),
+                *(s.anchor for s in plan.opinion_sheets),
+                plan.summary.anchor if plan.summary else None,
+            ]
+            if anchor is not None
+        }
+        number = 0
+        for ordinal, tbl in enumerate(tables):
+            rows = ooxml.table_rows(tbl)[:2]
+            head = fold_width(" ".join("".join(t.text or "" for t in tr.iter(f"{W}t")) for tr in rows))
+            if "担当課" not in head or not ("Act" in head or "Check" in head):
+                continue
+            number += 1
+            if ordinal in mapped:
+                continue
+            missing = [name for name in ("Do", "Check", "Act") if name.lower() not in head.lower()]
+            column = "・".join(missing) or "Do・Check・Act"
+            raise SheetFormatError(
+                f"進捗管理シートの見出し行に {column} の列がないため、案を作れません。"
+                "列を消した場合は元に戻してください",
+                self.path,
+                where=f"第1章 進捗管理シート{number}（文書の{ordinal + 1}番目の表） 1～{len(rows)}行 {column}欄",
+            )
+
+    # ---- progress sheets
+
+    def _sheet(self, plan: Plan, sheet: Sheet, tables: list[etree._Element]) -> None:
+        where = f"{plan.heading or plan.key} シート{sheet.index + 1}（{sheet.page}頁）"
+        tbl = self._table(sheet.anchor, tables, where)
+        anchor = sheet.anchor
+        assert anchor is not None
+        rows = ooxml.table_rows(tbl)
+        self.plan_rows.update(rows[anchor.header_rows :])
+        names = {"do": "Do", "check": "Check", "act": "Act"}
+        for measure in plan.iter_measures():
+            for project in measure.projects:
+                for entry in project.entries:
+                    if entry.sheet != sheet.index:
+                        continue
+                    for column in ENTRY_COLUMNS:
+                        col = anchor.columns[column]
+                        tc = self._cell(rows, entry.row, col, where, names[column])
+                        if ooxml.vmerge(tc) == "continue":
+                            continue
+                        self._entry_cell(tc, cell_key(anchor.table, entry.row, col), column != "check")
+        for printed in sheet.measures:
+            col = anchor.columns["check"]
+            tc = self._cell(rows, printed.row, col, where, "評価")
+            self._value_cell(tc, cell_key(anchor.table, printed.row, col), control=True)
+
+    def _entry_cell(self, tc: etree._Element, key: str, shaded: bool) -> None:
+        self._value_cell(tc, key, control=not shaded, note=shaded, mark=shaded)
+        if shaded:
+            self._shade(tc, key)
+
+    def _shade(self, tc: etree._Element, key: str) -> None:
+        fill = ooxml.cell_fill(tc) or "auto"
+        ooxml.set_cell_shading(tc, f"{{{{ c.{key}.fill or '{fill}' }}}}")
+
+    def _value_cell(
+        self, tc: etree._Element, key: str, *, control: bool = False, note: bool = False, mark: bool = False
+    ) -> None:
+        """Replace the cell's content by the tags of ``key``, in its first paragraph's and run's format."""
+        ppr, rpr = ooxml.first_ppr(tc), ooxml.first_rpr(tc)
+        runs: list[etree._Element] = []
+        if control:
+            runs.append(ooxml.run(f"{{{{r c.{key}.control }}}}"))
+        if note:
+            runs.append(ooxml.run(f"{{{{r c.{key}.note }}}}"))
+        text_run = ooxml.run(_TEXT_CELL % key, rpr)
+        if mark:
+            ooxml.set_highlight(text_run, f"{{{{ c.{key}.mark }}}}")
+        runs.append(text_run)
+        ooxml.set_cell_paragraphs(tc, [ooxml.paragraph(ppr, runs)])
+        self.tagged.add(tc)
+
+    # ---- opinion sheets
+
+    def _opinion_sheet(self, plan: Plan, sheet: OpinionSheet, tables: list[etree._Element]) -> None:
+        where = f"{plan.opinions_heading or plan.key} 意見シート{sheet.index + 1}（{sheet.page}頁）"
+        tbl = self._table(sheet.anchor, tables, where)
+        anchor = sheet.anchor
+        assert anchor is not None
+        rows = ooxml.table_rows(tbl)
+        self.plan_rows.update(rows[anchor.header_rows :])
+        col = anchor.columns["opinion"]
+        for item in sheet.rows:
+            cell = ooxml.cell_at(rows[item.row], col) if item.row < len(rows) else None
+            if cell is None or cell.col != col or ooxml.vmerge(cell.tc) == "continue":
+                continue  # a row whose opinion cell is merged into the one above
+            key = cell_key(anchor.table, item.row, col)
+            self._value_cell(cell.tc, key)
+            self._shade(cell.tc, key)
+
+    # ---- 評価総括表
+
+    def _summary(self, plan: Plan, summary: SummaryTable, tables: list[etree._Element]) -> None:
+        where = f"{plan.heading or plan.key} 評価総括表"
+        tbl = self._table(summary.anchor, tables, where)
+        anchor = summary.anchor
+        assert anchor is not None
+        rows = ooxml.table_rows(tbl)
+        starts = [g.row for g in summary.groups if g.row is not None]
+        ends = [*starts[1:], summary.total_row if summary.total_row is not None else len(rows)]
+        for start, end in zip(starts, ends, strict=True):
+            self._summary_group(rows, anchor, start, end, where)
+        if summary.total_row is not None:
+            self._summary_cell(rows[summary.total_row], anchor, summary.total_row, 1, "total", where)
+
+    def _summary_group(
+        self, rows: list[etree._Element], anchor: TableAnchor, start: int, end: int, where: str
+    ) -> None:
+        group = group_key(anchor.table, start)
+        for k, tr in enumerate(rows[start:end]):
+            at = start + k
+            if k == 0:
+                self._summary_cell(tr, anchor, at, anchor.columns["count"], "count", where, group)
+            self._summary_cell(tr, anchor, at, anchor.columns["page"], "page", where, group, k)
+            self._summary_cell(tr, anchor, at, anchor.columns["measure"], "measure", where, group, k)
+            if k > 0:
+                tr.addprevious(_control_row(f"{{%tr if c.{group}.n > {k} %}}"))
+                tr.addnext(_control_row("{%tr endif %}"))
+
+    def _summary_cell(
+        self,
+        tr: etree._Element,
+        anchor: TableAnchor,
+        at: int,
+        position: int,
+        field: str,
+        where: str,
+        group: str | None = None,
+        k: int = 0,
+    ) -> None:
+        cells = ooxml.row_cells(tr)
+        if position >= len(cells):
+            raise SheetFormatError(
+                f"評価総括表の{at + 1}行に{position + 1}番目の欄がありません", self.path, where=f"{where} {at + 1}行"
+            )
+        tc = cells[position].tc
+        if ooxml.vmerge(tc) == "continue":
+            return
+        if group is None:
+            expression = f"c.{total_key(anchor.table)}"
+        elif field == "count":
+            expression = f"c.{group}.count"
+        else:
+            expression = f"c.{group}.rows[{k}].{field}"
+        ppr, rpr = ooxml.first_ppr(tc), ooxml.first_rpr(tc)
+        ooxml.set_cell_paragraphs(tc, [ooxml.paragraph(ppr, [ooxml.run(f"{{{{ {expression} }}}}", rpr)])])
+        self.tagged.add(tc)
+
+    # ---- prose
+
+    def _prose(self, body: etree._Element) -> None:
+        """Tag the report year's dates and the publication's number and month in the frame's text."""
+        publication = self.report.publication
+        fixed = [(publication.number, "publication.number"), (publication.month.text, "publication.month_text")]
+        for p in self._frame_paragraphs(body):
+            nodes = ooxml.paragraph_text_nodes(p)
+            text = "".join(node.text or "" for node in nodes)
+            if not text:
+                continue
+            replacements = _fixed_spans(text, fixed)
+            for start, end in report_year_spans(text, self.year):
+                if not any(s < end and start < e for s, e, _ in replacements):
+                    replacements.append((start, end, f"{{{{ roll('{text[start:end]}', {self.year}) }}}}"))
+            if replacements:
+                ooxml.replace_spans(nodes, replacements)
+
+    def _frame_paragraphs(self, body: etree._Element) -> Iterator[etree._Element]:
+        """Every paragraph (text boxes included) outside tagged cells and the sheets' body rows."""
+        for p in body.iter(w("p")):
+            ancestors = list(p.iterancestors(w("tc"), w("tr")))
+            if any(el in self.tagged or el in self.plan_rows for el in ancestors):
+                continue
+            yield p
+
+
+def _fixed_spans(text: str, fixed: list[tuple[str, str]]) -> list[tuple[int, int, str]]:
+    spans: list[tuple[int, int, str]] = []
+    for value, expression in fixed:
+        at = text.find(value) if value else -1
+        if at >= 0 and (expression != "publication.month_text" or "発行" in text[at:]):
+            spans.append((at, at + len(value), f"{{{{ {expression} }}}}"))
+    return spans
+
+
+def _control_row(tag: str) -> etree._Element:
+    """A table row holding only a docxtpl row tag (removed when the template is rendered)."""
+    tr = etree.Element(w("tr"))
+    tc = etree.SubElement(tr, w("tc"))
+    tc.append(ooxml.paragraph(None, [ooxml.run(tag)]))
+    return tr
+
+
+def _escape_braces(root: etree._Element) -> None:
+    """The city's own ``{`` and ``}`` become Jinja string literals, so they are never read as tags."""
+    for t in root.iter(f"{W}t"):
+        text = t.text or ""
+        if "{" in text or "}" in text:
+            t.text = "".join("{{ '%s' }}" % ch if ch in "{}" else ch for ch in text)

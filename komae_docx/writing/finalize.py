@@ -1,0 +1,481 @@
+"""Finalize: the filled draft becomes the published report, edited in place (Word is the master).
+
+The filled draft is *the* document: nothing is re-rendered from a template.  Each edit touches only
+what the published report differs in, in the city's own formatting:
+
+1. published look: entry controls unwrapped (their text stays), the tool's reference comments
+   (author ``komae-docx``) removed with their anchors, entry shading and carried-text highlights
+   removed, the publication number written over its placeholder (``R7-〇〇``);
+2. each measure's grade on its sheets (a continuation sheet in the 「(再掲)」 form: ``A(再掲)``);
+3. both 評価総括表: counts, one row per graded measure in document order (rows cloned from the
+   table's own rows, so the city's style and vMerge stay), the total;
+4. real page numbers (:mod:`komae_docx.writing.pagination`): LibreOffice measures the pages of *this*
+   document, or PAGEREF fields are left for Word to update.
+
+An interim version carries 「（中間）」 after the cover's report title and after each 評価総括表
+title, and in each total row 「未確定 n件：」 with the measures not yet graded.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from lxml import etree
+
+from ..errors import KomaeDocxError, SheetFormatError
+from ..model import Report
+from ..package import open_package
+from ..results import Location, Message
+from ..rules import PlanGrades, PlanSummary, measure_sheet_indices
+from ..textnorm import fold_width, squash_spaces
+from .ooxml import (
+    W,
+    append_run,
+    body_tables,
+    cell_at,
+    comment_ids_by_author,
+    remove_comments,
+    remove_fills,
+    remove_highlights,
+    row_cells,
+    serialize,
+    set_cell_text,
+    set_vmerge,
+    table_rows,
+    unwrap_content_controls,
+    visible_text,
+    vmerge,
+)
+
+PagesMode = Literal["libreoffice", "fields"]
+
+TOOL_AUTHOR = "komae-docx"
+"""Author of the reference comments the draft attaches (last year's texts); other comments stay."""
+ENTRY_FILLS = frozenset({"DEEAF6"})
+"""Shading the draft adds to the cells staff fill in (writer.ENTRY_FILL)."""
+TOOL_HIGHLIGHTS = frozenset({"yellow"})
+"""Highlight the draft puts on text carried from last year (``--carry-text``)."""
+REPEAT_MARK = "(再掲)"
+"""The continuation form last year's file uses, for a sheet whose cell holds no mark of its own."""
+INTERIM_MARK = "（中間）"
+UNDETERMINED = "未確定"
+NUMBER_PLACEHOLDER = re.compile(r"R\d+\s*[-－‐―]\s*[〇○◯]+")
+_REPEAT_IN_CELL = re.compile(r"[（(]\s*再掲\s*[)）]")
+
+
+# --------------------------------------------------------------------------- the package
+
+
+@dataclass
+class FilledPackage:
+    """The filled draft's parts: the three edited ones parsed, every other one kept byte for byte."""
+
+    path: Path
+    names: list[str]
+    raw: dict[str, bytes]
+    main: str
+    document: etree._Element
+    comments_part: str | None = None
+    comments: etree._Element | None = None
+    settings_part: str | None = None
+    settings: etree._Element | None = None
+
+    @property
+    def body(self) -> etree._Element:
+        body = self.document.find(f"{W}body")
+        if body is None:
+            raise SheetFormatError("文書の本文(w:body)がありません", self.path)
+        return body
+
+    def to_bytes(self) -> bytes:
+        edited = {self.main: self.document}
+        if self.comments_part is not None and self.comments is not None:
+            edited[self.comments_part] = self.comments
+        if self.settings_part is not None and self.settings is not None:
+            edited[self.settings_part] = self.settings
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in self.names:
+                archive.writestr(name, serialize(edited[name]) if name in edited else self.raw[name])
+        return out.getvalue()
+
+    def copy(self) -> FilledPackage:
+        """A deep copy of the edited parts (the probe LibreOffice lays out)."""
+        return FilledPackage(
+            self.path,
+            list(self.names),
+            self.raw,
+            self.main,
+            copy.deepcopy(self.document),
+            self.comments_part,
+            copy.deepcopy(self.comments) if self.comments is not None else None,
+            self.settings_part,
+            copy.deepcopy(self.settings) if self.settings is not None else None,
+        )
+
+
+def open_filled(path: str | Path) -> FilledPackage:
+    """Open the filled draft through the one safe package reader (and its hardened parser)."""
+    package = open_package(path)
+    names = package.names()
+    main = package.main_document_part
+    comments = package.related_part(main, "comments")
+    settings = package.related_part(main, "settings")
+    return FilledPackage(
+        path=Path(path),
+        names=names,
+        raw={name: package.read(name) for name in names},
+        main=main,
+        document=package.xml(main),
+        comments_part=comments[0] if comments else None,
+        comments=package.xml(comments[0]) if comments else None,
+        settings_part=settings[0] if settings else None,
+        settings=package.xml(settings[0]) if settings else None,
+    )
+
+
+def flat(text: str) -> str:
+    """For matching only: width folded, every space removed."""
+    return squash_spaces(fold_width(text)).replace(" ", "")
+
+
+# --------------------------------------------------------------------------- the report's tables
+
+
+@dataclass
+class SheetTable:
+    """A progress sheet's table, its rows in the reader's order, and its Check (grade) column."""
+
+    tbl: etree._Element
+    rows: list[etree._Element]
+    check_col: int
+
+
+@dataclass
+class Layout:
+    """The report's tables in document order: 評価総括表 (one per plan) and progress sheets."""
+
+    summaries: list[etree._Element] = field(default_factory=list)
+    sheets: list[SheetTable] = field(default_factory=list)
+
+
+def locate(body: etree._Element) -> Layout:
+    """Find the tables by their header rows, as the reader recognises them."""
+    layout = Layout()
+    for tbl in body_tables(body):
+        rows = table_rows(tbl)
+        if not rows:
+            continue
+        first = flat(visible_text(rows[0]))
+        head = flat("".join(visible_text(tr) for tr in rows[:2]))
+        if "施策の進捗状況" in first:
+            layout.summaries.append(tbl)
+        elif "担当課" in head and "Act" in head and ("Do" in head or "DO" in head):
+            layout.sheets.append(SheetTable(tbl, rows, _check_column(rows)))
+    return layout
+
+
+def _check_column(rows: Sequence[etree._Element]) -> int:
+    for tr in rows[:3]:
+        for cell in row_cells(tr):
+            if flat(visible_text(cell.tc)).startswith("Check"):
+                return cell.col
+    return -1
+
+
+def plan_sheets(report: Report, layout: Layout) -> dict[str, list[SheetTable]]:
+    """Each plan's sheet tables: the plans list their sheets in document order, one plan after another."""
+    if len(layout.sheets) != sum(len(plan.sheets) for plan in report.plans):
+        raise SheetFormatError(
+            f"進捗管理シートの表の数({len(layout.sheets)})が読み取った数"
+            f"({sum(len(plan.sheets) for plan in report.plans)})と合いません"
+        )
+    out: dict[str, list[SheetTable]] = {}
+    start = 0
+    for plan in report.plans:
+        out[plan.key] = layout.sheets[start : start + len(plan.sheets)]
+        start += len(plan.sheets)
+    return out
+
+
+# --------------------------------------------------------------------------- 1. published look
+
+
+def publish_look(package: FilledPackage) -> dict[str, int]:
+    """Remove the entry aids: controls (text kept), the tool's comments, entry shading, highlights."""
+    body = package.body
+    done = {
+        "controls": unwrap_content_controls(body),
+        "shading": remove_fills(body, ENTRY_FILLS),
+        "highlights": remove_highlights(body, TOOL_HIGHLIGHTS),
+        "comments": 0,
+    }
+    if package.comments is not None:
+        ours = comment_ids_by_author(package.comments, TOOL_AUTHOR)
+        remove_comments(package.document, package.comments, ours)
+        done["comments"] = len(ours)
+    return done
+
+
+class PublicationNumberError(KomaeDocxError):
+    """A ``--number`` that is not a publication number such as ``R7-15``."""
+
+
+_NUMBER = re.compile(r"^[A-Za-z]{0,3}[0-9]{1,4}[-－‐][0-9]{1,5}$")
+
+
+def validate_number(number: str) -> str:
+    """The publication number as given (``R7-15``); anything else is refused in Japanese."""
+    given = squash_spaces(number)
+    if not _NUMBER.match(fold_width(given)):
+        raise PublicationNumberError(f"刊行物番号「{number}」は「R7-15」のように書いてください")
+    return given
+
+
+def fill_number(body: etree._Element, number: str) -> bool:
+    """Write the publication number over its placeholder (``R7-〇〇``); True when one was found."""
+    for t in body.iter(f"{W}t"):
+        if t.text and NUMBER_PLACEHOLDER.search(t.text):
+            t.text = NUMBER_PLACEHOLDER.sub(number, t.text, count=1)
+            return True
+    return False
+
+
+def mark_cover(body: etree._Element, report_title: str) -> bool:
+    """Interim: 「（中間）」 after the cover's report title (its first paragraph in the document)."""
+    wanted = flat(report_title)
+    for p in body.iter(f"{W}p"):
+        text = visible_text(p)
+        if text.strip() and flat(text) == wanted:
+            append_run(p, INTERIM_MARK)
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- 2. grades on the sheets
+
+
+def grade_text(letter: str, cell_text: str, continued: bool) -> str:
+    """``A``, or ``A(再掲)`` on a continuation sheet; a 再掲 mark already in the cell keeps its form."""
+    mark = _REPEAT_IN_CELL.search(cell_text)
+    if mark is not None:
+        return letter + mark.group(0)
+    return letter + REPEAT_MARK if continued else letter
+
+
+def write_grades(report: Report, grades: Sequence[PlanGrades], sheets: Mapping[str, list[SheetTable]]) -> int:
+    """Write each determined measure's letter into its grade cell on every sheet it stands on."""
+    written = 0
+    for plan, plan_grades in zip(report.plans, grades, strict=True):
+        letters = {g.measure_id: g.letter for g in plan_grades.measures}
+        tables = sheets.get(plan.key, [])
+        for sheet in plan.sheets:
+            table = tables[sheet.index]
+            for printed in sheet.measures:
+                letter = letters.get(printed.measure_id)
+                cell = (
+                    cell_at(table.rows[printed.row], table.check_col)
+                    if printed.row < len(table.rows)
+                    else None
+                )
+                if letter is None or cell is None:
+                    continue
+                continued = measure_sheet_indices(plan, printed.measure_id)[0] != sheet.index
+                set_cell_text(cell.tc, grade_text(letter, visible_text(cell.tc), continued))
+                written += 1
+    return written
+
+
+# --------------------------------------------------------------------------- 3. 評価総括表
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """One printed row of a grade group: the count on its first row, then page and measure."""
+
+    count: str
+    page: str
+    ref: str
+    measure_id: str | None = None
+
+
+def summary_lines(summary: PlanSummary, pages: Mapping[str, str]) -> list[list[SummaryLine]]:
+    """Per grade group its rows: one per measure, or one row with 0 and nothing else."""
+    out: list[list[SummaryLine]] = []
+    for group in summary.groups:
+        if not group.entries:
+            out.append([SummaryLine(str(group.count), "", "")])
+            continue
+        out.append(
+            [
+                SummaryLine(
+                    str(group.count) if i == 0 else "", pages.get(e.measure_id, e.pages), e.ref, e.measure_id
+                )
+                for i, e in enumerate(group.entries)
+            ]
+        )
+    return out
+
+
+def fill_summary(
+    tbl: etree._Element, summary: PlanSummary, pages: Mapping[str, str], *, interim: bool
+) -> None:
+    """Rebuild the grade groups of one 評価総括表 from the city's own rows, then the total.
+
+    A group's first row serves its first measure; its second row (or, if it has none, its first row
+    made a vMerge continuation) is cloned for each further measure.  Running it again on a table it
+    filled gives the same table, so page numbers can be rewritten after a layout pass.
+    """
+    groups, total_row = _summary_groups(table_rows(tbl))
+    wanted = summary_lines(summary, pages)
+    if len(groups) != len(wanted):
+        raise SheetFormatError(
+            f"評価総括表の評価の行({len(groups)})が評価基準の数({len(wanted)})と合いません",
+            where=summary.heading,
+        )
+    for rows, lines in zip(groups, wanted, strict=True):
+        _rebuild_group(rows, lines)
+    if total_row is not None:
+        cells = row_cells(total_row)
+        if len(cells) > 1:
+            set_cell_text(cells[1].tc, str(summary.total))
+        if len(cells) > 2:
+            set_cell_text(cells[2].tc, undetermined_text(summary) if interim else "")
+
+
+def undetermined_text(summary: PlanSummary) -> str:
+    """Interim: the measures not yet graded, in the total row's wide cell (``未確定 1件：3－(1)``)."""
+    if not summary.ungraded:
+        return ""
+    return f"{UNDETERMINED} {len(summary.ungraded)}件：" + "、".join(e.ref for e in summary.ungraded)
+
+
+def _summary_groups(
+    rows: Sequence[etree._Element],
+) -> tuple[list[list[etree._Element]], etree._Element | None]:
+    groups: list[list[etree._Element]] = []
+    total: etree._Element | None = None
+    for tr in rows[2:]:
+        cells = row_cells(tr)
+        if not cells:
+            continue
+        if flat(visible_text(cells[0].tc)).startswith("合計"):
+            total = tr
+        elif vmerge(cells[0].tc) != "continue" or not groups:
+            groups.append([tr])
+        else:
+            groups[-1].append(tr)
+    return groups, total
+
+
+def _rebuild_group(rows: list[etree._Element], lines: list[SummaryLine]) -> None:
+    first = rows[0]
+    follower = copy.deepcopy(rows[1]) if len(rows) > 1 else _continuation_of(first)
+    for tr in rows[1:]:
+        parent = tr.getparent()
+        if parent is not None:
+            parent.remove(tr)
+    for cell in row_cells(first)[:2]:
+        set_vmerge(cell.tc, "restart" if len(lines) > 1 else None)
+    previous = first
+    for i, line in enumerate(lines):
+        tr = first if i == 0 else copy.deepcopy(follower)
+        if i > 0:
+            previous.addnext(tr)
+            previous = tr
+        cells = row_cells(tr)
+        if len(cells) < 4:
+            continue
+        if i == 0:
+            set_cell_text(cells[1].tc, line.count)
+        set_cell_text(cells[2].tc, line.page)
+        set_cell_text(cells[3].tc, line.ref)
+
+
+def _continuation_of(first: etree._Element) -> etree._Element:
+    """A follower row made from a group's first row: its label and count cells continue the merge."""
+    tr = copy.deepcopy(first)
+    for cell in row_cells(tr)[:2]:
+        set_vmerge(cell.tc, "continue")
+        set_cell_text(cell.tc, "")
+    return tr
+
+
+def mark_summary_title(tbl: etree._Element) -> bool:
+    """Interim: 「（中間）」 after the 評価総括表 title paragraph standing right before the table."""
+    previous = tbl.getprevious()
+    while previous is not None and (previous.tag != f"{W}p" or not visible_text(previous).strip()):
+        previous = previous.getprevious()
+    if previous is None or "評価総括表" not in visible_text(previous):
+        return False
+    append_run(previous, INTERIM_MARK)
+    return True
+
+
+# --------------------------------------------------------------------------- the composition
+
+
+@dataclass(frozen=True)
+class FinalizeOptions:
+    number: str | None = None
+    interim: bool = False
+    pages: PagesMode = "libreoffice"
+
+
+@dataclass
+class FinalizedDocument:
+    """The finalized package's bytes and what happened on the way (messages for the result)."""
+
+    data: bytes
+    messages: list[Message]
+    passes: int = 0
+
+
+def finalize_document(
+    filled: str | Path, report: Report, grades: Sequence[PlanGrades], options: FinalizeOptions
+) -> FinalizedDocument:
+    """Edit the filled draft into the published report and return its bytes (nothing is written).
+
+    ``report`` is the filled draft read by the reader and ``grades`` its grades (from its result
+    controls or a results file); pages follow ``options.pages``.
+    """
+    from .pagination import apply_pages
+
+    package = open_filled(filled)
+    body = package.body
+    messages: list[Message] = []
+    publish_look(package)
+    if options.number is not None and not fill_number(body, options.number):
+        messages.append(
+            _info(
+                "finalize.number_absent",
+                "刊行物番号の仮の値（R7-〇〇 など）が見つからず、番号は書いていません",
+            )
+        )
+    layout = locate(body)
+    sheets = plan_sheets(report, layout)
+    write_grades(report, grades, sheets)
+    if len(layout.summaries) != len(report.plans):
+        raise SheetFormatError(
+            f"評価総括表の数({len(layout.summaries)})が計画の数({len(report.plans)})と合いません", filled
+        )
+    for tbl, plan_grades in zip(layout.summaries, grades, strict=True):
+        fill_summary(tbl, plan_grades.summary, {}, interim=options.interim)
+    if options.interim:
+        mark_cover(body, report.cover.report_title)
+        for tbl in layout.summaries:
+            mark_summary_title(tbl)
+    passes, page_messages = apply_pages(package, report, grades, layout, sheets, options)
+    messages += page_messages
+    return FinalizedDocument(package.to_bytes(), messages, passes)
+
+
+def _info(code: str, text: str, section: str | None = None) -> Message:
+    return Message(severity="info", code=code, text=text, location=Location(section=section))

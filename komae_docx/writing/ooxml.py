@@ -1,0 +1,596 @@
+"""WordprocessingML on the way out: the only output-side module that knows OOXML element names.
+
+Everything is edited in place on an lxml tree parsed with :func:`komae_docx.package.parse_xml`
+(the one hardened parser), so whatever the tool does not touch stays exactly as the city wrote it.
+
+Sections:
+
+* **parts** — :func:`parse_part`, :func:`serialize`;
+* **tables in document order** — :func:`body_tables` walks the body's tables the way the reader
+  (``reading/ooxml.py``) counts them: through ``w:sdt``, ``w:ins``, ``w:customXml`` and
+  ``mc:AlternateContent``, skipping ``w:del``; :func:`table_rows` likewise for rows;
+* **the grid** — :func:`row_cells` places each ``w:tc`` of a row on the grid (``w:gridBefore``,
+  ``w:gridSpan``); :func:`cell_at` finds the cell covering a grid column; :func:`vmerge` reads a
+  cell's vertical merge;
+* **text** — :func:`set_cell_text` / :func:`set_paragraph_text` replace content keeping the first
+  paragraph's ``w:pPr`` and the first run's ``w:rPr``; :func:`paragraph_text_nodes` and
+  :func:`replace_spans` edit a paragraph's text across run boundaries without touching its runs'
+  formatting;
+* **cell properties** — :func:`set_cell_shading` / :func:`clear_cell_shading`, :func:`tcpr`
+  (``w:tcPr`` children kept in schema order);
+* **content controls** — :func:`combo_box` (typed or picked result), :func:`locked_text_control`
+  (a read-only control showing a grey hint as its placeholder).
+
+W2 appends a "finalize" section at the end of this file.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from ..package import parse_xml
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+W = f"{{{W_NS}}}"
+MC = f"{{{MC_NS}}}"
+XML_SPACE = f"{{{XML_NS}}}space"
+
+HINT_COLOR = "808080"
+"""Grey of placeholder and hint texts (Word's own placeholder grey)."""
+
+
+def w(name: str) -> str:
+    """The Clark name of a WordprocessingML element or attribute: ``w("tc")``."""
+    return f"{W}{name}"
+
+
+# --------------------------------------------------------------------------- parts
+
+
+def parse_part(data: bytes, *, path: str | Path, part: str) -> etree._Element:
+    """Parse a part with the project's one hardened parser."""
+    return parse_xml(data, path=path, part=part)
+
+
+def serialize(root: etree._Element) -> bytes:
+    """The part as Word writes it: UTF-8 with a standalone declaration."""
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+# --------------------------------------------------------------------------- tables in document order
+
+_PASS_THROUGH = (w("ins"), w("moveTo"), w("customXml"))
+
+
+def block_children(parent: etree._Element) -> Iterator[etree._Element]:
+    """Paragraphs and tables of a block container, read through content controls and insertions."""
+    for child in parent:
+        tag = child.tag
+        if tag in (w("p"), w("tbl")):
+            yield child
+        elif tag == w("sdt"):
+            content = child.find(w("sdtContent"))
+            if content is not None:
+                yield from block_children(content)
+        elif tag in _PASS_THROUGH:
+            yield from block_children(child)
+        elif tag == f"{MC}AlternateContent":
+            choice = child.find(f"{MC}Choice")
+            choice = choice if choice is not None else child.find(f"{MC}Fallback")
+            if choice is not None:
+                yield from block_children(choice)
+
+
+def body_tables(body: etree._Element) -> list[etree._Element]:
+    """The body's top-level tables in document order (the reader's table ordinals)."""
+    return [el for el in block_children(body) if el.tag == w("tbl")]
+
+
+def table_rows(tbl: etree._Element) -> list[etree._Element]:
+    """The rows of a table in order, read through ``w:sdt``, ``w:customXml`` and ``w:ins``."""
+    rows: list[etree._Element] = []
+    for child in tbl:
+        if child.tag == w("tr"):
+            rows.append(child)
+        elif child.tag in (w("sdt"), w("customXml"), w("ins")):
+            container = child.find(w("sdtContent")) if child.tag == w("sdt") else child
+            if container is not None:
+                rows.extend(table_rows(container))
+    return rows
+
+
+# --------------------------------------------------------------------------- the grid
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """A ``w:tc`` placed on the grid: it covers columns ``col`` … ``col + span - 1``."""
+
+    col: int
+    span: int
+    tc: etree._Element
+
+    def covers(self, col: int) -> bool:
+        return self.col <= col < self.col + self.span
+
+
+def _int_val(parent: etree._Element | None, name: str) -> int:
+    el = parent.find(w(name)) if parent is not None else None
+    text = (el.get(w("val")) or "") if el is not None else ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 4 else 0
+
+
+def _row_tcs(tr: etree._Element) -> Iterator[etree._Element]:
+    for child in tr:
+        if child.tag == w("tc"):
+            yield child
+        elif child.tag in (w("sdt"), w("customXml")):
+            container = child.find(w("sdtContent")) if child.tag == w("sdt") else child
+            if container is not None:
+                yield from _row_tcs(container)
+
+
+def row_cells(tr: etree._Element) -> list[GridCell]:
+    """The cells of a row on the grid (``w:gridBefore`` and ``w:gridSpan`` resolved)."""
+    col = _int_val(tr.find(w("trPr")), "gridBefore")
+    cells: list[GridCell] = []
+    for tc in _row_tcs(tr):
+        span = max(1, _int_val(tc.find(w("tcPr")), "gridSpan"))
+        cells.append(GridCell(col, span, tc))
+        col += span
+    return cells
+
+
+def cell_at(tr: etree._Element, col: int) -> GridCell | None:
+    """The cell of ``tr`` covering grid column ``col`` (None past the row's last cell)."""
+    return next((cell for cell in row_cells(tr) if cell.covers(col)), None)
+
+
+def vmerge(tc: etree._Element) -> str | None:
+    """``"restart"``, ``"continue"`` or None (not vertically merged)."""
+    el = tc.find(f"{W}tcPr/{W}vMerge")
+    return None if el is None else (el.get(w("val")) or "continue")
+
+
+# --------------------------------------------------------------------------- text
+
+
+def cell_paragraphs(tc: etree._Element) -> list[etree._Element]:
+    return [el for el in block_children(tc) if el.tag == w("p")]
+
+
+def first_ppr(tc: etree._Element) -> etree._Element | None:
+    p = tc.find(w("p"))
+    return p.find(w("pPr")) if p is not None else None
+
+
+def first_rpr(container: etree._Element) -> etree._Element | None:
+    """The first run's ``w:rPr`` in ``container`` (a paragraph or a cell), ignoring field codes."""
+    for r in container.iter(w("r")):
+        if r.find(w("t")) is not None:
+            return r.find(w("rPr"))
+    return None
+
+
+def run(text: str, rpr: etree._Element | None = None) -> etree._Element:
+    """A ``w:r`` with a copy of ``rpr`` and one ``w:t`` keeping spaces."""
+    r = etree.Element(w("r"))
+    if rpr is not None:
+        r.append(copy.deepcopy(rpr))
+    t = etree.SubElement(r, w("t"))
+    t.text = text
+    t.set(XML_SPACE, "preserve")
+    return r
+
+
+def paragraph(ppr: etree._Element | None, runs: Sequence[etree._Element]) -> etree._Element:
+    p = etree.Element(w("p"))
+    if ppr is not None:
+        clean = copy.deepcopy(ppr)
+        for sect in clean.findall(w("sectPr")):
+            clean.remove(sect)
+        p.append(clean)
+    p.extend(runs)
+    return p
+
+
+def set_paragraph_text(p: etree._Element, text: str) -> None:
+    """Replace ``p``'s content by ``text`` in one run formatted like its first run."""
+    rpr = first_rpr(p)
+    rpr = copy.deepcopy(rpr) if rpr is not None else None
+    for child in list(p):
+        if child.tag != w("pPr"):
+            p.remove(child)
+    p.append(run(text, rpr))
+
+
+def set_cell_paragraphs(tc: etree._Element, paragraphs: Sequence[etree._Element]) -> None:
+    """Replace the cell's block content by ``paragraphs`` (``w:tcPr`` stays)."""
+    for child in list(tc):
+        if child.tag != w("tcPr"):
+            tc.remove(child)
+    tc.extend(paragraphs or [etree.Element(w("p"))])
+
+
+def set_cell_text(tc: etree._Element, text: str) -> None:
+    """Replace the cell's content by ``text`` (lines = paragraphs), keeping first pPr and rPr."""
+    ppr, rpr = first_ppr(tc), first_rpr(tc)
+    lines = text.split("\n") if text else []
+    set_cell_paragraphs(tc, [paragraph(ppr, [run(line, rpr)]) for line in lines] or [paragraph(ppr, [])])
+
+
+def paragraph_text_nodes(p: etree._Element) -> list[etree._Element]:
+    """The ``w:t`` elements of ``p``'s own text, in order (not those of text boxes or deletions)."""
+    nodes: list[etree._Element] = []
+    stack = list(reversed(list(p)))
+    while stack:
+        el = stack.pop()
+        if el.tag in (w("txbxContent"), w("del"), w("moveFrom"), f"{MC}Fallback", w("pPr"), w("rPr")):
+            continue
+        if el.tag == w("t"):
+            nodes.append(el)
+            continue
+        if el.tag == f"{MC}AlternateContent":
+            continue  # a drawing's text box: its paragraphs are visited on their own
+        stack.extend(reversed(list(el)))
+    return nodes
+
+
+def replace_spans(nodes: Sequence[etree._Element], replacements: Sequence[tuple[int, int, str]]) -> None:
+    """Replace character spans of the concatenated text of ``nodes`` (``w:t`` elements).
+
+    A span's new text goes into the node where the span starts; the rest of the span is cut out of
+    the following nodes, so every run keeps its own formatting.  Spans must not overlap.
+    """
+    starts: list[int] = []
+    pos = 0
+    for node in nodes:
+        starts.append(pos)
+        pos += len(node.text or "")
+    for start, end, new in sorted(replacements, reverse=True):  # last first: earlier offsets hold
+        placed = False
+        for node, lo in zip(nodes, starts, strict=True):
+            text = node.text or ""
+            hi = lo + len(text)
+            if hi <= start or lo >= end:
+                continue
+            head = text[: start - lo] if not placed else ""
+            node.text = head + (new if not placed else "") + text[min(end, hi) - lo :]
+            node.set(XML_SPACE, "preserve")
+            placed = True
+
+
+# --------------------------------------------------------------------------- cell properties
+
+_TCPR_ORDER = [
+    "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+    "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge",
+    "tcPrChange",
+]  # fmt: skip
+_TCPR_RANK = {w(name): i for i, name in enumerate(_TCPR_ORDER)}
+
+
+def tcpr(tc: etree._Element) -> etree._Element:
+    """The cell's ``w:tcPr``, created first in the cell when missing."""
+    props = tc.find(w("tcPr"))
+    if props is None:
+        props = etree.Element(w("tcPr"))
+        tc.insert(0, props)
+    return props
+
+
+def put_tcpr_child(tc: etree._Element, child: etree._Element) -> None:
+    """Insert or replace a ``w:tcPr`` child, in the order the schema requires."""
+    props = tcpr(tc)
+    old = props.find(child.tag)
+    if old is not None:
+        props.replace(old, child)
+        return
+    rank = _TCPR_RANK.get(child.tag, len(_TCPR_RANK))
+    for i, existing in enumerate(props):
+        if _TCPR_RANK.get(existing.tag, len(_TCPR_RANK)) > rank:
+            props.insert(i, child)
+            return
+    props.append(child)
+
+
+def set_cell_shading(tc: etree._Element, fill: str) -> None:
+    """Shade the cell with ``fill`` (hex RGB, or a template expression such as ``{{ fill }}``)."""
+    shd = etree.Element(w("shd"))
+    shd.set(w("val"), "clear")
+    shd.set(w("color"), "auto")
+    shd.set(w("fill"), fill)
+    put_tcpr_child(tc, shd)
+
+
+def clear_cell_shading(tc: etree._Element) -> None:
+    props = tc.find(w("tcPr"))
+    shd = props.find(w("shd")) if props is not None else None
+    if shd is not None and props is not None:
+        props.remove(shd)
+
+
+def cell_fill(tc: etree._Element) -> str | None:
+    shd = tc.find(f"{W}tcPr/{W}shd")
+    return shd.get(w("fill")) if shd is not None else None
+
+
+# --------------------------------------------------------------------------- content controls
+
+
+def _sdt_pr(alias: str, tag: str, control_id: int, rpr: etree._Element | None) -> etree._Element:
+    pr = etree.Element(w("sdtPr"))
+    if rpr is not None:
+        pr.append(copy.deepcopy(rpr))
+    etree.SubElement(pr, w("alias")).set(w("val"), alias)
+    etree.SubElement(pr, w("tag")).set(w("val"), tag)
+    etree.SubElement(pr, w("id")).set(w("val"), str(control_id))
+    return pr
+
+
+def _grey(rpr: etree._Element | None) -> etree._Element:
+    grey = copy.deepcopy(rpr) if rpr is not None else etree.Element(w("rPr"))
+    color = etree.Element(w("color"))
+    color.set(w("val"), HINT_COLOR)
+    _insert_rpr_child(grey, color)
+    return grey
+
+
+_RPR_ORDER = [
+    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+    "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
+    "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+    "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath",
+]  # fmt: skip
+_RPR_RANK = {w(name): i for i, name in enumerate(_RPR_ORDER)}
+
+
+def _insert_rpr_child(rpr: etree._Element, child: etree._Element) -> None:
+    """Insert ``child`` into ``rpr`` in schema order, replacing one of the same name."""
+    for old in rpr.findall(child.tag):
+        rpr.remove(old)
+    rank = _RPR_RANK.get(child.tag, len(_RPR_RANK))
+    for i, existing in enumerate(rpr):
+        if _RPR_RANK.get(existing.tag, len(_RPR_RANK)) > rank:
+            rpr.insert(i, child)
+            return
+    rpr.append(child)
+
+
+def set_highlight(r: etree._Element, color: str) -> None:
+    """Highlight a run (``none`` for no highlight, or a template expression)."""
+    rpr = r.find(w("rPr"))
+    if rpr is None:
+        rpr = etree.Element(w("rPr"))
+        r.insert(0, rpr)
+    highlight = etree.Element(w("highlight"))
+    highlight.set(w("val"), color)
+    _insert_rpr_child(rpr, highlight)
+
+
+def combo_box(
+    *, alias: str, tag: str, control_id: int, items: Sequence[str], value: str | None,
+    rpr: etree._Element | None = None,
+) -> etree._Element:  # fmt: skip
+    """A run-level combo box: pick one of ``items`` or type another text (such as ``1/3``).
+
+    Unset (``value`` None) it shows its first item in grey as the placeholder, which the reader
+    reads as "nothing chosen".
+    """
+    sdt = etree.Element(w("sdt"))
+    pr = _sdt_pr(alias, tag, control_id, rpr)
+    sdt.append(pr)
+    if value is None:
+        etree.SubElement(pr, w("showingPlcHdr"))
+    combo = etree.SubElement(pr, w("comboBox"))
+    shown = value if value is not None else items[0]
+    combo.set(w("lastValue"), shown)
+    for item in items:
+        li = etree.SubElement(combo, w("listItem"))
+        li.set(w("displayText"), item)
+        li.set(w("value"), item)
+    content = etree.SubElement(sdt, w("sdtContent"))
+    content.append(run(shown, _grey(rpr) if value is None else rpr))
+    return sdt
+
+
+def locked_text_control(
+    *, alias: str, tag: str, control_id: int, hint: str, rpr: etree._Element | None = None
+) -> etree._Element:
+    """A run-level plain-text control that cannot be edited, showing ``hint`` in grey.
+
+    The hint is the control's placeholder (``w:showingPlcHdr``): it tells staff what happens to the
+    cell (「（自動計算）」) and is not the document's text, so the reader reads the cell as empty.
+    """
+    sdt = etree.Element(w("sdt"))
+    pr = _sdt_pr(alias, tag, control_id, _grey(rpr))
+    etree.SubElement(pr, w("lock")).set(w("val"), "sdtContentLocked")
+    etree.SubElement(pr, w("showingPlcHdr"))
+    etree.SubElement(pr, w("text"))
+    sdt.append(pr)
+    content = etree.SubElement(sdt, w("sdtContent"))
+    content.append(run(hint, _grey(rpr)))
+    return sdt
+
+
+# --- finalize
+# Primitives of `finalize` (writing/finalize.py, writing/pagination.py): what a published report
+# drops (entry controls, the tool's comments, entry shading and highlights), bookmarks and PAGEREF
+# fields, the settings flag that makes Word update fields, vertical merges of cloned rows.
+
+
+def visible_text(el: etree._Element) -> str:
+    """The text of ``el`` as printed: ``w:t`` and run tabs, without deletions and field codes."""
+    parts: list[str] = []
+    for node in el.iter(w("t"), w("tab")):
+        parent = node.getparent()
+        if node.tag == w("tab") and (parent is None or parent.tag != w("r")):
+            continue  # a tab stop in w:tabs, not a tab character
+        if any(a.tag in (w("del"), w("moveFrom")) for a in node.iterancestors()):
+            continue
+        parts.append("\t" if node.tag == w("tab") else node.text or "")
+    return "".join(parts)
+
+
+def append_run(p: etree._Element, text: str) -> None:
+    """Append ``text`` to ``p`` in a run formatted like the paragraph's last text run."""
+    runs = [r for r in p.iter(w("r")) if r.find(w("t")) is not None]
+    rpr = runs[-1].find(w("rPr")) if runs else None
+    p.append(run(text, rpr))
+
+
+def set_vmerge(tc: etree._Element, value: str | None) -> None:
+    """Make the cell start (``"restart"``), continue (``"continue"``) or leave (None) a vertical merge."""
+    props = tcpr(tc)
+    old = props.find(w("vMerge"))
+    if old is not None:
+        props.remove(old)
+    if value is None:
+        return
+    el = etree.Element(w("vMerge"))
+    if value == "restart":
+        el.set(w("val"), "restart")
+    put_tcpr_child(tc, el)
+
+
+def unwrap_content_controls(root: etree._Element) -> int:
+    """Replace every content control by its content: the text chosen or typed stays, the box goes.
+
+    Building blocks (``w:docPartObj``, a Word table of contents or cover page) are left alone.  A
+    control still showing its placeholder holds a hint, not the document's text: a run-level one
+    goes with its hint, a block-level one leaves its paragraphs empty.
+    """
+    count = 0
+    for sdt in list(root.iter(w("sdt"))):
+        parent = sdt.getparent()
+        if parent is None or sdt.find(f"{W}sdtPr/{W}docPartObj") is not None:
+            continue
+        content = sdt.find(w("sdtContent"))
+        children = list(content) if content is not None else []
+        placeholder = sdt.find(f"{W}sdtPr/{W}showingPlcHdr") is not None
+        if placeholder and all(child.tag == w("r") for child in children):
+            children = []
+        index = parent.index(sdt)
+        for offset, child in enumerate(children):
+            parent.insert(index + offset, child)
+        parent.remove(sdt)
+        for child in children:
+            if placeholder:
+                for t in child.iter(w("t")):
+                    t.text = ""
+            for color in list(child.iter(w("color"))):
+                holder = color.getparent()
+                if color.get(w("val")) == HINT_COLOR and holder is not None:
+                    holder.remove(color)
+        count += 1
+    return count
+
+
+def comment_ids_by_author(comments: etree._Element, author: str) -> set[str]:
+    return {c.get(w("id")) or "" for c in comments.findall(w("comment")) if c.get(w("author")) == author}
+
+
+def remove_comments(document: etree._Element, comments: etree._Element, ids: set[str]) -> None:
+    """Remove the comments ``ids`` from the comments part and their ranges and references."""
+    for comment in comments.findall(w("comment")):
+        if comment.get(w("id")) in ids:
+            comments.remove(comment)
+    for tag in ("commentRangeStart", "commentRangeEnd", "commentReference"):
+        for el in list(document.iter(w(tag))):
+            parent = el.getparent()
+            if parent is None or el.get(w("id")) not in ids:
+                continue
+            parent.remove(el)
+            if parent.tag == w("r") and all(child.tag == w("rPr") for child in parent):
+                grand = parent.getparent()
+                if grand is not None:
+                    grand.remove(parent)
+
+
+def remove_fills(root: etree._Element, fills: frozenset[str]) -> int:
+    """Remove shading (cells, paragraphs, runs) whose fill is one of ``fills`` (upper-case hex)."""
+    removed = 0
+    for shd in list(root.iter(w("shd"))):
+        parent = shd.getparent()
+        if parent is not None and (shd.get(w("fill")) or "").upper() in fills:
+            parent.remove(shd)
+            removed += 1
+    return removed
+
+
+def remove_highlights(root: etree._Element, colours: frozenset[str]) -> int:
+    removed = 0
+    for mark in list(root.iter(w("highlight"))):
+        parent = mark.getparent()
+        if parent is not None and mark.get(w("val")) in colours:
+            parent.remove(mark)
+            removed += 1
+    return removed
+
+
+class Bookmarks:
+    """Adds bookmarks to a body with ids after the highest one it holds."""
+
+    def __init__(self, body: etree._Element) -> None:
+        starts = list(body.iter(w("bookmarkStart")))
+        ids = [int(v) for b in starts if (v := b.get(w("id")) or "").isdigit()]
+        self.next_id = max(ids, default=0) + 1
+        self.names = {b.get(w("name")) for b in starts}
+
+    def add(self, p: etree._Element, name: str, *, at_end: bool = False) -> str:
+        """A (collapsed) bookmark ``name`` at the start (or end) of paragraph ``p``; kept if it exists."""
+        if name in self.names:
+            return name
+        position = len(p) if at_end else 1 if len(p) and p[0].tag == w("pPr") else 0
+        p.insert(position, etree.Element(w("bookmarkEnd"), {w("id"): str(self.next_id)}))
+        p.insert(position, etree.Element(w("bookmarkStart"), {w("id"): str(self.next_id), w("name"): name}))
+        self.next_id += 1
+        self.names.add(name)
+        return name
+
+
+def pageref_runs(bookmark: str, shown: str, rpr: etree._Element | None = None) -> list[etree._Element]:
+    """The runs of a ``PAGEREF <bookmark> \\h`` field showing ``shown`` until it is updated."""
+    runs: list[etree._Element] = []
+    for kind in ("begin", "instr", "separate", "shown", "end"):
+        if kind == "shown":
+            runs.append(run(shown, rpr))
+            continue
+        r = etree.Element(w("r"))
+        if rpr is not None:
+            r.append(copy.deepcopy(rpr))
+        if kind == "instr":
+            instr = etree.SubElement(r, w("instrText"))
+            instr.text = f" PAGEREF {bookmark} \\h "
+            instr.set(XML_SPACE, "preserve")
+        else:
+            etree.SubElement(r, w("fldChar"), {w("fldCharType"): kind})
+        runs.append(r)
+    return runs
+
+
+_SETTINGS_AFTER_UPDATE_FIELDS = {
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+    "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+}  # fmt: skip
+
+
+def request_field_update(settings: etree._Element) -> None:
+    """``<w:updateFields w:val="true"/>`` in its schema place: Word updates fields when it opens the file."""
+    if settings.find(w("updateFields")) is not None:
+        return
+    flag = etree.Element(w("updateFields"), {w("val"): "true"})
+    later = next((c for c in settings if etree.QName(c).localname in _SETTINGS_AFTER_UPDATE_FIELDS), None)
+    if later is not None:
+        later.addprevious(flag)
+    else:
+        settings.append(flag)

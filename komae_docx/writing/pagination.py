@@ -1,0 +1,416 @@
+"""Real page numbers for the finalized report: the pages of *this* document's layout.
+
+A .docx stores no page numbers, so every page the report prints (評価総括表, 目次, 「詳細はP.22を参照」)
+is a claim about a layout.  Each claim is anchored to what it points at by a bookmark (the first
+and last row of each progress sheet, each heading the 目次 lists); then the numbers are either
+
+* **measured** (LibreOffice): a throw-away copy of our document gets, at its very end (after
+  everything, so it moves nothing), one probe line per bookmark holding a PAGEREF field.
+  LibreOffice computes each field as the printed page number of its bookmark (page-number restarts
+  included) while it lays the copy out to PDF; the probe lines are read back from the PDF's text.
+  The numbers are written as plain text into *our* document — LibreOffice's own output is never
+  shipped — and, since new numbers can move text, measured again until they hold; or
+* **left to Word** (no LibreOffice): PAGEREF fields showing the reader's page numbers until updated,
+  and ``w:updateFields`` in the settings so that Word recomputes them when it opens the file (the
+  approach of doc-control's fields update; django-docxtpl refreshes its TOC through LibreOffice).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import LayoutError
+from ..model import Report
+from ..results import Location, Message
+from ..rules import PlanGrades, pages_text
+from .finalize import (
+    FilledPackage,
+    FinalizeOptions,
+    Layout,
+    SheetTable,
+    fill_summary,
+    flat,
+)
+from .ooxml import (
+    Bookmarks,
+    W,
+    first_rpr,
+    pageref_runs,
+    paragraph_text_nodes,
+    request_field_update,
+    row_cells,
+    run,
+    table_rows,
+    visible_text,
+    vmerge,
+)
+
+BOOKMARK_PREFIX = "_komae_"
+"""Bookmarks whose names start with ``_`` are hidden in Word's bookmark list."""
+MAX_PASSES = 3
+PAGE_REF = re.compile(r"([PＰ][.．\-－‐]\s*)([0-9０-９]{1,4})")
+_PROBE = re.compile(r"KX(\d+):\s*(\d+)\s*:XK")
+
+
+# --------------------------------------------------------------------------- anchors
+
+
+@dataclass
+class ProseRef:
+    """A ``w:t`` with page references: ``parts`` alternate its text and bookmark names (odd places)."""
+
+    t: etree._Element
+    parts: list[str]
+
+
+@dataclass
+class Anchors:
+    """The bookmarks added to the document and the places that print their pages."""
+
+    sheet_start: dict[tuple[str, int], str] = field(default_factory=dict)
+    sheet_end: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    """The end of each cell of a sheet's last row: a row split over pages ends where its tallest cell ends."""
+    headings: dict[int, str] = field(default_factory=dict)
+    toc: dict[int, etree._Element] = field(default_factory=dict)
+    prose: list[ProseRef] = field(default_factory=list)
+
+    def names(self) -> list[str]:
+        ends = [name for names in self.sheet_end.values() for name in names]
+        return list(dict.fromkeys([*self.sheet_start.values(), *ends, *self.headings.values()]))
+
+
+def add_anchors(
+    body: etree._Element, report: Report, layout: Layout, sheets: Mapping[str, list[SheetTable]]
+) -> Anchors:
+    """Bookmark every sheet (first and last row) and every heading the 目次 lists; find the refs."""
+    marks = Bookmarks(body)
+    anchors = Anchors()
+    for number, plan in enumerate(report.plans, start=1):
+        for index, table in enumerate(sheets.get(plan.key, [])):
+            first = _row_paragraph(table.rows[0])
+            if first is not None:
+                anchors.sheet_start[(plan.key, index)] = marks.add(
+                    first, f"{BOOKMARK_PREFIX}s{number}_{index + 1}"
+                )
+            anchors.sheet_end[(plan.key, index)] = [
+                marks.add(p, f"{BOOKMARK_PREFIX}e{number}_{index + 1}_{i + 1}", at_end=True)
+                for i, p in enumerate(_cell_ends(table.rows[-1]))
+            ]
+    anchors.toc = _toc_paragraphs(body, report)
+    listed = {id(p) for p in anchors.toc.values()}
+    after = _paragraphs_after(body, list(anchors.toc.values()))
+    for index, entry in enumerate(report.toc):
+        wanted = flat(entry.label + entry.title)
+        heading = next((p for p in after if id(p) not in listed and flat(visible_text(p)) == wanted), None)
+        if heading is not None:
+            anchors.headings[index] = marks.add(heading, f"{BOOKMARK_PREFIX}h{index + 1}")
+    excluded = [*anchors.toc.values(), *layout.summaries]
+    anchors.prose = _prose_refs(body, _old_pages(report, anchors), excluded)
+    return anchors
+
+
+def _cell_ends(tr: etree._Element) -> list[etree._Element]:
+    """The last paragraph of each cell of the row (cells continuing a merge hold nothing of their own)."""
+    ends: list[etree._Element] = []
+    for cell in row_cells(tr):
+        paragraphs = cell.tc.findall(f"{W}p")
+        if paragraphs and vmerge(cell.tc) != "continue":
+            ends.append(paragraphs[-1])
+    return ends
+
+
+def _row_paragraph(tr: etree._Element) -> etree._Element | None:
+    cells = row_cells(tr)
+    return cells[0].tc.find(f"{W}p") if cells else None
+
+
+def _toc_paragraphs(body: etree._Element, report: Report) -> dict[int, etree._Element]:
+    """Each 目次 entry's line (``label<tab>title<tab>page``), matched by its label and title."""
+    wanted = {flat(e.label + e.title): i for i, e in enumerate(report.toc)}
+    found: dict[int, etree._Element] = {}
+    for p in body.iter(f"{W}p"):
+        parts = visible_text(p).split("\t")
+        if len(parts) < 2 or not flat(parts[-1]).isdigit():
+            continue
+        index = wanted.get(flat("".join(parts[:-1])))
+        if index is not None and index not in found:
+            found[index] = p
+        if len(found) == len(wanted):
+            break
+    return found
+
+
+def _paragraphs_after(body: etree._Element, toc: Sequence[etree._Element]) -> list[etree._Element]:
+    paragraphs = list(body.iter(f"{W}p"))
+    if not toc:
+        return paragraphs
+    positions = {id(p): i for i, p in enumerate(paragraphs)}
+    return paragraphs[max(positions[id(p)] for p in toc) + 1 :]
+
+
+def _old_pages(report: Report, anchors: Anchors) -> dict[int, str]:
+    """Page → the bookmark of what stood there in the filled draft, as the reader states its pages."""
+    old: dict[int, str] = {}
+    for index, entry in enumerate(report.toc):
+        page = flat(entry.page)
+        if index in anchors.headings and page.isdigit():
+            old.setdefault(int(page), anchors.headings[index])
+    for plan in report.plans:
+        for sheet in plan.sheets:
+            name = anchors.sheet_start.get((plan.key, sheet.index))
+            if name is not None and sheet.page is not None:
+                old.setdefault(sheet.page, name)
+    return old
+
+
+def _prose_refs(
+    body: etree._Element, old: Mapping[int, str], excluded: Sequence[etree._Element]
+) -> list[ProseRef]:
+    """Texts such as 「詳細はP.22を参照」 whose page is one an anchor stood on."""
+    skip = {id(t) for root in excluded for t in root.iter(f"{W}t")}
+    refs: list[ProseRef] = []
+    for p in body.iter(f"{W}p"):
+        for t in paragraph_text_nodes(p):
+            if id(t) in skip or not t.text or not PAGE_REF.search(t.text):
+                continue
+            parts: list[str] = []
+            rest = 0
+            for match in PAGE_REF.finditer(t.text):
+                name = old.get(int(flat(match.group(2))))
+                if name is not None:
+                    parts += [t.text[rest : match.start(2)], name]
+                    rest = match.end(2)
+            if parts:
+                refs.append(ProseRef(t, [*parts, t.text[rest:]]))
+    return refs
+
+
+# --------------------------------------------------------------------------- measuring with LibreOffice
+
+
+def measure_pages(package: FilledPackage, names: Sequence[str], workdir: Path) -> dict[str, int]:
+    """The printed page of each bookmark in LibreOffice's layout of ``package`` (via a probe copy)."""
+    from ..layout import convert_to_pdf, pdf_page_texts
+
+    probe = package.copy()
+    body = probe.body
+    final = body.find(f"{W}sectPr")
+    for i, name in enumerate(names):
+        p = etree.Element(f"{W}p")
+        p.extend([run(f"KX{i}:"), *pageref_runs(name, "0"), run(":XK")])
+        if final is not None:
+            final.addprevious(p)
+        else:
+            body.append(p)
+    workdir.mkdir(parents=True, exist_ok=True)
+    docx = workdir / "probe.docx"
+    docx.write_bytes(probe.to_bytes())
+    pdf = convert_to_pdf(docx, workdir)
+    text = "\n".join(pdf_page_texts(pdf))
+    found = {int(m.group(1)): int(m.group(2)) for m in _PROBE.finditer(text)}
+    missing = [name for i, name in enumerate(names) if i not in found]
+    if missing:
+        raise LayoutError(
+            f"LibreOffice の組版から {len(missing)} か所の頁が読み取れませんでした", package.path
+        )
+    return {name: found[i] for i, name in enumerate(names)}
+
+
+# --------------------------------------------------------------------------- what the pages say
+
+
+def measure_page_texts(
+    report: Report, anchors: Anchors, pages: Mapping[str, int]
+) -> dict[str, dict[str, str]]:
+    """Per plan, each measure's pages in the report's notation (``12～13``): all pages its sheets cover."""
+    out: dict[str, dict[str, str]] = {}
+    for plan in report.plans:
+        texts: dict[str, str] = {}
+        for measure in plan.iter_measures():
+            numbers: set[int] = set()
+            for sheet in plan.sheets:
+                if not any(m.measure_id == measure.id for m in sheet.measures):
+                    continue
+                start = pages.get(anchors.sheet_start.get((plan.key, sheet.index), ""))
+                ends = [pages[n] for n in anchors.sheet_end.get((plan.key, sheet.index), []) if n in pages]
+                if start is not None:
+                    numbers.update(range(start, max([start, *ends]) + 1))
+            texts[measure.id] = pages_text(sorted(numbers))
+        out[plan.key] = texts
+    return out
+
+
+def _replace_page_after_last_tab(p: etree._Element, runs: Sequence[etree._Element]) -> None:
+    """Replace what follows the paragraph's last tab (a 目次 line's page) by ``runs``."""
+    all_runs = [r for r in p.iter(f"{W}r")]
+    tab_run = next((r for r in reversed(all_runs) if r.find(f"{W}tab") is not None), None)
+    if tab_run is None:
+        return
+    children = list(tab_run)
+    last_tab = max(i for i, child in enumerate(children) if child.tag == f"{W}tab")
+    for child in children[last_tab + 1 :]:
+        tab_run.remove(child)
+    for later in all_runs[all_runs.index(tab_run) + 1 :]:
+        parent = later.getparent()
+        if parent is not None:
+            parent.remove(later)
+    previous = tab_run
+    for new in runs:
+        previous.addnext(new)
+        previous = new
+
+
+def _tab_rpr(p: etree._Element) -> etree._Element | None:
+    return first_rpr(p)
+
+
+def write_measured(
+    report: Report, grades: Sequence[PlanGrades], layout: Layout, anchors: Anchors, pages: Mapping[str, int],
+    *, interim: bool,
+) -> None:  # fmt: skip
+    """Write measured pages as plain text: 評価総括表 pages, 目次 pages, moved page references."""
+    texts = measure_page_texts(report, anchors, pages)
+    for tbl, plan, plan_grades in zip(layout.summaries, report.plans, grades, strict=True):
+        fill_summary(tbl, plan_grades.summary, texts[plan.key], interim=interim)
+    for index, p in anchors.toc.items():
+        name = anchors.headings.get(index)
+        if name is not None and name in pages:
+            _replace_page_after_last_tab(p, [run(str(pages[name]), _tab_rpr(p))])
+    for ref in anchors.prose:
+        ref.t.text = "".join(
+            part if i % 2 == 0 else str(pages.get(part, part)) for i, part in enumerate(ref.parts)
+        )
+
+
+# --------------------------------------------------------------------------- fields for Word
+
+
+def write_fields(
+    report: Report,
+    grades: Sequence[PlanGrades],
+    layout: Layout,
+    anchors: Anchors,
+    settings: etree._Element | None,
+) -> None:
+    """PAGEREF fields in the 評価総括表, the 目次 and the page references; Word updates them on opening."""
+    for tbl, plan in zip(layout.summaries, report.plans, strict=True):
+        bounds: dict[str, tuple[str, str]] = {}
+        for measure in plan.iter_measures():
+            indices = [s.index for s in plan.sheets if any(m.measure_id == measure.id for m in s.measures)]
+            if indices:
+                start = anchors.sheet_start.get((plan.key, indices[0]))
+                ends = anchors.sheet_end.get((plan.key, indices[-1]), [])
+                if start and ends:
+                    bounds[measure.ref] = (start, ends[-1])
+        _summary_fields(tbl, bounds)
+    for index, p in anchors.toc.items():
+        name = anchors.headings.get(index)
+        if name is not None:
+            shown = flat(report.toc[index].page)
+            _replace_page_after_last_tab(p, pageref_runs(name, shown, _tab_rpr(p)))
+    for ref in anchors.prose:
+        _prose_fields(ref)
+    if settings is not None:
+        request_field_update(settings)
+
+
+def _summary_fields(tbl: etree._Element, bounds: Mapping[str, tuple[str, str]]) -> None:
+    """Each page cell becomes ``PAGEREF start`` (``～ PAGEREF end`` for a range) of its measure's sheets."""
+    for tr in table_rows(tbl)[2:]:
+        cells = row_cells(tr)
+        if len(cells) < 4:
+            continue
+        ref = visible_text(cells[3].tc).strip()
+        p = cells[2].tc.find(f"{W}p")
+        if ref not in bounds or p is None:
+            continue
+        shown = visible_text(p)
+        rpr = first_rpr(p)
+        for old in [r for r in p if r.tag == f"{W}r"]:
+            p.remove(old)
+        first, mark, last = shown.partition("～")
+        start, end = bounds[ref]
+        p.extend(pageref_runs(start, first, rpr))
+        if mark:
+            p.append(run(mark, rpr))
+            p.extend(pageref_runs(end, last, rpr))
+
+
+def _prose_fields(ref: ProseRef) -> None:
+    holder = ref.t.getparent()
+    if holder is None or holder.tag != f"{W}r" or len([c for c in holder if c.tag == f"{W}t"]) != 1:
+        return
+    rpr = holder.find(f"{W}rPr")
+    numbers = iter(m.group(2) for m in PAGE_REF.finditer(ref.t.text or ""))
+    new: list[etree._Element] = []
+    for i, part in enumerate(ref.parts):
+        if i % 2 == 0:
+            if part:
+                new.append(run(part, rpr))
+        else:
+            new.extend(pageref_runs(part, next(numbers, ""), rpr))
+    previous = holder
+    for element in new:
+        previous.addnext(element)
+        previous = element
+    parent = holder.getparent()
+    if parent is not None:
+        parent.remove(holder)
+
+
+# --------------------------------------------------------------------------- the step
+
+
+def apply_pages(
+    package: FilledPackage,
+    report: Report,
+    grades: Sequence[PlanGrades],
+    layout: Layout,
+    sheets: Mapping[str, list[SheetTable]],
+    options: FinalizeOptions,
+) -> tuple[int, list[Message]]:
+    """Put real page numbers into ``package``; returns the LibreOffice passes run and the messages."""
+    anchors = add_anchors(package.body, report, layout, sheets)
+    if options.pages == "fields":
+        write_fields(report, grades, layout, anchors, package.settings)
+        return 0, [
+            _message(
+                "info",
+                "finalize.page_fields",
+                "LibreOffice を使わなかったため、評価総括表・目次・本文中の頁は Word で開いたときに更新される"
+                "フィールドとして書きました。Word で開き、更新を確認してから保存してください",
+            )
+        ]
+    with tempfile.TemporaryDirectory(prefix="komae-finalize-") as work:
+        previous: dict[str, int] | None = None
+        for number in range(1, MAX_PASSES + 1):
+            pages = measure_pages(package, anchors.names(), Path(work) / f"pass{number}")
+            if pages == previous:
+                return number, [_passes_message(number)]
+            write_measured(report, grades, layout, anchors, pages, interim=options.interim)
+            previous = pages
+    return MAX_PASSES, [
+        _passes_message(MAX_PASSES),
+        _message(
+            "warning",
+            "finalize.pages_unsettled",
+            f"頁番号を書くと組版が変わり、{MAX_PASSES} 回測っても頁が定まりませんでした。"
+            "check --layout で頁を確かめてください",
+        ),
+    ]
+
+
+def _passes_message(passes: int) -> Message:
+    return _message(
+        "info", "finalize.page_passes", f"頁番号は LibreOffice の組版で {passes} 回測って確かめました"
+    )
+
+
+def _message(severity: str, code: str, text: str) -> Message:
+    return Message.model_validate({"severity": severity, "code": code, "text": text, "location": Location()})

@@ -1,0 +1,178 @@
+"""Rendering: a derived template (.docx bytes) and a context → the .docx bytes of the document.
+
+docxtpl does the rendering; two of its steps are replaced for size and speed (see
+:class:`_StreamingTemplate` and :func:`render_template`).  Text is inserted literally: the Jinja
+environment autoescapes, and braces in values are written as character references, so report text
+holding ``&``, ``<``, ``>``, ``{{ }}`` or ``{% %}`` comes out as written.  Writing to disk is
+:mod:`komae_docx.safeio`'s job (atomic, never onto an input).
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from docxtpl import DocxTemplate  # type: ignore[import-untyped]
+from jinja2 import Environment, StrictUndefined
+from jinja2.exceptions import TemplateError as JinjaTemplateError
+from jinja2.exceptions import UndefinedError
+from lxml import etree
+from markupsafe import Markup, escape
+
+from ..errors import SheetFormatError, TemplateError
+from ..package import parse_xml
+from .ooxml import XML_SPACE, W, w
+
+COMMENT_AUTHOR = "komae-docx"
+COMMENT_INITIALS = "前年"
+
+
+def jinja_environment() -> Environment:
+    """Autoescaping, strict about unknown names, braces in values written as character references."""
+    return Environment(autoescape=True, undefined=StrictUndefined, finalize=_literal)
+
+
+def _literal(value: Any) -> Any:
+    if hasattr(value, "__html__"):
+        return value
+    if isinstance(value, str):
+        return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
+    if value is None:
+        return ""
+    return value
+
+
+class _StreamingTemplate(DocxTemplate):  # type: ignore[misc]
+    """docxtpl's template, rendering a part's XML chunk by chunk into a buffer.
+
+    docxtpl renders with Jinja's ``Template.render``, which joins *all* output chunks at once — for
+    a report 50 times the example that list alone is a hundred megabytes.  The steps are docxtpl
+    0.20's ``render_xml_part``, with ``generate`` streamed into a ``StringIO``.
+    """
+
+    def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
+        src_xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
+        self.current_rendering_part = part
+        template = (jinja_env or Environment()).from_string(src_xml)
+        del src_xml
+        buffer = io.StringIO()
+        for chunk in template.generate(context):
+            buffer.write(chunk)
+        dst_xml = buffer.getvalue()
+        del buffer
+        dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
+        for escaped, plain in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
+            if escaped in dst_xml:
+                dst_xml = dst_xml.replace(escaped, plain)
+        return str(self.resolve_listing(dst_xml))
+
+
+def open_template(data: bytes, name: str = "template.docx") -> Any:
+    """The docxtpl template held in ``data`` (comments can be added before rendering)."""
+    try:
+        template = _StreamingTemplate(io.BytesIO(data))
+        template.init_docx()
+    except Exception as error:  # python-docx raises several types for a damaged file
+        raise TemplateError(f"テンプレートを開けません（{type(error).__name__}）", name) from error
+    return template
+
+
+def render_template(
+    data: bytes, build: Callable[[Callable[[str], int]], Mapping[str, Any]], *, name: str = "template.docx"
+) -> bytes:
+    """Render the template ``data`` with the context ``build(add_comment)`` makes; the .docx bytes.
+
+    ``add_comment(text)`` adds a comment by ``komae-docx`` and returns its id (after the ids the
+    file already uses).  The steps of docxtpl's ``render`` (patch the tags, render with Jinja,
+    headers, footers, properties), except that the body stays a string: docxtpl would parse it
+    into python-docx's tree only to serialise it again.
+    """
+    template = open_template(data, name)
+    comments: list[str] = []
+    has_comments = any(rel.reltype.endswith("/comments") for rel in template.docx.part.rels.values())
+    base = 1 + max((c.comment_id for c in template.docx.comments), default=-1) if has_comments else 0
+
+    def add_comment(text: str) -> int:
+        comments.append(text)
+        return base + len(comments) - 1
+
+    values = dict(build(add_comment))
+    _attach_comments(template.docx, comments, base)
+    env = jinja_environment()
+    try:
+        template.render_init()
+        body = template.render_xml_part(template.patch_xml(template.get_xml()), template.docx.part, values, env)
+        for uri in (template.HEADER_URI, template.FOOTER_URI):
+            for rel_key, xml in list(template.build_headers_footers_xml(values, uri, env)):
+                template.map_headers_footers_xml(rel_key, xml)
+        template.render_properties(values, env)
+        template.render_footnotes(values, env)
+    except UndefinedError as error:
+        raise SheetFormatError(
+            f"報告書の表の形がテンプレートの様式と合わないため書き出せません（{error}）。"
+            "元の報告書を check で確認してください",
+            name,
+        ) from error
+    except JinjaTemplateError as error:
+        where = getattr(error, "docx_context", None)
+        hint = f"（付近：{' '.join(s.strip() for s in where if s.strip())[:80]}）" if where else ""
+        raise TemplateError(f"テンプレートを埋められません：{error}{hint}", name) from error
+    shell = io.BytesIO()
+    template.docx.save(shell)
+    return _with_body(shell.getvalue(), body)
+
+
+def _attach_comments(document: Any, texts: Sequence[str], base: int) -> None:
+    """Add the comments (ids ``base``, ``base + 1``, …) to the comments part in one pass.
+
+    python-docx's ``add_comment`` looks for the next free id with an XPath over all comments, which
+    makes thousands of comments quadratic: it makes the first (and the part), the rest are copies.
+    """
+    if not texts:
+        return
+    first = document.comments.add_comment(texts[0], author=COMMENT_AUTHOR, initials=COMMENT_INITIALS)
+    element = first._comment_elm  # python-docx 1.2: the w:comment element of a Comment
+    element.set(w("id"), str(base))
+    parent = element.getparent()
+    style = element.find(f"{W}p/{W}pPr")
+    reference = element.find(f"{W}p/{W}r")
+    for offset, text in enumerate(texts[1:], start=1):
+        clone = etree.SubElement(parent, w("comment"), {k: v for k, v in element.attrib.items()})
+        clone.set(w("id"), str(base + offset))
+        for i, line in enumerate(text.split("\n")):
+            p = etree.SubElement(clone, w("p"))
+            if style is not None:
+                p.append(copy.deepcopy(style))
+            if i == 0 and reference is not None:
+                p.append(copy.deepcopy(reference))
+            t = etree.SubElement(etree.SubElement(p, w("r")), w("t"))
+            t.text = line
+            t.set(XML_SPACE, "preserve")
+
+
+def _with_body(package: bytes, body: str) -> bytes:
+    """The package with ``word/document.xml``'s body replaced by ``body`` (a ``w:body`` element)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        main = _main_part_name(zin)
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == main:
+                document = data.decode("utf-8")
+                head = document[: document.index("<w:body")]
+                tail = document[document.rindex("</w:body>") + len("</w:body>") :]
+                data = (head + body + tail).encode("utf-8")
+            zout.writestr(item, data)
+    return out.getvalue()
+
+
+def _main_part_name(package: zipfile.ZipFile) -> str:
+    rels = parse_xml(package.read("_rels/.rels"), path="template", part="_rels/.rels")
+    for rel in rels:
+        if (rel.get("Type") or "").endswith("/officeDocument"):
+            return (rel.get("Target") or "word/document.xml").lstrip("/")
+    return "word/document.xml"

@@ -1,0 +1,252 @@
+"""``komae-docx draft`` for people and scripts (issue 12 items 1, 5, 8, 9, 11 and the acceptance):
+a short summary, the change log in staff words, refusals that write nothing, the results file
+template, and what the other commands say about a fresh draft."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from komae_docx.frontends.schemas import ChangeEntry, GradeOutput
+
+from .conftest import EXAMPLE, ROOT
+from .test_cli import run
+
+INTERNAL_WORDS = ["grade_cell", "rows", "count", "opinions", "ブロック", "fiscal_year", "report_title"]
+
+
+@dataclass(frozen=True)
+class Drafted:
+    folder: Path
+    draft: Path
+    done: subprocess.CompletedProcess[str]
+    changes: list[dict[str, object]]
+
+
+@pytest.fixture(scope="module")
+def drafted(tmp_path_factory: pytest.TempPathFactory) -> Drafted:
+    """The example's draft, written once for this module, with its change log as JSON."""
+    folder = tmp_path_factory.mktemp("cli_draft")
+    shutil.copyfile(EXAMPLE, folder / "r5.docx")
+    done = run("draft", "r5.docx", "-o", "r6.docx", "--changes", "changes.json", cwd=folder)
+    assert done.returncode == 0, done.stderr
+    changes = json.loads((folder / "changes.json").read_text(encoding="utf-8"))
+    return Drafted(folder, folder / "r6.docx", done, changes)
+
+
+# --------------------------------------------------------------------------- item 1: a short summary
+
+
+def test_draft_prints_a_short_summary(drafted: Drafted) -> None:
+    lines = drafted.done.stdout.splitlines()
+    assert len(lines) <= 5 and drafted.done.stderr == ""
+    assert lines[0] == "r6.docx に報告書（案）を書き出しました。"
+    total = len(drafted.changes)
+    assert lines[1].startswith(f"変更 {total} 件：") and "一覧は changes.json に書き出しました" in lines[1]
+    assert lines[2] == "警告 0 件"
+    assert "komae-docx status r6.docx" in lines[3]
+    for word in INTERNAL_WORDS:
+        assert word not in drafted.done.stdout
+
+
+def test_summary_counts_add_up_to_the_change_log(drafted: Drafted) -> None:
+    line = drafted.done.stdout.splitlines()[1]
+    cleared = re.search(r"空欄にした欄 (\d+)（Do・Check・Act (\d+)、評価・事業の結果 (\d+)、評価総括表 (\d+)、委員会意見 (\d+)）", line)
+    year = re.search(r"年度・日付などの書き換え (\d+)", line)
+    assert cleared and year
+    kinds = [entry["kind"] for entry in drafted.changes]
+    assert int(year[1]) == kinds.count("year")
+    assert [int(n) for n in cleared.groups()[1:]] == [
+        kinds.count("cleared_entries"),
+        kinds.count("cleared_grades"),
+        kinds.count("cleared_summary"),
+        kinds.count("cleared_opinions"),
+    ]
+    assert int(cleared[1]) + int(year[1]) + kinds.count("other") == len(kinds)
+    # The example's draft empties every Do/Act entry and all 8 committee opinion sheets' rows.
+    assert kinds.count("cleared_opinions") == 8
+
+
+def test_change_log_json_follows_its_schema(drafted: Drafted) -> None:
+    entries = [ChangeEntry.model_validate(entry) for entry in drafted.changes]
+    fiscal = next(e for e in entries if e.field == "fiscal_year")
+    assert (fiscal.old, fiscal.new, fiscal.kind, fiscal.item) == (
+        "令和5年度（2023年度）",
+        "令和6年度（2024年度）",
+        "year",
+        "年度",
+    )
+    grade_cells = [e for e in entries if e.field == "grade_cell"]
+    assert grade_cells and {e.item for e in grade_cells} == {"シートの評価欄"}
+    assert {e.kind for e in grade_cells} == {"cleared_grades"}
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+def test_change_log_for_people_uses_staff_words(drafted: Drafted, tmp_path: Path, suffix: str) -> None:
+    target = tmp_path / f"変更{suffix}"
+    done = run("draft", EXAMPLE, "-o", tmp_path / "r6.docx", "--changes", target)
+    assert done.returncode == 0, done.stderr
+    text = target.read_text(encoding="utf-8")
+    heading = "## 第1章" if suffix == ".md" else "■ 第1章"
+    assert heading in text and ("## 序章" in text if suffix == ".md" else "■ 序章" in text)
+    assert "1 地域福祉計画 評価総括表 A 件数：空欄にしました（前年度：「4」）" in text
+    assert "18番目の段落 本文：「【例】" in text
+    assert re.search(r"シート\d+（\d+頁） .* シートの評価欄：空欄にしました（前年度：「A」）", text)
+    for word in INTERNAL_WORDS:
+        assert word not in text, word
+    items = [line for line in text.splitlines() if line.startswith(("- ", "  ・"))]
+    assert len(items) == len(drafted.changes)
+
+
+def test_verbose_prints_the_whole_change_log(drafted: Drafted, tmp_path: Path) -> None:
+    done = run("draft", EXAMPLE, "-o", tmp_path / "r6.docx", "-v")
+    assert done.returncode == 0
+    items = [line for line in done.stdout.splitlines() if line.startswith("  ・")]
+    assert len(items) == len(drafted.changes)
+
+
+def test_change_log_to_standard_output(drafted: Drafted, tmp_path: Path) -> None:
+    done = run("draft", EXAMPLE, "-o", tmp_path / "r6.docx", "--changes", "-")
+    assert done.returncode == 0
+    assert json.loads(done.stdout) == drafted.changes
+    assert "報告書（案）を書き出しました" in done.stderr
+
+
+def test_readme_first_command_works_as_written(tmp_path: Path) -> None:
+    """README はじめに 1 (after the install): parse, then draft into r6_draft.docx."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    line = next(line for line in readme.splitlines() if "komae-docx parse examples/r5_report.docx" in line)
+    commands = [part.strip().split() for part in line.split("&&") if "komae-docx " in part]
+    assert [command[1] for command in commands] == ["parse", "draft"]
+    (tmp_path / "examples").mkdir()
+    shutil.copyfile(EXAMPLE, tmp_path / "examples" / "r5_report.docx")
+    for command in commands:
+        done = run(*command[1:], cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert len(done.stdout.splitlines()) <= 40
+    assert (tmp_path / "r6_draft.docx").exists()
+
+
+# --------------------------------------------------------------------------- item 5: refusals
+
+
+def test_a_refused_changes_file_writes_nothing_at_all(tmp_path: Path) -> None:
+    source = tmp_path / "r5.docx"
+    shutil.copyfile(EXAMPLE, source)
+    done = run("draft", "r5.docx", "-o", "out.docx", "--changes", "r5.docx", "--force", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == "エラー：r5.docx：入力ファイルと同じファイルには書き込めません。別の出力先を指定してください\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r5.docx"]
+    assert source.read_bytes() == EXAMPLE.read_bytes()
+
+
+def test_changes_equal_to_the_output_says_so(tmp_path: Path) -> None:
+    shutil.copyfile(EXAMPLE, tmp_path / "r5.docx")
+    done = run("draft", "r5.docx", "-o", "out.docx", "--changes", "./out.docx", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "-o と --changes に同じファイルが指定されています" in done.stderr
+    assert "入力ファイル" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r5.docx"]
+
+
+def test_an_existing_changes_file_keeps_the_draft_unwritten(tmp_path: Path) -> None:
+    (tmp_path / "changes.json").write_text("old", encoding="utf-8")
+    done = run("draft", EXAMPLE, "-o", "out.docx", "--changes", "changes.json", cwd=tmp_path)
+    assert done.returncode == 2 and "changes.json：既に存在します" in done.stderr
+    assert not (tmp_path / "out.docx").exists()
+    assert (tmp_path / "changes.json").read_text(encoding="utf-8") == "old"
+
+
+# --------------------------------------------------------------------------- items 8, 9: results
+
+
+def test_results_template_lists_every_project_and_grade_accepts_it(drafted: Drafted) -> None:
+    folder = drafted.folder
+    made = run("results-template", "r6.docx", "-o", "results.yaml", cwd=folder)
+    assert made.returncode == 0, made.stderr
+    text = (folder / "results.yaml").read_text(encoding="utf-8")
+    parsed = json.loads(run("parse", drafted.draft, "--json").stdout)
+    ids = [
+        project["id"]
+        for plan in parsed["plans"]
+        for measure in _measures(plan)
+        for project in measure["projects"]
+    ]
+    assert [json.loads(key) for key in re.findall(r'^(".*"): 未評価$', text, re.M)] == list(dict.fromkeys(ids))
+    assert "# 施策 1－(1) 【拡充】複雑化・複合化した課題" in text
+    assert "（担当：福祉政策課）" in text and "# ■ 2 重層的支援体制整備事業実施計画" in text
+
+    as_is = run("grade", "r6.docx", "--results", "results.yaml", "--json", cwd=folder)
+    assert as_is.returncode == 4, as_is.stderr
+    data = json.loads(as_is.stdout)
+    GradeOutput.model_validate(data)
+    assert data["determined"] is False and not [m for m in data["messages"] if m["severity"] == "error"]
+
+    (folder / "all.yaml").write_text(text.replace(": 未評価", ": 達成"), encoding="utf-8")
+    achieved = run("grade", "r6.docx", "--results", "all.yaml", cwd=folder)
+    assert achieved.returncode == 0, achieved.stderr
+    assert "未確定" not in achieved.stdout
+
+
+def test_results_template_to_standard_output_and_as_json(drafted: Drafted, tmp_path: Path) -> None:
+    done = run("results-template", drafted.draft, "-o", "-", cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.startswith("# 令和6年度 進捗管理報告書の事業の結果")
+    assert list(tmp_path.iterdir()) == []
+    assert run("results-template", drafted.draft, "-o", tmp_path / "r.json").returncode == 0
+    mapping = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert set(mapping.values()) == {"未評価"} and "p1-1-1-1-a" in mapping
+
+
+def test_grade_shows_shares_as_fraction_and_rounded_percent(drafted: Drafted, tmp_path: Path) -> None:
+    """3－(1) has one project; its annual targets given as 2/3 make the share 2/3（66.7%）, grade B."""
+    text = run("results-template", drafted.draft, "-o", "-").stdout
+    values = dict.fromkeys((json.loads(key) for key in re.findall(r'^(".*"): 未評価$', text, re.M)), "達成")
+    single = [pid for pid in values if pid.startswith("p1-3-1-1-")]
+    assert len(single) == 1
+    values[single[0]] = "2/3"
+    results = tmp_path / "r.yaml"
+    results.write_text("".join(f"{json.dumps(k, ensure_ascii=False)}: {v}\n" for k, v in values.items()), encoding="utf-8")
+    done = run("grade", drafted.draft, "--results", results)
+    assert done.returncode == 0, done.stderr
+    line = next(line for line in done.stdout.splitlines() if "3－(1)" in line and "2/3" in line)
+    assert "2/3（66.7%）" in line and line.split()[0] == "B"
+
+
+# --------------------------------------------------------------------------- item 11 and acceptance
+
+
+def test_the_tools_own_comments_bring_no_warning(drafted: Drafted) -> None:
+    for command in ("parse", "check", "grade"):
+        done = run(command, drafted.draft)
+        assert "コメント" not in done.stdout + done.stderr, command
+
+
+def test_check_on_a_fresh_draft_lists_what_is_left_not_summary_errors(drafted: Drafted) -> None:
+    done = run("check", drafted.draft, "--json")
+    data = json.loads(done.stdout)
+    codes = {finding["code"] for finding in data["findings"]}
+    assert not [f for f in data["findings"] if f["severity"] == "error" and f["code"].startswith("summary.")]
+    assert any(code.startswith("incomplete.") for code in codes)
+    assert done.returncode == 0
+
+
+def test_status_of_a_fresh_draft_lists_departments_and_exits_4(drafted: Drafted) -> None:
+    done = run("status", "r6.docx", cwd=drafted.folder)
+    assert done.returncode == 4
+    assert done.stdout.startswith("r6.docx：未記入・未確定")
+    assert "■ 福祉政策課" in done.stdout
+    data = json.loads(run("status", drafted.draft, "--json").stdout)
+    assert data["complete"] is False and data["is_draft"] is True
+    assert set(data["by_department"]) >= {"福祉政策課"}
+
+
+def _measures(plan: dict[str, object]) -> list[dict[str, list[dict[str, str]]]]:
+    if "goals" in plan:
+        return [m for goal in plan["goals"] for policy in goal["policies"] for m in policy["measures"]]  # type: ignore[attr-defined,index]
+    return plan["measures"]  # type: ignore[return-value]

@@ -1,0 +1,533 @@
+"""finalize: the draft the departments filled in becomes the published report.
+
+The filled drafts here are made as staff make them in Word: the example is drafted, then each
+project's result is picked (or typed, 「1/3」) in its control, last year's Do / Act texts and the
+committee's opinions are typed into the cells.  Expected values come from the example's expect
+file (what the R5 report prints), never from finalize's output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from komae_docx import api
+from komae_docx.errors import KomaeDocxError, OutputError
+from komae_docx.model import Report
+from komae_docx.writing import ooxml
+from komae_docx.writing.finalize import locate, plan_sheets
+
+from .conftest import EXAMPLE, EXPECT
+from .docx_checks import audit_findings
+
+W = ooxml.W
+OTHER_AUTHOR = "福祉政策課 山田"
+
+
+# --------------------------------------------------------------------------- filling a draft as Word does
+
+
+def expected_outcomes(report: Report, expect: dict[str, Any]) -> dict[str, str]:
+    """Results that give last year's grades: A all 達成, B 1 of 2, C with one project 「１／３」 typed."""
+    grades = {m["ref"]: m["grade"] for plan in expect["plans"] for m in plan["measures"]}
+    outcomes: dict[str, str] = {}
+    for _plan, measure, project in report.iter_projects():
+        letter = grades[measure.ref]
+        first = project is measure.projects[0]
+        if letter == "A":
+            outcomes[project.id] = "達成"
+        elif letter == "B":
+            outcomes[project.id] = "達成" if first else "未達成"
+        elif letter == "C" and len(measure.projects) == 1:
+            outcomes[project.id] = "１／３"
+        else:
+            raise AssertionError(f"no filling for {measure.ref} {letter}")
+    return outcomes
+
+
+def choose(sdt: etree._Element, value: str) -> None:
+    """What Word does when a value is picked or typed: placeholder off, the text in normal colour."""
+    pr = sdt.find(f"{W}sdtPr")
+    assert pr is not None
+    for flag in pr.findall(f"{W}showingPlcHdr"):
+        pr.remove(flag)
+    for listing in (*pr.findall(f"{W}comboBox"), *pr.findall(f"{W}dropDownList")):
+        listing.set(f"{W}lastValue", value)
+    content = sdt.find(f"{W}sdtContent")
+    assert content is not None
+    runs = content.findall(f".//{W}r")
+    rpr = runs[0].find(f"{W}rPr") if runs else None
+    for color in rpr.findall(f"{W}color") if rpr is not None else []:
+        rpr.remove(color)  # type: ignore[union-attr]
+    for child in list(content):
+        content.remove(child)
+    content.append(ooxml.run(value, rpr))
+
+
+def header_columns(rows: list[etree._Element]) -> dict[str, int]:
+    cols: dict[str, int] = {}
+    for tr in rows[:2]:
+        for cell in ooxml.row_cells(tr):
+            text = ooxml.visible_text(cell.tc).strip().upper()
+            for key, prefix in (("do", "DO"), ("act", "ACT"), ("check", "CHECK")):
+                if text.startswith(prefix) and key not in cols:
+                    cols[key] = cell.col
+    return cols
+
+
+def fill_like_word(
+    draft: Path,
+    target: Path,
+    *,
+    outcomes: dict[str, str],
+    last_year: Report,
+    number: str | None = None,
+    extra: Callable[[etree._Element], None] | None = None,
+) -> Path:
+    """Fill ``draft`` as the departments do in Word; ``extra`` edits the body afterwards."""
+    report = api.read(draft).value
+    with zipfile.ZipFile(draft) as archive:
+        document = etree.fromstring(archive.read("word/document.xml"))
+    body = document.find(f"{W}body")
+    assert body is not None
+    layout = locate(body)
+    sheets = plan_sheets(report, layout)
+    previous = {(plan.key, p.id): p for plan, _, p in last_year.iter_projects()}
+    for plan, _measure, project in report.iter_projects():
+        tables = sheets[plan.key]
+        old = previous.get((plan.key, project.id))
+        for i, entry in enumerate(project.entries):
+            table = tables[entry.sheet]
+            cols = header_columns(table.rows)
+            tr = table.rows[entry.row]
+            if i == 0 and project.id in outcomes:
+                check = ooxml.cell_at(tr, cols["check"])
+                assert check is not None
+                controls = list(check.tc.iter(f"{W}sdt"))
+                assert controls, f"no result control for {project.id}"
+                choose(controls[0], outcomes[project.id])
+            last = old.entries[i] if old is not None and i < len(old.entries) else None
+            do = "\n".join([*([last.heading] if last and last.heading else []), *(last.do if last else [])])
+            act = "\n".join(last.act if last else [])
+            for key, text in (("do", do or "実施した。"), ("act", act or "引き続き取り組む。")):
+                cell = ooxml.cell_at(tr, cols[key])
+                assert cell is not None
+                keep_comments = [el for el in cell.tc.iter() if "comment" in etree.QName(el).localname]
+                ooxml.set_cell_text(cell.tc, text)
+                p = cell.tc.find(f"{W}p")
+                assert p is not None
+                for el in keep_comments:  # typing into the cell keeps the comment anchored there
+                    p.append(el if el.tag != f"{W}commentReference" else _reference_run(el))
+    _fill_opinions(body, report, last_year)
+    if number is not None:
+        for t in body.iter(f"{W}t"):
+            if t.text and "〇〇" in t.text:
+                t.text = t.text.replace("R7-〇〇", number)
+    if extra is not None:
+        extra(body)
+    with zipfile.ZipFile(draft) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = ooxml.serialize(document)
+            zout.writestr(item, data)
+    return target
+
+
+def _reference_run(reference: etree._Element) -> etree._Element:
+    run = etree.Element(f"{W}r")
+    run.append(reference)
+    return run
+
+
+def _fill_opinions(body: etree._Element, report: Report, last_year: Report) -> None:
+    tables = [
+        t for t in ooxml.body_tables(body) if "委員会からの意見" in ooxml.visible_text(ooxml.table_rows(t)[0])
+    ]
+    sheets = [(plan, s) for plan in report.plans for s in plan.opinion_sheets]
+    old_sheets = [s for plan in last_year.plans for s in plan.opinion_sheets]
+    for tbl, (_plan, sheet), old in zip(tables, sheets, old_sheets, strict=True):
+        rows = ooxml.table_rows(tbl)
+        col = max(cell.col for cell in ooxml.row_cells(rows[-1]))
+        for item in old.rows:
+            if item.opinions and item.row < len(rows):
+                cell = ooxml.cell_at(rows[item.row], col)
+                if cell is not None and ooxml.vmerge(cell.tc) != "continue":
+                    ooxml.set_cell_text(cell.tc, "\n".join(item.opinions))
+        assert sheet.rows
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def expect() -> dict[str, Any]:
+    return json.loads(EXPECT.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("finalize")
+
+
+@pytest.fixture(scope="module")
+def last_year() -> Report:
+    return api.read(EXAMPLE).value
+
+
+@pytest.fixture(scope="module")
+def draft(work: Path) -> Path:
+    return api.draft(EXAMPLE, work / "r6_draft.docx").value.path
+
+
+@pytest.fixture(scope="module")
+def filled(work: Path, draft: Path, last_year: Report, expect: dict[str, Any]) -> Path:
+    """The draft filled with last year's texts and results, plus a comment of the department's own."""
+    outcomes = expected_outcomes(api.read(draft).value, expect)
+    path = fill_like_word(draft, work / "r6_filled.docx", outcomes=outcomes, last_year=last_year)
+    return add_department_comment(path)
+
+
+def add_department_comment(path: Path) -> Path:
+    """A comment a department wrote on the first Do text (its own, not the tool's)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {item.filename: archive.read(item.filename) for item in archive.infolist()}
+    comments = etree.fromstring(parts["word/comments.xml"])
+    new_id = str(max(int(c.get(f"{W}id") or 0) for c in comments.findall(f"{W}comment")) + 1)
+    comment = etree.SubElement(comments, f"{W}comment", {f"{W}id": new_id, f"{W}author": OTHER_AUTHOR})
+    etree.SubElement(comment, f"{W}p").append(ooxml.run("数字を確認しました"))
+    document = etree.fromstring(parts["word/document.xml"])
+    target = next(t for t in document.iter(f"{W}t") if (t.text or "").startswith("狛江市第1次重層的"))
+    p = next(a for a in target.iterancestors() if a.tag == f"{W}p")
+    p.insert(1, etree.Element(f"{W}commentRangeStart", {f"{W}id": new_id}))
+    p.append(etree.Element(f"{W}commentRangeEnd", {f"{W}id": new_id}))
+    p.append(_reference_run(etree.Element(f"{W}commentReference", {f"{W}id": new_id})))
+    parts["word/comments.xml"] = ooxml.serialize(comments)
+    parts["word/document.xml"] = ooxml.serialize(document)
+    out = path.with_name(path.stem + "_commented.docx")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return out
+
+
+@pytest.fixture(scope="module")
+def published(work: Path, filled: Path) -> api.Result[api.Finalized]:
+    """Finalized without LibreOffice: page numbers as fields Word updates."""
+    return api.finalize(filled, work / "r6_report_fields.docx", number="R7-15", pages="fields")
+
+
+def parts_of(path: Path) -> dict[str, etree._Element]:
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        return {
+            name: etree.fromstring(archive.read(name))
+            for name in ("word/document.xml", "word/comments.xml", "word/settings.xml")
+            if name in names
+        }
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --------------------------------------------------------------------------- the published document
+
+
+def test_grades_on_the_sheets_are_last_years(published: Any, expect: dict[str, Any]) -> None:
+    assert published.value.path is not None and not published.value.interim
+    report = api.read(published.value.path).value
+    for plan, plan_expect in zip(report.plans, expect["plans"], strict=True):
+        printed = {}
+        for sheet in plan.sheets:
+            for m in sheet.measures:
+                printed.setdefault(plan.measure(m.measure_id).ref, []).append(
+                    m.grade_cell.replace("（再掲）", "(再掲)")
+                )
+        assert printed == {m["ref"]: m["grade_cells"] for m in plan_expect["measures"]}
+
+
+def test_both_summary_tables_list_last_years_measures_by_grade(
+    published: Any, expect: dict[str, Any]
+) -> None:
+    report = api.read(published.value.path).value
+    for plan, plan_expect in zip(report.plans, expect["plans"], strict=True):
+        assert plan.summary is not None
+        groups = {g.grade: [row.measure for row in g.rows] for g in plan.summary.groups}
+        assert groups == plan_expect["summary"]
+        assert [g.count for g in plan.summary.groups] == [
+            str(len(v)) for v in plan_expect["summary"].values()
+        ]
+        assert plan.summary.total == str(len(plan_expect["measures"]))
+
+
+def test_the_report_checks_clean(published: Any) -> None:
+    findings = api.check(published.value.path).value
+    assert [f.describe() for f in findings if f.severity == "error"] == []
+
+
+def test_entry_aids_are_gone_and_the_departments_words_stay(published: Any, filled: Path) -> None:
+    parts = parts_of(published.value.path)
+    document, comments = parts["word/document.xml"], parts["word/comments.xml"]
+    assert list(document.iter(f"{W}sdt")) == []
+    assert not [s for s in document.iter(f"{W}shd") if s.get(f"{W}fill") == "DEEAF6"]
+    authors = [c.get(f"{W}author") for c in comments.findall(f"{W}comment")]
+    assert authors == [OTHER_AUTHOR]
+    referenced = {r.get(f"{W}id") for r in document.iter(f"{W}commentReference")}
+    assert referenced == {c.get(f"{W}id") for c in comments.findall(f"{W}comment")}
+    text = ooxml.visible_text(document)
+    filled_text = ooxml.visible_text(parts_of(filled)["word/document.xml"])
+    for typed in (
+        "福祉カレッジ2023を実施した。",
+        "狛江市第1次重層的支援体制整備事業実施計画を策定し",
+        "１／３",
+    ):
+        assert typed in filled_text and typed in text
+
+
+def test_publication_number_is_filled(published: Any) -> None:
+    report = api.read(published.value.path).value
+    assert report.publication.number == "R7-15"
+
+
+def test_openxml_audit_shows_only_its_baseline(published: Any) -> None:
+    assert audit_findings(published.value.path) == []
+
+
+def test_without_libreoffice_pages_are_fields_word_updates(published: Any) -> None:
+    parts = parts_of(published.value.path)
+    document = parts["word/document.xml"]
+    instructions = [t.text or "" for t in document.iter(f"{W}instrText")]
+    targets = {m.group(1) for i in instructions if (m := re.search(r"PAGEREF (\S+)", i))}
+    bookmarks = {b.get(f"{W}name") for b in document.iter(f"{W}bookmarkStart")}
+    assert targets and targets <= bookmarks
+    summary_and_toc = len(instructions)
+    assert summary_and_toc >= 13 + 7  # a field per measure's page (and range end), one per 目次 line
+    update = parts["word/settings.xml"].find(f"{W}updateFields")
+    assert update is not None and update.get(f"{W}val") == "true"
+    assert published.value.pages == "fields"
+    assert any(m.code == "finalize.page_fields" for m in published.messages)
+
+
+def test_the_input_is_never_modified(work: Path, filled: Path) -> None:
+    before = digest(filled)
+    api.finalize(filled, work / "again.docx", number="R7-15", pages="fields")
+    assert digest(filled) == before
+    with pytest.raises(OutputError):
+        api.finalize(filled, filled, number="R7-15", pages="fields", force=True)
+    with pytest.raises(OutputError):
+        api.finalize(filled, work / "again.docx", number="R7-15", pages="fields")
+    assert digest(filled) == before
+
+
+@pytest.mark.parametrize("number", ["R7-〇〇", "第15号", "", "R7-15; rm"])
+def test_a_publication_number_not_like_r7_15_is_refused(work: Path, filled: Path, number: str) -> None:
+    with pytest.raises(KomaeDocxError, match="R7-15"):
+        api.finalize(filled, work / "never.docx", number=number, pages="fields")
+    assert not (work / "never.docx").exists()
+
+
+# --------------------------------------------------------------------------- incomplete and interim
+
+
+def test_a_fresh_draft_writes_nothing_and_lists_what_is_left(work: Path, draft: Path) -> None:
+    target = work / "not_written.docx"
+    result = api.finalize(draft, target, number="R7-15", pages="fields")
+    assert result.value.path is None and not target.exists()
+    left = result.value.incomplete
+    assert left and all(m.severity == "error" for m in left)
+    assert {m.code for m in left} >= {
+        "incomplete.result",
+        "incomplete.do",
+        "incomplete.act",
+        "incomplete.opinion",
+    }
+    assert "incomplete.number" not in {m.code for m in left}  # --number gives it
+    assert all(m.location.department for m in left)
+    assert "福祉政策課" in {m.location.department for m in left}
+
+
+def test_without_number_the_placeholder_is_incomplete(work: Path, filled: Path) -> None:
+    result = api.finalize(filled, work / "no_number.docx", pages="fields")
+    assert result.value.path is None
+    assert [m.code for m in result.value.incomplete] == ["incomplete.number"]
+
+
+def test_interim_version_is_clearly_marked(
+    work: Path, draft: Path, last_year: Report, expect: dict[str, Any]
+) -> None:
+    report = api.read(draft).value
+    outcomes = expected_outcomes(report, expect)
+    outcomes.pop(next(p.id for _, m, p in report.iter_projects() if m.ref.startswith("3")))
+    partly = fill_like_word(draft, work / "partly.docx", outcomes=outcomes, last_year=last_year)
+    result = api.finalize(partly, work / "interim.docx", allow_incomplete=True, pages="fields")
+    assert result.value.path is not None and result.value.interim
+    assert [m.code for m in result.value.incomplete] == ["incomplete.result", "incomplete.number"]
+    interim = api.read(result.value.path).value
+    assert interim.cover.report_title.endswith("（中間）")
+    plan1 = interim.plans[0]
+    assert plan1.summary is not None and plan1.summary.title.endswith("（中間）")
+    assert plan1.summary.total == "4"
+    assert "未確定 1件：3－(1)" in ooxml.visible_text(parts_of(result.value.path)["word/document.xml"])
+    assert {g.grade: [r.measure for r in g.rows] for g in plan1.summary.groups}["C"] == []
+    grade_cells = {plan1.measure(m.measure_id).ref: m.grade_cell for s in plan1.sheets for m in s.measures}
+    assert grade_cells["3－(1)"] == "" and grade_cells["1－(1)"] == "A"
+    assert api.status(result.value.path).value.is_draft
+    assert audit_findings(result.value.path) == []
+
+
+# --------------------------------------------------------------------------- the loop closes
+
+
+def test_next_years_draft_of_the_finalized_report(work: Path, published: Any) -> None:
+    made = api.draft(published.value.path, work / "r7_draft.docx").value
+    report = api.read(made.path).value
+    assert report.fiscal_year.text == "令和7年度"
+    assert report.publication.number == "R8-〇〇"
+    assert all(m.grade is None for plan in report.plans for m in plan.iter_measures())
+    assert [len(p.sheets) for p in report.plans] == [7, 10]
+
+
+# --------------------------------------------------------------------------- pages true under LibreOffice
+
+
+LONG_DO = "\n".join(f"{i}. 事業の実施内容を詳しく記入した行です。" for i in range(1, 41))
+"""Enough lines to push sheet 1 of 地域福祉計画 over one page: every later page moves by one."""
+
+
+def grow_first_sheet_and_refer(body: etree._Element) -> None:
+    """A department writes a long Do text on sheet 1 and refers to the 重層 plan's second sheet."""
+    layout = locate(body)
+    first = layout.sheets[0]
+    cols = header_columns(first.rows)
+    cell = next(
+        c
+        for tr in first.rows[2:]
+        if (c := ooxml.cell_at(tr, cols["do"])) and c.col == cols["do"] and ooxml.visible_text(c.tc).strip()
+    )
+    ooxml.set_cell_text(cell.tc, "詳細はP.22を参照\n" + LONG_DO)
+
+
+def printed_number(page_text: str) -> int | None:
+    lines = [line.strip() for line in page_text.splitlines() if line.strip()]
+    return int(lines[-1]) if lines and lines[-1].isdigit() else None
+
+
+@pytest.fixture(scope="module")
+def moved(
+    work: Path, draft: Path, last_year: Report, expect: dict[str, Any]
+) -> Iterator[tuple[Any, list[str]]]:
+    from komae_docx.layout import convert_to_pdf, libreoffice_available, pdf_page_texts
+
+    if not libreoffice_available():
+        pytest.skip("LibreOffice is not installed")
+    outcomes = expected_outcomes(api.read(draft).value, expect)
+    source = fill_like_word(
+        draft, work / "grown.docx", outcomes=outcomes, last_year=last_year, extra=grow_first_sheet_and_refer
+    )
+    result = api.finalize(source, work / "grown_report.docx", number="R7-15", pages="libreoffice")
+    assert result.value.path is not None
+    pdf = convert_to_pdf(result.value.path, work / "grown_pdf")
+    yield result, pdf_page_texts(pdf)
+    shutil.rmtree(work / "grown_pdf", ignore_errors=True)
+
+
+def page_holding(pages: list[str], number: int) -> str:
+    found = [text for text in pages if printed_number(text) == number]
+    assert len(found) == 1, f"no single page printed {number}"
+    return re.sub(r"\s+", "", found[0])
+
+
+def test_summary_pages_are_the_sheets_pages_in_libreoffice(moved: tuple[Any, list[str]]) -> None:
+    result, pages = moved
+    assert result.value.pages == "libreoffice"
+    report = api.read(result.value.path).value
+    measures = {m.ref: m for plan in report.plans for m in plan.iter_measures()}
+    checked = 0
+    for plan in report.plans:
+        assert plan.summary is not None
+        for group in plan.summary.groups:
+            for row in group.rows:
+                numbers = [int(n) for n in re.findall(r"\d+", row.page)]
+                title = re.sub(r"\s+", "", measures[row.measure].title)[:8]
+                assert title in page_holding(pages, numbers[0]), (row.measure, numbers[0])
+                for number in range(numbers[0], numbers[-1] + 1):  # a sheet over two pages repeats its header
+                    assert "担当課" in page_holding(pages, number), (row.measure, number)
+                    checked += 1
+    assert checked >= 18
+
+
+def test_pages_moved_by_the_long_text_are_rewritten(moved: tuple[Any, list[str]]) -> None:
+    """Sheet 1 now covers pages 11 to 11 + shift; everything after it moved by ``shift`` pages."""
+    result, pages = moved
+    report = api.read(result.value.path).value
+    plan1 = {row.measure: row.page for g in report.plans[0].summary.groups for row in g.rows}  # type: ignore[union-attr]
+    first = [int(n) for n in re.findall(r"\d+", plan1["1－(1)"])]
+    shift = first[-1] - 11
+    assert first[0] == 11 and shift >= 1
+    assert "40.事業の実施内容を詳しく記入した行です。" in page_holding(pages, 11 + shift)
+    assert plan1["3－(1)"] == str(17 + shift)
+    toc = {e.label: e.page for e in report.toc}
+    assert toc["第2章"] == str(31 + shift)
+    assert "委員会からの意見シート" in page_holding(pages, 31 + shift)
+    text = re.sub(r"\s+", "", "".join(pages))
+    assert f"詳細はP.{22 + shift}を参照" in text  # the 重層 plan's second sheet, 22 in the draft
+    assert "相談支援包括化推進体制の構築" in page_holding(pages, 22 + shift)
+    assert any(m.code == "finalize.page_passes" for m in result.messages)
+
+
+def test_libreoffice_version_passes_the_audit(moved: tuple[Any, list[str]]) -> None:
+    result, _ = moved
+    assert audit_findings(result.value.path) == []
+
+
+# --------------------------------------------------------------------------- the round trip under LibreOffice
+
+
+@pytest.fixture(scope="module")
+def round_trip(work: Path, filled: Path) -> Any:
+    from komae_docx.layout import libreoffice_available
+
+    if not libreoffice_available():
+        pytest.skip("LibreOffice is not installed")
+    return api.finalize(filled, work / "r6_report.docx", number="R7-15", pages="libreoffice")
+
+
+def test_round_trip_reproduces_last_years_summary_tables_with_their_pages(
+    round_trip: Any, expect: dict[str, Any]
+) -> None:
+    """example → draft → filled with last year's texts and results (one 「１／３」) → finalize."""
+    report = api.read(round_trip.value.path).value
+    for plan, plan_expect in zip(report.plans, expect["plans"], strict=True):
+        printed = plan_expect["summary_printed"]
+        assert plan.summary is not None
+        got = [
+            {
+                "grade": g.grade,
+                "count": g.count,
+                "rows": [{"page": r.page, "measure": r.measure} for r in g.rows],
+            }
+            for g in plan.summary.groups
+        ]
+        assert got == printed["grades"]
+        assert plan.summary.total == printed["total"]
+    assert [{"label": e.label, "title": e.title, "page": e.page} for e in report.toc] == expect["toc"]
+
+
+def test_check_layout_agrees_with_the_finalized_pages(moved: tuple[Any, list[str]]) -> None:
+    """R's independent page check (text search in the PDF) finds no page reference off."""
+    from komae_docx.checks import check_layout
+
+    result, pages = moved
+    report = api.read(result.value.path).value
+    findings = check_layout(report, pages)
+    assert [f.describe() for f in findings if f.severity == "error"] == []

@@ -1,0 +1,249 @@
+"""A draft is checked as a draft: what is left, per department (issue 10 points 4-5, issue 12 item 11).
+
+Drafts are the real output of ``komae_docx.api.draft`` from the example; filled drafts are written by
+``tests/filler.py`` the way Word saves typed text and combo-box choices, with last year's own texts
+and results.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from komae_docx import Report, read_report
+from komae_docx.api import check, draft, grade, read, status
+from komae_docx.model import TargetCount
+from komae_docx.progress import looks_like_draft
+from komae_docx.rules import summary_from_sheets
+
+from .conftest import EXAMPLE
+from .docx_edit import W, paragraph_with_text, replace_parts, rewrite_part
+from .filler import fill_draft, last_years_fill, reproducing_results
+
+ONE_PROJECT_C = "p1-3-1-1-b"  # 3－(1): one project, published C
+
+
+@pytest.fixture(scope="module")
+def drafts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("drafts")
+    return {
+        "fresh": draft(EXAMPLE, out / "fresh.docx").value.path,
+        "carried": draft(EXAMPLE, out / "carried.docx", carry_text=True).value.path,
+    }
+
+
+@pytest.fixture(scope="module")
+def example() -> Report:
+    return read_report(EXAMPLE)
+
+
+def fill(drafts: dict[str, Path], example: Report, name: str, tmp: Path, **options: object) -> Path:
+    fresh = read_report(drafts["fresh"])
+    return fill_draft(drafts["fresh"], tmp / name, last_years_fill(example, fresh, **options))  # type: ignore[arg-type]
+
+
+# ---- check: a draft is not a report full of errors
+
+
+def test_check_of_a_fresh_draft_lists_what_is_left_and_no_errors(drafts: dict[str, Path]) -> None:
+    model = read_report(drafts["fresh"])
+    findings = check(drafts["fresh"]).value
+    assert [f for f in findings if f.severity == "error"] == []
+    assert not [f for f in findings if f.code.startswith(("summary.", "grade.", "cell.empty"))]
+    left = Counter(f.code for f in findings if f.code.startswith("incomplete."))
+    entries = sum(len(p.entries) for _, _, p in model.iter_projects())
+    projects = len({p.id for _, _, p in model.iter_projects()})
+    opinion_sheets = sum(len(plan.opinion_sheets) for plan in model.plans)
+    assert left == {
+        "incomplete.do": entries,
+        "incomplete.act": entries,
+        "incomplete.result": projects,
+        "incomplete.opinion": opinion_sheets,
+        "incomplete.number": 1,
+    }
+    names = {d.name for d in model.intro.departments}
+    for finding in findings:
+        if finding.code.startswith("incomplete."):
+            assert finding.location.department is not None
+            assert set(finding.location.department.split("・")) <= names
+
+
+def test_check_of_the_published_report_still_reports_summary_mismatches(tmp_path: Path) -> None:
+    def wrong_count(root: etree._Element) -> None:
+        cell = paragraph_with_text(root, "合 計").getparent()
+        assert cell is not None
+        row = cell.getparent()
+        assert row is not None
+        count = row.findall(f"{W}tc")[1]  # 合計 | 5 | (empty)
+        texts = [t for t in count.iter(f"{W}t") if (t.text or "").strip()]
+        texts[0].text = "99"
+
+    edited = rewrite_part(EXAMPLE, tmp_path / "edited.docx", "word/document.xml", wrong_count)
+    codes = {f.code for f in check(edited).value if f.severity == "error"}
+    assert "summary.total" in codes and not any(code.startswith("incomplete.") for code in codes)
+
+
+def test_a_draft_or_a_placeholder_number_is_recognised(example: Report, drafts: dict[str, Path]) -> None:
+    assert not looks_like_draft(example)
+    assert looks_like_draft(read_report(drafts["fresh"]))
+    numbered = example.model_copy(deep=True)
+    numbered.publication.number = "R6-〇〇"
+    assert looks_like_draft(numbered)
+
+
+# ---- status per department
+
+
+def test_status_of_a_fresh_draft_per_department(drafts: dict[str, Path]) -> None:
+    now = status(drafts["fresh"]).value
+    model = read_report(drafts["fresh"])
+    assert now.is_draft and not now.complete
+    groups = now.by_department()
+    assert set(groups) <= {d.name for d in model.intro.departments}
+    # a project of two departments (地・福) is on both lists
+    shared = next(p for _, _, p in model.iter_projects() if {"地", "福"} <= set(p.departments))
+    for name in ("地域活性課", "福祉政策課"):
+        assert any(item.location.project == shared.id for item in groups[name])
+    assert sum(len(items) for items in groups.values()) >= len(now.items)
+
+
+def test_carried_text_left_unchanged_is_incomplete(drafts: dict[str, Path]) -> None:
+    model = read_report(drafts["carried"])
+    items = status(drafts["carried"]).value.items
+    carried = [i for i in items if i.code == "incomplete.carried"]
+    prefixed = [
+        (e.sheet, e.row, column)
+        for _, _, p in model.iter_projects()
+        for e in p.entries
+        for column, texts in (("Do", e.do), ("Act", e.act))
+        if any(text.startswith("令和5年度：") for text in texts)
+    ]
+    assert prefixed and sorted(
+        (i.location.sheet, i.location.row, i.location.column) for i in carried
+    ) == sorted(prefixed)
+    assert not [i for i in items if i.code in ("incomplete.do", "incomplete.act")]
+
+
+def test_a_carried_cell_typed_over_is_no_longer_listed(
+    drafts: dict[str, Path], example: Report, tmp_path: Path
+) -> None:
+    carried = read_report(drafts["carried"])
+    typed = fill_draft(drafts["carried"], tmp_path / "typed.docx", last_years_fill(example, carried))
+    assert not [i for i in status(typed).value.items if i.code == "incomplete.carried"]
+
+
+# ---- the filler's round trip: last year's texts and results give last year's grades
+
+
+@pytest.fixture(scope="module")
+def filled(drafts: dict[str, Path], example: Report, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fill(drafts, example, "filled.docx", tmp_path_factory.mktemp("filled"), number="R7-15")
+
+
+def test_reproducing_results_use_one_k_of_n_for_the_single_project_c(example: Report) -> None:
+    results = reproducing_results(example)
+    assert results[ONE_PROJECT_C] == "1/3"
+    assert [v for v in results.values() if "/" in v] == ["1/3"]
+
+
+def test_a_filled_draft_grades_as_last_year_was_published(filled: Path, example: Report) -> None:
+    model = read(filled).value
+    project = next(p for _, _, p in model.iter_projects() if p.id == ONE_PROJECT_C)
+    assert project.result == TargetCount(achieved=1, targets=3)
+    plans = grade(filled).value
+    assert [(g.ref, g.letter) for p in plans for g in p.measures] == [
+        (m.ref, m.grade) for plan in example.plans for m in plan.iter_measures()
+    ]
+    for graded, published_plan in zip(plans, example.plans, strict=True):
+        published = summary_from_sheets(published_plan, example.intro.criteria)
+        assert [(g.letter, [(e.ref, e.pages) for e in g.entries]) for g in graded.summary.groups] == [
+            (g.letter, [(e.ref, e.pages) for e in g.entries]) for g in published.groups
+        ]
+
+
+def test_a_filled_draft_has_nothing_left(filled: Path) -> None:
+    now = status(filled).value
+    assert now.items == [] and now.complete
+    assert [f for f in check(filled).value if f.severity == "error" or f.code.startswith("incomplete.")] == []
+
+
+def test_a_partly_filled_draft_lists_only_the_departments_not_done(
+    drafts: dict[str, Path], example: Report, tmp_path: Path
+) -> None:
+    partly = fill(drafts, example, "partly.docx", tmp_path, departments={"福"})
+    model = read_report(partly)
+    codes = {p.id: set(p.departments) for _, _, p in model.iter_projects()}
+    left = [i for i in status(partly).value.items if i.location.project is not None]
+    assert left and all("福" not in codes[i.location.project or ""] for i in left)
+    assert {i.location.department for i in left} >= {"福祉相談課"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"), [("4/3", "超え"), ("0/0", "0 です"), ("a/b", "1/3"), ("達成済", "1/3")]
+)
+def test_a_bad_typed_result_is_an_error_naming_sheet_row_and_project(
+    drafts: dict[str, Path], example: Report, tmp_path: Path, typed: str, reason: str
+) -> None:
+    results = {**reproducing_results(example), ONE_PROJECT_C: typed}
+    bad = fill(drafts, example, "bad.docx", tmp_path, results=results)
+    [error] = [m for m in read(bad).messages if m.code == "result.value"]
+    where = error.location
+    assert error.severity == "error" and error.found == typed and reason in error.text
+    assert (where.plan, where.sheet, where.page, where.row, where.column) == (
+        "1 地域福祉計画",
+        6,
+        17,
+        5,
+        "Check",
+    )
+    assert (where.project, where.department) == (ONE_PROJECT_C, "福祉政策課")
+    assert "result.value" in {f.code for f in check(bad).value if f.severity == "error"}
+    three_one = next(g for p in grade(bad).value for g in p.measures if g.ref == "3－(1)")
+    assert three_one.letter is None and three_one.pending == (ONE_PROJECT_C,)
+
+
+def test_a_full_width_k_of_n_counts(drafts: dict[str, Path], example: Report, tmp_path: Path) -> None:
+    results = {**reproducing_results(example), ONE_PROJECT_C: "１／３"}
+    typed = fill(drafts, example, "wide.docx", tmp_path, results=results)
+    three_one = next(g for p in grade(typed).value for g in p.measures if g.ref == "3－(1)")
+    assert (three_one.letter, three_one.share_text) == ("C", "1/3（33.3%）")
+
+
+# ---- comments: the tool's own are not a warning, other people's are
+
+
+def test_own_reference_comments_are_not_warned_about(drafts: dict[str, Path]) -> None:
+    with zipfile.ZipFile(drafts["fresh"]) as z:
+        authors = {
+            c.get(f"{W}author") for c in etree.fromstring(z.read("word/comments.xml")).iter(f"{W}comment")
+        }
+    assert authors == {"komae-docx"}  # the draft carries last year's texts as comments
+    assert not [m for m in read(drafts["fresh"]).messages if m.code == "reader.comments"]
+
+
+def test_other_peoples_comments_still_are(drafts: dict[str, Path], tmp_path: Path) -> None:
+    with zipfile.ZipFile(drafts["fresh"]) as z:
+        root = etree.fromstring(z.read("word/comments.xml"))
+    own = len(root.findall(f"{W}comment"))
+    assert own > 0
+    theirs = etree.SubElement(root, f"{W}comment")
+    theirs.set(f"{W}id", "9999")
+    theirs.set(f"{W}author", "山田 花子")
+    etree.SubElement(
+        etree.SubElement(etree.SubElement(theirs, f"{W}p"), f"{W}r"), f"{W}t"
+    ).text = "確認してください"
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    commented = replace_parts(drafts["fresh"], tmp_path / "commented.docx", {"word/comments.xml": data})
+    [warning] = [m for m in read(commented).messages if m.code == "reader.comments"]
+    assert "1 件" in warning.text
+
+
+def test_the_reader_knows_the_writers_comment_author() -> None:
+    from komae_docx.reading.ooxml import TOOL_COMMENT_AUTHOR
+    from komae_docx.writing.render import COMMENT_AUTHOR
+
+    assert TOOL_COMMENT_AUTHOR == COMMENT_AUTHOR
