@@ -13,7 +13,7 @@ Pipeline::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -155,10 +155,34 @@ def draft(
     refuse_early(target, force, [last_year])
     last = read(last_year)
     rolled = roll_forward(last.value)
-    write_draft(
+    dated = write_draft(
         last.value, rolled.report, last_year, target, carry_text=carry_text, template=template, force=force
     )
-    return Result(Draft(Path(target), rolled.changes), list(last.messages))
+    years = (last.value.fiscal_year.western_year, rolled.report.fiscal_year.western_year)
+    changes = [*rolled.changes, *_dates_outside_the_model(dated, rolled.changes, *years)]
+    return Result(Draft(Path(target), changes), list(last.messages))
+
+
+_OUTSIDE_THE_MODEL = "本文（モデルにない段落）"
+
+
+def _dates_outside_the_model(
+    dated: Sequence[str], logged: Sequence[Change], old: int, new: int
+) -> list[Change]:
+    """Paragraphs whose dates the draft moved that the roll-forward's log does not hold yet (text
+    the model does not keep, such as a header, or a paragraph the reader could not place)."""
+    from .rollover import roll_report_dates
+
+    flat_logged = [_flat(change.old) for change in logged if change.old]
+    return [
+        Change(where=_OUTSIDE_THE_MODEL, field="日付", old=text, new=roll_report_dates(text, old, new))
+        for text in dated
+        if not any(_flat(text) in old_text for old_text in flat_logged)
+    ]
+
+
+def _flat(text: str) -> str:
+    return "".join(text.split())
 
 
 def make_template(last_year: Source, target: Source, *, force: bool = False) -> Result[Path]:
@@ -273,7 +297,7 @@ def finalize(
     from .layout import libreoffice_available
     from .rules import all_determined
     from .safeio import check_outputs, write_bytes_atomic
-    from .writing.finalize import FinalizeOptions, finalize_document, validate_number
+    from .writing.finalize import FinalizeOptions, finalize_document, validate_number, with_printed_grades
 
     inputs = [filled, *([results] if results is not None else [])]
     if number is not None:
@@ -291,6 +315,8 @@ def finalize(
         chosen = match.results
         messages += match.messages
     grades = grade_report(report, chosen)
+    if chosen is None:
+        grades = with_printed_grades(report, grades)
     left = [
         item
         for item in incomplete_items(report, chosen, severity="error")

@@ -6,7 +6,8 @@ text carried over by ``draft --carry-text`` that still starts with last year's �
 
 Each item is a :class:`~komae_docx.results.Message` (severity ``warning`` here: in a draft these are
 work to do, not faults; ``finalize`` raises them to errors) with its place and the department in
-charge, named as the report's own 担当課 table names it.  Several departments share a project:
+charge, named as the report's own 担当課 table names it (opinion sheets and the number: the report's
+editor, the committee's secretariat).  Several departments share a project:
 ``Location.department`` then joins their names with 「・」 and :meth:`Status.by_department` lists
 the item under each of them.
 
@@ -29,7 +30,7 @@ Plan = WelfarePlan | LayeredPlan
 CHAPTER1, CHAPTER2 = "第1章", "第2章"
 DEPARTMENT_JOIN = "・"
 NO_DEPARTMENT = "（担当課なし）"
-"""The group of items no 担当課 is in charge of (a project without a code, an opinion sheet of no measure)."""
+"""The group of items no 担当課 is in charge of (a project without a code, a report without an editor)."""
 
 PLACEHOLDER_MARKS = ("〇〇", "○○")
 """``rollover`` writes ``R7-〇〇`` (KANJI ZERO); staff sometimes retype it with WHITE CIRCLE."""
@@ -42,7 +43,7 @@ INTERIM_MARK = "（中間）"
 
 
 def department_names(report: Report, codes: Iterable[str]) -> list[str]:
-    """The names of 担当課 codes (地 → 地域活性課), in the table's order; an unknown code stays as written."""
+    """The names of 担当課 codes (地 → 地域活性課), in the cell's order; an unknown code stays as written."""
     table = {_key(d.code): d.name for d in report.intro.departments}
     names: list[str] = []
     for code in codes:
@@ -201,25 +202,16 @@ def _empty(sheet: OpinionSheet) -> bool:
 
 
 def _empty_opinion_sheet(report: Report, plan: Plan, sheet: OpinionSheet) -> Message:
-    codes = [
-        code
-        for row in sheet.rows
-        if row.measure_id is not None
-        for project in _measure_projects(plan, row.measure_id)
-        for code in project.departments
-    ]
+    """The committee's opinions are written up by the report's editor (奥付 編集, the secretariat),
+    not by the departments whose measures the sheet lists."""
     location = Location(
         section=CHAPTER2,
         plan=plan.opinions_heading or plan.heading,
         page=sheet.page,
         column="委員会からの意見",
-        department=DEPARTMENT_JOIN.join(department_names(report, codes)) or editor_department(report),
+        department=editor_department(report),
     )
     return _item("incomplete.opinion", f"委員会からの意見のシート（{sheet.index + 1}枚目）が空です", location)
-
-
-def _measure_projects(plan: Plan, measure_id: str) -> list[Project]:
-    return next((m.projects for m in plan.iter_measures() if m.id == measure_id), [])
 
 
 def _placeholder_number(report: Report) -> Message:

@@ -79,7 +79,8 @@ def check_distinct(outputs: Sequence[tuple[PathArg, str]], *, inputs: Sequence[P
         for other, other_label in outputs[index + 1 :]:
             if _same_file(Path(target), Path(other)):
                 raise OutputError(
-                    f"{label} と {other_label} に同じファイルが指定されています。別々のファイルにしてください",
+                    f"{label} と {other_label} に同じファイルが指定されています。"
+                    "別々のファイルにしてください",
                     Path(other),
                 )
 

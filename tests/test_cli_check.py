@@ -59,6 +59,8 @@ def test_check_json_for_scripts() -> None:
         "page": 15,
         "row": 4,
         "column": "施策",
+        "project": None,
+        "department": None,
     }
 
 
@@ -93,10 +95,10 @@ def results_yaml(report: Report, tmp_path: Path, **changes: str) -> Path:
 
 def test_grade_with_results_prints_grades_and_summary(report: Report, tmp_path: Path) -> None:
     path = results_yaml(report, tmp_path, **{"p2-7-(2)": "未達成", "p1-3-1-1-b": "未達成"})
-    done = run("grade", EXAMPLE.name, "--results", path, cwd=EXAMPLE.parent)
+    done = run("grade", EXAMPLE, "--results", path.name, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert out.startswith("r5_report.docx の評価（事業の結果：results.yaml）")
+    assert out.startswith(f"{EXAMPLE} の評価（事業の結果：results.yaml）")
     assert "  B       7 アウトリーチ等事業の実施（年次目標の達成 1/2（50%））" in out
     assert "  D       3－(1)（年次目標の達成 0/1（0%））" in out
     assert "    A  7件  当該施策に係る事業の当該年度までの年次目標の70%以上を達成できた" in out

@@ -4,7 +4,6 @@ as typed, standard streams, output names, JSON schemas, render's reasons, start-
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -71,10 +70,16 @@ def test_a_closed_pipe_ends_the_command_quietly(args: tuple[str | Path, ...]) ->
     assert (code, error) == (0, "")
 
 
-def test_a_closed_pipe_on_a_long_text_output(tmp_path: Path) -> None:
-    """The parse summary is short; a JSON of the model is ~1 MB, well past any pipe buffer."""
-    code, error = closed_pipe("parse", EXAMPLE, "-o", "-")
-    assert (code, error) == (0, "")
+@pytest.mark.parametrize(
+    "args",
+    [("parse", EXAMPLE, "-o", "-"), ("draft", EXAMPLE, "-o", "r6.docx", "--changes", "-")],
+    ids=["parse-o-stdout", "draft-changes-stdout"],
+)
+def test_a_closed_pipe_on_a_long_output(tmp_path: Path, args: tuple[str | Path, ...]) -> None:
+    """Outputs well past a pipe buffer (the model's JSON, the draft's change log as JSON)."""
+    code, error = closed_pipe(*(tmp_path / a if a == "r6.docx" else a for a in args))
+    assert code == 0
+    assert "エラー" not in error and "Error" not in error  # the draft's summary goes to stderr
 
 
 # --------------------------------------------------------------------------- item 3: conventions
@@ -110,7 +115,7 @@ def test_help_is_japanese_with_examples_and_exit_codes(command: str | None) -> N
         (["parse", "x.docx", "--nonsense"], "知らない指定です：--nonsense"),
         (["draft", "x.docx", "-o"], "値を1つ指定してください"),
         (["finalize", "x.docx", "-o", "y.docx", "--pages", "odd"], "'odd' は選べません"),
-        (["serve", "--port", "http"], "ポート番号は 1～65535 の数"),
+        (["serve", "--port", "http"], "ポート番号は 0～65535 の数"),
         (["parse", "x.docx", "-q", "-v"], "-v/--verbose の指定：-q/--quiet と同時には指定できません"),
     ],
 )
@@ -178,10 +183,11 @@ def test_a_missing_output_folder_is_named(tmp_path: Path) -> None:
     assert done.stderr == "エラー：out/r5.json：出力先のフォルダー「out」がありません\n"
 
 
-def test_os_errors_never_show_english_text(tmp_path: Path) -> None:
-    done = run("grade", EXAMPLE, "--results", tmp_path)
-    assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert not re.search(r"[A-Za-z]{4,} [a-z]{2,} [a-z]{2,}", done.stderr.replace(str(tmp_path), ""))
+def test_os_errors_are_told_in_japanese(tmp_path: Path) -> None:
+    (tmp_path / "results.yaml").mkdir()
+    done = run("grade", EXAMPLE, "--results", "results.yaml", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == "エラー：results.yaml：結果ファイルを開けません（フォルダーです）\n"
 
 
 # --------------------------------------------------------------------------- item 6: streams, names
@@ -221,9 +227,15 @@ def test_json_to_standard_output(tmp_path: Path) -> None:
     "args, phrase",
     [
         (["draft", EXAMPLE, "-o", "-"], "Word 文書は標準出力には書き出せません"),
-        (["draft", EXAMPLE, "-o", "r6.txt"], "-o のファイル名は .docx で終わるようにしてください（例：r6_draft.docx）"),
+        (
+            ["draft", EXAMPLE, "-o", "r6.txt"],
+            "-o のファイル名は .docx で終わるようにしてください（例：r6_draft.docx）",
+        ),
         (["draft", EXAMPLE, "-o", "r6"], "-o のファイル名は .docx で終わるようにしてください"),
-        (["draft", EXAMPLE, "-o", "r6.docx", "--changes", "c.csv"], "--changes のファイル名は .json・.md・.txt"),
+        (
+            ["draft", EXAMPLE, "-o", "r6.docx", "--changes", "c.csv"],
+            "--changes のファイル名は .json・.md・.txt",
+        ),
         (["render", "r5.json", "-o", "r5.doc"], "-o のファイル名は .docx で終わるようにしてください"),
         (["parse", EXAMPLE, "-o", "r5.txt"], "-o のファイル名は .json で終わるようにしてください"),
         (["results-template", EXAMPLE, "-o", "results.txt"], ".yaml・.yml・.json"),
@@ -255,7 +267,9 @@ def test_check_json_follows_its_schema_and_one_numbering() -> None:
     assert "0-based" in schema["description"] and "findings" in schema["required"]
 
 
-@pytest.mark.parametrize("kind, title", [("report", "Report"), ("check", "CheckOutput"), ("grade", "GradeOutput")])
+@pytest.mark.parametrize(
+    "kind, title", [("report", "Report"), ("check", "CheckOutput"), ("grade", "GradeOutput")]
+)
 def test_schemas_are_published(kind: str, title: str) -> None:
     done = run("schema", kind)
     assert done.returncode == 0
@@ -284,8 +298,12 @@ def model_with(tmp_path: Path, edit: str) -> Path:
     [
         ("data['fiscal_year']['era_year'] = '5'", "fiscal_year.era_year", '整数が必要です（文字列 "5"）'),
         ("del data['publication']['number']", "publication.number", "必要な項目がありません"),
-        ("data['plans'][0]['sheets'][0]['page'] = 'x'", "plans[0].sheets[0].page", '整数が必要です（文字列 "x"）'),
-        ("data['colour'] = 'red'", "colour", "モデルにない項目です（文字列 \"red\"）"),
+        (
+            "data['plans'][0]['sheets'][0]['page'] = 'x'",
+            "plans[0].sheets[0].page",
+            '整数が必要です（文字列 "x"）',
+        ),
+        ("data['colour'] = 'red'", "colour", 'モデルにない項目です（文字列 "red"）'),
         ("data['fiscal_year']['era_year'] = 0", "fiscal_year.era_year", "1 以上が必要です（数 0）"),
     ],
 )
@@ -303,4 +321,3 @@ def test_render_of_a_file_that_is_not_json(tmp_path: Path) -> None:
     done = run("render", bad.name, "-o", "out.docx", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.startswith("エラー：model.json：2行3列：JSON として読めません")
-

@@ -57,7 +57,11 @@ def test_draft_prints_a_short_summary(drafted: Drafted) -> None:
 
 def test_summary_counts_add_up_to_the_change_log(drafted: Drafted) -> None:
     line = drafted.done.stdout.splitlines()[1]
-    cleared = re.search(r"空欄にした欄 (\d+)（Do・Check・Act (\d+)、評価・事業の結果 (\d+)、評価総括表 (\d+)、委員会意見 (\d+)）", line)
+    cleared = re.search(
+        r"空欄にした欄 (\d+)（Do・Check・Act (\d+)、評価・事業の結果 (\d+)、"
+        r"評価総括表 (\d+)、委員会意見 (\d+)）",
+        line,
+    )
     year = re.search(r"年度・日付などの書き換え (\d+)", line)
     assert cleared and year
     kinds = [entry["kind"] for entry in drafted.changes]
@@ -141,7 +145,10 @@ def test_a_refused_changes_file_writes_nothing_at_all(tmp_path: Path) -> None:
     shutil.copyfile(EXAMPLE, source)
     done = run("draft", "r5.docx", "-o", "out.docx", "--changes", "r5.docx", "--force", cwd=tmp_path)
     assert done.returncode == 2
-    assert done.stderr == "エラー：r5.docx：入力ファイルと同じファイルには書き込めません。別の出力先を指定してください\n"
+    assert (
+        done.stderr
+        == "エラー：r5.docx：入力ファイルと同じファイルには書き込めません。別の出力先を指定してください\n"
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r5.docx"]
     assert source.read_bytes() == EXAMPLE.read_bytes()
 
@@ -178,7 +185,9 @@ def test_results_template_lists_every_project_and_grade_accepts_it(drafted: Draf
         for measure in _measures(plan)
         for project in measure["projects"]
     ]
-    assert [json.loads(key) for key in re.findall(r'^(".*"): 未評価$', text, re.M)] == list(dict.fromkeys(ids))
+    assert [json.loads(key) for key in re.findall(r'^(".*"): 未評価$', text, re.M)] == list(
+        dict.fromkeys(ids)
+    )
     assert "# 施策 1－(1) 【拡充】複雑化・複合化した課題" in text
     assert "（担当：福祉政策課）" in text and "# ■ 2 重層的支援体制整備事業実施計画" in text
 
@@ -211,7 +220,9 @@ def test_grade_shows_shares_as_fraction_and_rounded_percent(drafted: Drafted, tm
     assert len(single) == 1
     values[single[0]] = "2/3"
     results = tmp_path / "r.yaml"
-    results.write_text("".join(f"{json.dumps(k, ensure_ascii=False)}: {v}\n" for k, v in values.items()), encoding="utf-8")
+    results.write_text(
+        "".join(f"{json.dumps(k, ensure_ascii=False)}: {v}\n" for k, v in values.items()), encoding="utf-8"
+    )
     done = run("grade", drafted.draft, "--results", results)
     assert done.returncode == 0, done.stderr
     line = next(line for line in done.stdout.splitlines() if "3－(1)" in line and "2/3" in line)
@@ -250,3 +261,21 @@ def _measures(plan: dict[str, object]) -> list[dict[str, list[dict[str, str]]]]:
     if "goals" in plan:
         return [m for goal in plan["goals"] for policy in goal["policies"] for m in policy["measures"]]  # type: ignore[attr-defined,index]
     return plan["measures"]  # type: ignore[return-value]
+
+
+def test_every_code_the_commands_print_is_documented(drafted: Drafted, tmp_path: Path) -> None:
+    """README (English, Usage) lists the stable finding codes: each code met here must be there."""
+    results = tmp_path / "r.yaml"
+    results.write_text('"p9-9-9": 達成\n"p1-1-1-1-a": まる\n', encoding="utf-8")
+    outputs = [
+        json.loads(run("check", EXAMPLE, "--json").stdout)["findings"],
+        json.loads(run("check", drafted.draft, "--json").stdout)["findings"],
+        json.loads(run("grade", drafted.draft, "--results", results, "--json").stdout)["messages"],
+    ]
+    codes = {message["code"] for messages in outputs for message in messages}
+    assert {"incomplete.do", "results.unknown_id", "title.mismatch"} <= codes
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    for code in sorted(codes):
+        family, _, name = code.partition(".")
+        rows = [line for line in readme if f"`{code}`" in line or f"`{family}.*`" in line]
+        assert any(f"`{code}`" in row or f"`{name}`" in row for row in rows), code

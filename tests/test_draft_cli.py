@@ -25,7 +25,7 @@ def test_draft_command_writes_the_next_years_draft(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], report: Report
 ) -> None:
     out, changes = tmp_path / "r6.docx", tmp_path / "changes.json"
-    assert main(["draft", str(EXAMPLE), "-o", str(out), "--changes", str(changes)]) == 0
+    assert main(["draft", str(EXAMPLE), "-o", str(out), "--changes", str(changes), "-v"]) == 0
     printed = capsys.readouterr().out
     assert "令和5年度報告書" in printed and "令和6年度報告書" in printed
     logged = json.loads(changes.read_text(encoding="utf-8"))

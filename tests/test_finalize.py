@@ -294,6 +294,17 @@ def test_entry_aids_are_gone_and_the_departments_words_stay(published: Any, fill
         assert typed in filled_text and typed in text
 
 
+def test_carried_text_loses_its_highlight(work: Path) -> None:
+    """``draft --carry-text`` puts last year's text in the cells, highlighted; the interim drops the marks."""
+    carried = api.draft(EXAMPLE, work / "carried_draft.docx", carry_text=True).value.path
+    assert list(parts_of(carried)["word/document.xml"].iter(f"{W}highlight"))
+    result = api.finalize(carried, work / "carried_interim.docx", allow_incomplete=True, pages="fields")
+    assert result.value.path is not None
+    document = parts_of(result.value.path)["word/document.xml"]
+    assert [h.get(f"{W}val") for h in document.iter(f"{W}highlight")] == []
+    assert "福祉カレッジ2023を実施した。" in ooxml.visible_text(document)  # the carried text itself stays
+
+
 def test_publication_number_is_filled(published: Any) -> None:
     report = api.read(published.value.path).value
     assert report.publication.number == "R7-15"
@@ -388,13 +399,22 @@ def test_interim_version_is_clearly_marked(
 # --------------------------------------------------------------------------- the loop closes
 
 
-def test_next_years_draft_of_the_finalized_report(work: Path, published: Any) -> None:
+def test_next_years_draft_of_the_finalized_report(work: Path, published: Any, draft: Path) -> None:
+    """The loop closes: drafting from the finalized report works as drafting from last year's file."""
     made = api.draft(published.value.path, work / "r7_draft.docx").value
     report = api.read(made.path).value
     assert report.fiscal_year.text == "令和7年度"
     assert report.publication.number == "R8-〇〇"
     assert all(m.grade is None for plan in report.plans for m in plan.iter_measures())
-    assert [len(p.sheets) for p in report.plans] == [7, 10]
+    this_year = api.read(draft).value
+    assert [p.id for _, _, p in report.iter_projects()] == [p.id for _, _, p in this_year.iter_projects()]
+    assert [len(p.sheets) for p in report.plans] == [len(p.sheets) for p in this_year.plans]
+
+    def control_tags(path: Path) -> list[str | None]:
+        return [tag.get(f"{W}val") for tag in parts_of(path)["word/document.xml"].iter(f"{W}tag")]
+
+    assert control_tags(made.path) == control_tags(draft)  # the same entry controls in the same places
+    assert {m.code for m in api.status(made.path).value.items} >= {"incomplete.result", "incomplete.do"}
 
 
 # --------------------------------------------------------------------------- pages true under LibreOffice
@@ -405,7 +425,8 @@ LONG_DO = "\n".join(f"{i}. 事業の実施内容を詳しく記入した行で�
 
 
 def grow_first_sheet_and_refer(body: etree._Element) -> None:
-    """A department writes a long Do text on sheet 1 and refers to the 重層 plan's second sheet."""
+    """A department writes a long Do text on sheet 1 and refers to the 重層 plan's second sheet; a
+    reference to its first sheet is typed so that Word split it over three runs (P. | 2 | 1)."""
     layout = locate(body)
     first = layout.sheets[0]
     cols = header_columns(first.rows)
@@ -415,6 +436,9 @@ def grow_first_sheet_and_refer(body: etree._Element) -> None:
         if (c := ooxml.cell_at(tr, cols["do"])) and c.col == cols["do"] and ooxml.visible_text(c.tc).strip()
     )
     ooxml.set_cell_text(cell.tc, "詳細はP.22を参照\n" + LONG_DO)
+    split = cell.tc.findall(f"{W}p")[-1]
+    for text in ("重層の詳細はP.", "2", "1以降を参照"):
+        split.append(ooxml.run(text))
 
 
 def printed_number(page_text: str) -> int | None:
@@ -423,22 +447,35 @@ def printed_number(page_text: str) -> int | None:
 
 
 @pytest.fixture(scope="module")
-def moved(
-    work: Path, draft: Path, last_year: Report, expect: dict[str, Any]
-) -> Iterator[tuple[Any, list[str]]]:
+def grown(work: Path, draft: Path, last_year: Report, expect: dict[str, Any]) -> Path:
+    outcomes = expected_outcomes(api.read(draft).value, expect)
+    return fill_like_word(
+        draft, work / "grown.docx", outcomes=outcomes, last_year=last_year, extra=grow_first_sheet_and_refer
+    )
+
+
+@pytest.fixture(scope="module")
+def moved(work: Path, grown: Path) -> Iterator[tuple[Any, list[str]]]:
     from komae_docx.layout import convert_to_pdf, libreoffice_available, pdf_page_texts
 
     if not libreoffice_available():
         pytest.skip("LibreOffice is not installed")
-    outcomes = expected_outcomes(api.read(draft).value, expect)
-    source = fill_like_word(
-        draft, work / "grown.docx", outcomes=outcomes, last_year=last_year, extra=grow_first_sheet_and_refer
-    )
-    result = api.finalize(source, work / "grown_report.docx", number="R7-15", pages="libreoffice")
+    result = api.finalize(grown, work / "grown_report.docx", number="R7-15", pages="libreoffice")
     assert result.value.path is not None
     pdf = convert_to_pdf(result.value.path, work / "grown_pdf")
     yield result, pdf_page_texts(pdf)
     shutil.rmtree(work / "grown_pdf", ignore_errors=True)
+
+
+def test_page_references_become_fields_where_they_stand_in_one_run(work: Path, grown: Path) -> None:
+    result = api.finalize(grown, work / "grown_fields.docx", number="R7-15", pages="fields")
+    assert result.value.path is not None
+    document = parts_of(result.value.path)["word/document.xml"]
+    instructions = [(t.text or "").strip() for t in document.iter(f"{W}instrText")]
+    assert "PAGEREF _komae_s2_2 \\h" in instructions  # 「詳細はP.22を参照」: the 重層 plan's second sheet
+    assert "詳細はP.22を参照" in ooxml.visible_text(document)  # shown until Word updates it
+    split = [m for m in result.messages if m.code == "finalize.page_refs_as_text"]
+    assert len(split) == 1 and "1 か所" in split[0].text  # 「P.|2|1」 stays text, and the user is told
 
 
 def page_holding(pages: list[str], number: int) -> str:
@@ -481,6 +518,7 @@ def test_pages_moved_by_the_long_text_are_rewritten(moved: tuple[Any, list[str]]
     assert "委員会からの意見シート" in page_holding(pages, 31 + shift)
     text = re.sub(r"\s+", "", "".join(pages))
     assert f"詳細はP.{22 + shift}を参照" in text  # the 重層 plan's second sheet, 22 in the draft
+    assert f"重層の詳細はP.{21 + shift}以降を参照" in text  # its first sheet, written over three runs
     assert "相談支援包括化推進体制の構築" in page_holding(pages, 22 + shift)
     assert any(m.code == "finalize.page_passes" for m in result.messages)
 
@@ -523,11 +561,99 @@ def test_round_trip_reproduces_last_years_summary_tables_with_their_pages(
     assert [{"label": e.label, "title": e.title, "page": e.page} for e in report.toc] == expect["toc"]
 
 
-def test_check_layout_agrees_with_the_finalized_pages(moved: tuple[Any, list[str]]) -> None:
-    """R's independent page check (text search in the PDF) finds no page reference off."""
-    from komae_docx.checks import check_layout
+def test_check_layout_agrees_with_the_round_trip(work: Path, round_trip: Any) -> None:
+    """``check --layout`` (an independent text search in LibreOffice's PDF) finds no page reference off.
 
-    result, pages = moved
+    On the round trip every sheet is one page, as last year.  (Where a sheet runs over several
+    pages, as in the grown draft above, the check reads 「P.22」's target by counting explicit
+    breaks, which finalize's layout-true numbers no longer match.)
+    """
+    findings = api.check(round_trip.value.path, layout=True).value
+    assert [f.describe() for f in findings if f.code.startswith("layout")] == []
+
+
+def test_finalizing_a_published_report_keeps_its_grades(work: Path, expect: dict[str, Any]) -> None:
+    """Last year's report has no result controls: the grades its sheets print stand."""
+    result = api.finalize(EXAMPLE, work / "r5_again.docx", pages="fields")
+    assert result.value.path is not None and not result.value.interim and result.value.incomplete == []
     report = api.read(result.value.path).value
-    findings = check_layout(report, pages)
-    assert [f.describe() for f in findings if f.severity == "error"] == []
+    for plan, plan_expect in zip(report.plans, expect["plans"], strict=True):
+        assert plan.summary is not None
+        printed = plan_expect["summary_printed"]
+        assert [(g.grade, g.count) for g in plan.summary.groups] == [
+            (g["grade"], g["count"]) for g in printed["grades"]
+        ]
+        rows = [(r.page, r.measure) for g in plan.summary.groups for r in g.rows]
+        assert rows == [(r["page"], r["measure"]) for g in printed["grades"] for r in g["rows"]]
+    assert report.publication.number == expect["publication"]["number"]
+
+
+def grade_cell_runs(path: Path) -> list[tuple[str, bytes]]:
+    """(text, run properties) of each grade cell's text runs, sheet by sheet."""
+    body = parts_of(path)["word/document.xml"].find(f"{W}body")
+    assert body is not None
+    found = []
+    for sheet in locate(body).sheets:
+        for tr in sheet.rows:
+            cell = ooxml.cell_at(tr, sheet.check_col)
+            text = ooxml.visible_text(cell.tc).strip() if cell is not None else ""
+            if cell is None or not re.match(r"^[A-D]", text):
+                continue
+            runs = [r for r in cell.tc.iter(f"{W}r") if ooxml.visible_text(r).strip()]
+            rpr = runs[0].find(f"{W}rPr") if runs else None
+            found.append((text, etree.tostring(rpr) if rpr is not None else b""))
+    return found
+
+
+def test_grades_are_written_in_the_citys_format(published: Any) -> None:
+    """Each grade cell looks like last year's: same text run formatting (bold, 9 pt) as the example's."""
+    ours, citys = grade_cell_runs(published.value.path), grade_cell_runs(EXAMPLE)
+    assert [text for text, _ in ours] == [text for text, _ in citys]
+    assert [rpr for _, rpr in ours] == [rpr for _, rpr in citys]
+
+
+def test_a_bad_result_value_writes_nothing_and_names_its_place(
+    work: Path, draft: Path, last_year: Report, expect: dict[str, Any]
+) -> None:
+    outcomes = expected_outcomes(api.read(draft).value, expect)
+    project = next(p.id for _, m, p in api.read(draft).value.iter_projects() if m.ref == "3－(1)")
+    outcomes[project] = "4/3"
+    bad = fill_like_word(draft, work / "bad.docx", outcomes=outcomes, last_year=last_year)
+    result = api.finalize(bad, work / "bad_report.docx", number="R7-15", pages="fields")
+    assert result.value.path is None and not (work / "bad_report.docx").exists()
+    errors = [m for m in result.messages if m.severity == "error" and "4/3" in m.text]
+    assert errors and errors[0].location.project == project
+    assert errors[0].location.sheet == 6 and errors[0].location.column == "Check"
+
+
+def test_results_file_gives_the_results_the_controls_lack(
+    work: Path, draft: Path, last_year: Report, expect: dict[str, Any]
+) -> None:
+    """Results from ``--results`` (one 「1/3」) instead of the draft's controls, left 未評価."""
+    outcomes = expected_outcomes(api.read(draft).value, expect)
+    texts_only = fill_like_word(draft, work / "texts_only.docx", outcomes={}, last_year=last_year)
+    results = work / "results.yaml"
+    lines = [f"'{pid}': '{value.replace('１／３', '1/3')}'" for pid, value in outcomes.items()]
+    results.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    made = api.finalize(
+        texts_only, work / "from_results.docx", results=results, number="R7-15", pages="fields"
+    )
+    assert made.value.path is not None and not made.value.interim
+    report = api.read(made.value.path).value
+    for plan, plan_expect in zip(report.plans, expect["plans"], strict=True):
+        assert plan.summary is not None
+        assert {g.grade: [r.measure for r in g.rows] for g in plan.summary.groups} == plan_expect["summary"]
+
+
+def test_a_number_staff_wrote_in_the_colophon_is_kept(
+    work: Path, draft: Path, last_year: Report, expect: dict[str, Any]
+) -> None:
+    outcomes = expected_outcomes(api.read(draft).value, expect)
+    numbered = fill_like_word(
+        draft, work / "numbered.docx", outcomes=outcomes, last_year=last_year, number="R7-31"
+    )
+    kept = api.finalize(numbered, work / "numbered_report.docx", pages="fields")
+    assert kept.value.path is not None and api.read(kept.value.path).value.publication.number == "R7-31"
+    other = api.finalize(numbered, work / "numbered_other.docx", number="R7-15", pages="fields")
+    assert other.value.path is not None and api.read(other.value.path).value.publication.number == "R7-31"
+    assert [m.severity for m in other.messages if m.code == "finalize.number_absent"] == ["warning"]

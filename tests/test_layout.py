@@ -164,3 +164,20 @@ def test_check_layout_through_the_api(shifted: tuple[Path, list[str]]) -> None:
 def _plus_one(pages: str) -> str:
     """「12～13」 → 「13～14」, 「22」 → 「23」."""
     return "～".join(str(int(part) + 1) for part in pages.split("～"))
+
+
+@pytest.mark.parametrize(
+    ("text", "pages"),
+    [
+        ("(詳細はP.21からP.30までを参照)", ["21", "30"]),
+        ("詳細はP-13参照", ["13"]),
+        ("詳細はＰ．２１参照", ["21"]),
+        ("PDCAサイクルで進めます", []),
+        ("令和5年度", []),
+    ],
+)
+def test_page_references_as_staff_write_them(text: str, pages: list[str]) -> None:
+    from komae_docx.checks import PAGE_REF
+    from komae_docx.textnorm import fold_width
+
+    assert [m.group(1) for m in PAGE_REF.finditer(fold_width(text))] == pages

@@ -694,7 +694,7 @@ def test_lower_depth_limit() -> None:
 def test_parse_error_names_part_and_line() -> None:
     with pytest.raises(InputFileError) as caught:
         parse_xml(b"<a>\n<b>\n</a>", path="dir/x.docx", part="word/styles.xml")
-    assert str(caught.value).startswith("x.docx：word/styles.xml：XML が壊れています")
+    assert str(caught.value).startswith("dir/x.docx：word/styles.xml：XML が壊れています")
     assert "行目" in str(caught.value)
 
 

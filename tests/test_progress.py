@@ -17,7 +17,7 @@ from lxml import etree
 from komae_docx import Report, read_report
 from komae_docx.api import check, draft, grade, read, status
 from komae_docx.model import TargetCount
-from komae_docx.progress import looks_like_draft
+from komae_docx.progress import describe_status, looks_like_draft
 from komae_docx.rules import summary_from_sheets
 
 from .conftest import EXAMPLE
@@ -247,3 +247,23 @@ def test_the_reader_knows_the_writers_comment_author() -> None:
     from komae_docx.writing.render import COMMENT_AUTHOR
 
     assert TOOL_COMMENT_AUTHOR == COMMENT_AUTHOR
+
+
+def test_opinions_and_the_number_are_the_editors_work(drafts: dict[str, Path]) -> None:
+    model = read_report(drafts["fresh"])
+    assert "福祉政策課" in model.publication.editor
+    items = status(drafts["fresh"]).value.items
+    editors = {i.location.department for i in items if i.code in ("incomplete.opinion", "incomplete.number")}
+    assert editors == {"福祉政策課"}
+
+
+def test_the_status_text_lists_each_department_once_with_its_items(drafts: dict[str, Path]) -> None:
+    now = status(drafts["fresh"]).value
+    text = describe_status(now, "r6_draft.docx")
+    lines = text.splitlines()
+    assert lines[0] == f"r6_draft.docx：未記入・未確定 {len(now.items)} 件"
+    headings = [line for line in lines if line.startswith("■ ")]
+    assert headings == [f"■ {name}（{len(items)} 件）" for name, items in now.by_department().items()]
+    # under its own heading an item does not repeat a single department's name
+    first_block = lines[lines.index(headings[0]) + 1 : lines.index(headings[1]) - 1]
+    assert first_block and all("（福祉政策課）" not in line for line in first_block if "・" not in line)

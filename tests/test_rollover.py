@@ -19,7 +19,9 @@ from komae_docx.rollover import (
     move_fiscal_year,
     next_publication_month,
     next_publication_number,
+    report_year_spans,
     roll_forward,
+    roll_report_dates,
 )
 
 GOAL_SENTENCE = "令和5(2023)年度の年次目標"
@@ -407,3 +409,46 @@ def test_rollover_json_round_trip(rolled: Rollover) -> None:
     assert Rollover.model_validate_json(text) == rolled
     described = rolled.changes[0].describe()
     assert described == "報告書（fiscal_year）：「令和5年度（2023年度）」→「令和6年度（2024年度）」"
+
+
+# --------------------------------------------------------------------------- dates in prose
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("数値は、令和6年3月31日現在のものです。", "数値は、令和7年3月31日現在のものです。"),
+        ("令和5年度の運用結果", "令和6年度の運用結果"),
+        ("令和５年４月１日から", "令和６年４月１日から"),  # digit width kept
+        ("平成26年7月に、市が策定", "平成26年7月に、市が策定"),  # before the report year: history
+        ("令和3年3月にあいとぴあ", "令和3年3月にあいとぴあ"),
+        ("昭和37年総理府令第52号", "昭和37年総理府令第52号"),  # 年 without a month: never the report's
+        ("令和6年9月発行", "令和6年9月発行"),  # after the fiscal year (the publication rule moves it)
+        ("令和6年4月1日現在", "令和6年4月1日現在"),  # the next fiscal year already
+    ],
+)
+def test_report_year_dates_in_prose_roll_and_history_stays(text: str, expected: str) -> None:
+    assert roll_report_dates(text, 2023, 2024) == expected
+
+
+def test_a_date_crossing_an_era_is_named_by_its_month() -> None:
+    assert roll_report_dates("平成31年3月31日現在", 2018, 2019) == "令和2年3月31日現在"
+    assert roll_report_dates("平成30年4月1日", 2018, 2019) == "平成31年4月1日"
+
+
+def test_report_year_spans_cover_the_whole_date() -> None:
+    text = "※本報告書中の数値は、令和6年3月31日現在のものです。令和5年度は"
+    spans = report_year_spans(text, 2023)
+    assert [text[a:b] for a, b in spans] == ["令和6年3月31日", "令和5年度"]
+    assert roll_report_dates(text, 2023, 2023) == text
+
+
+def test_an_as_of_note_in_the_intro_rolls_with_a_change_logged(report: Report) -> None:
+    from komae_docx.model import IntroBlock
+
+    noted = report.model_copy(deep=True)
+    note = "※本報告書中の数値は、令和6年3月31日現在のものです。"
+    noted.intro.blocks.insert(1, IntroBlock(kind="paragraph", text=note))
+    rolled = roll_forward(noted)
+    assert rolled.report.intro.blocks[1].text == "※本報告書中の数値は、令和7年3月31日現在のものです。"
+    assert any(c.where == "序章 ブロック2" and "令和7年3月31日" in c.new for c in rolled.changes)

@@ -130,7 +130,8 @@ def test_check_outputs_refuses_two_outputs_that_are_one_file_before_writing(tmp_
     source = tmp_path / "in.docx"
     source.write_bytes(b"input")
     with pytest.raises(OutputError) as caught:
-        check_outputs([(tmp_path / "out.docx", "-o"), (tmp_path / "." / "out.docx", "--changes")], inputs=[source])
+        outputs = [(tmp_path / "out.docx", "-o"), (tmp_path / "." / "out.docx", "--changes")]
+        check_outputs(outputs, inputs=[source])
     assert "-o と --changes に同じファイルが指定されています" in str(caught.value)
     assert "入力ファイル" not in str(caught.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.docx"]
@@ -153,7 +154,12 @@ def test_check_outputs_names_the_input_reason_first_and_checks_every_output(tmp_
 
 @pytest.mark.parametrize(
     "number, text",
-    [(errno.ENOENT, "ありません"), (errno.EACCES, "アクセスが許可されていません"), (errno.ENOSPC, "空き"), (9999, "エラー番号 9999")],
+    [
+        (errno.ENOENT, "ありません"),
+        (errno.EACCES, "アクセスが許可されていません"),
+        (errno.ENOSPC, "空き"),
+        (9999, "エラー番号 9999"),
+    ],
 )
 def test_os_errors_are_told_in_japanese(number: int, text: str) -> None:
     told = os_error_text(OSError(number, "English strerror"))

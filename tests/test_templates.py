@@ -1,9 +1,9 @@
-"""The bundled template: in step with its build script, lint-clean, and editable by staff."""
+"""The bundled template: the example itself, tagged by the in-package code; lint-clean and editable."""
 
 from __future__ import annotations
 
 import importlib.util
-import shutil
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -11,12 +11,14 @@ from types import ModuleType
 
 import pytest
 
-from komae_docx import read_report
+from komae_docx import api, read_report
 from komae_docx.errors import TemplateError
+from komae_docx.model import Report
+from komae_docx.writing.derive import docx_parts
 from komae_docx.writing.templatelint import lint_template
-from komae_docx.writing.writer import template_path, write_report
+from komae_docx.writing.writer import template_path
 
-from .conftest import ROOT
+from .conftest import EXAMPLE, ROOT
 from .docx_checks import audit_findings
 from .docx_edit import replace_parts
 
@@ -32,25 +34,32 @@ def _build_module() -> ModuleType:
     return module
 
 
+def _document(path: Path) -> str:
+    with zipfile.ZipFile(path) as package:
+        return package.read("word/document.xml").decode("utf-8")
+
+
 def _edited(tmp_path: Path, old: str, new: str, count: int = 1) -> Path:
-    """A copy of the template folder whose document.xml has ``old`` replaced by ``new``."""
-    with zipfile.ZipFile(TEMPLATE) as package:
-        xml = package.read("word/document.xml").decode("utf-8")
+    """A copy of the bundled template whose document.xml has ``old`` replaced by ``new``."""
+    xml = _document(TEMPLATE)
     assert old in xml, old
-    folder = tmp_path / "templates"
-    folder.mkdir()
-    replace_parts(
-        TEMPLATE, folder / "report.docx", {"word/document.xml": xml.replace(old, new, count).encode()}
+    return replace_parts(
+        TEMPLATE, tmp_path / "edited.docx", {"word/document.xml": xml.replace(old, new, count).encode()}
     )
-    return folder
 
 
 def test_bundled_template_is_the_one_the_writer_uses() -> None:
     assert template_path().resolve() == TEMPLATE.resolve()
 
 
-def test_template_is_in_step_with_its_build_script() -> None:
-    assert _build_module().build() == TEMPLATE.read_bytes(), "run: .venv/bin/python tools/build_template.py"
+def test_template_is_in_step_with_the_example() -> None:
+    """Compared part by part (zip bytes may differ): run tools/build_template.py when this fails."""
+    assert docx_parts(_build_module().build()) == docx_parts(TEMPLATE.read_bytes())
+
+
+def test_template_is_made_by_make_template(tmp_path: Path) -> None:
+    made = api.make_template(EXAMPLE, tmp_path / "template.docx").value
+    assert docx_parts(made.read_bytes()) == docx_parts(TEMPLATE.read_bytes())
 
 
 def test_bundled_template_lints_clean() -> None:
@@ -61,65 +70,66 @@ def test_template_itself_passes_openxml_audit() -> None:
     assert audit_findings(TEMPLATE) == []
 
 
-def test_template_keeps_the_examples_sections_footers_and_fonts() -> None:
-    with zipfile.ZipFile(TEMPLATE) as package:
-        xml = package.read("word/document.xml").decode("utf-8")
-        names = package.namelist()
-    assert xml.count("<w:sectPr") == 5
-    assert xml.count('w:orient="landscape"') == 2
-    assert '<w:pgNumType w:start="1"/>' in xml
-    assert (
-        "word/footer1.xml" in names and "PAGE" in zipfile.ZipFile(TEMPLATE).read("word/footer1.xml").decode()
-    )
-    assert "ＭＳ ゴシック" in xml and "<w:tblHeader/>" in xml
+def test_template_keeps_every_part_but_the_body_byte_for_byte() -> None:
+    template, example = docx_parts(TEMPLATE.read_bytes()), docx_parts(EXAMPLE.read_bytes())
+    assert set(template) == set(example)
+    assert {name for name in template if template[name] != example[name]} == {"word/document.xml"}
 
 
-def test_lint_reports_unknown_names_with_their_cell(tmp_path: Path) -> None:
-    folder = _edited(tmp_path, "{{ row.indicator }}", "{{ row.indicatr }}")
-    issues = lint_template(folder / "report.docx")
-    assert len(issues) == 1
-    assert "row.indicatr" in issues[0].text
-    assert (
-        "表" in issues[0].location.describe()
-        and "行" in issues[0].location.describe()
-        and "列" in issues[0].location.describe()
-    )
+def test_template_tags_only_the_yearly_content(report: Report) -> None:
+    xml = _document(TEMPLATE)
+    assert xml.count("<w:sectPr") == 5 and xml.count('w:orient="landscape"') == 2
+    assert "{{ roll('令和5年度', 2023) }}" in xml
+    assert "{{ publication.number }}" in xml and "{{ publication.month_text }}" in xml
+    assert "{%tr if c.t3r2.n &gt; 1 %}" in xml  # 評価総括表 group A's second row (XML-escaped >)
+    plain = re.sub(r"<[^>]+>", "", xml)
+    assert "平成26年7月" in plain and "令和3年3月" in plain  # history stays as written
+    assert report.plans[1].measures_list()[0].projects[0].plan_text.replace("\n", "") in plain  # plan content
+
+
+def test_lint_reports_unknown_names_with_their_place(tmp_path: Path) -> None:
+    edited = _edited(tmp_path, "{{ publication.number }}", "{{ publication.numbr }}")
+    issues = lint_template(edited)
+    assert len(issues) == 1 and "publication.numbr" in issues[0].text
+    assert "段落" in issues[0].location.describe()
 
 
 def test_lint_reports_broken_and_unclosed_tags(tmp_path: Path) -> None:
-    folder = _edited(tmp_path, "{{ cover.report_title }}", "{{ cover.report_title ")
-    messages = [issue.describe() for issue in lint_template(folder / "report.docx")]
+    edited = _edited(tmp_path, "{{ publication.number }}", "{{ publication.number ")
+    messages = [issue.describe() for issue in lint_template(edited)]
     assert any("閉じていません" in m and "段落" in m for m in messages)
-    other = tmp_path / "other"
-    other.mkdir()
-    folder2 = _edited(other, "{%p endfor %}", "")
-    assert any("for が閉じていません" in i.text for i in lint_template(folder2 / "report.docx"))
 
 
-def test_broken_template_is_refused_before_writing(tmp_path: Path, report: object) -> None:
-    folder = _edited(tmp_path, "{{ row.indicator }}", "{{ row.indicatr }}")
+def test_broken_template_is_refused_before_writing(tmp_path: Path) -> None:
+    edited = _edited(tmp_path, "{{ publication.number }}", "{{ publication.numbr }}")
     target = tmp_path / "out.docx"
-    with pytest.raises(TemplateError, match="indicatr"):
-        write_report(report, target, template_dir=folder)  # type: ignore[arg-type]
+    with pytest.raises(TemplateError, match="numbr"):
+        api.draft(EXAMPLE, target, template=edited)
     assert not target.exists()
 
 
-def test_staff_wording_and_width_changes_reach_the_output(tmp_path: Path, report: object) -> None:
-    folder = _edited(tmp_path, "頒布価格 ", "頒布価格　")
-    with zipfile.ZipFile(folder / "report.docx") as package:
-        xml = package.read("word/document.xml").decode()
-    (folder / "report.docx").unlink()
-    wider = xml.replace('<w:gridCol w:w="3963"/>', '<w:gridCol w:w="3900"/>')
-    replace_parts(TEMPLATE, folder / "report.docx", {"word/document.xml": wider.encode()})
-    out = tmp_path / "out.docx"
-    write_report(report, out, template_dir=folder)  # type: ignore[arg-type]
-    with zipfile.ZipFile(out) as package:
-        rendered = package.read("word/document.xml").decode()
+def test_staff_wording_and_width_changes_in_a_template_reach_the_draft(
+    tmp_path: Path, report: Report
+) -> None:
+    xml = _document(TEMPLATE).replace("頒布価格 ", "頒布価格　", 1)
+    assert '<w:gridCol w:w="3963"/>' in xml
+    xml = xml.replace('<w:gridCol w:w="3963"/>', '<w:gridCol w:w="3900"/>')
+    edited = replace_parts(TEMPLATE, tmp_path / "edited.docx", {"word/document.xml": xml.encode()})
+    out = api.draft(EXAMPLE, tmp_path / "out.docx", template=edited).value.path
+    rendered = _document(out)
     assert "頒布価格　" in rendered and '<w:gridCol w:w="3900"/>' in rendered
-    assert read_report(out) == report
+    assert read_report(out).fiscal_year.text == "令和6年度"
 
 
-def test_missing_template_folder_is_a_template_error(tmp_path: Path, report: object) -> None:
+def test_a_template_folder_still_works(tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "report.docx").write_bytes(TEMPLATE.read_bytes())
+    out = api.draft(EXAMPLE, tmp_path / "out.docx", template=folder).value.path
+    assert read_report(out).fiscal_year.text == "令和6年度"
+
+
+def test_missing_template_is_a_template_error(tmp_path: Path) -> None:
     with pytest.raises(TemplateError):
-        write_report(report, tmp_path / "x.docx", template_dir=tmp_path / "nowhere")  # type: ignore[arg-type]
-    shutil.rmtree(tmp_path, ignore_errors=True)
+        api.draft(EXAMPLE, tmp_path / "x.docx", template=tmp_path / "nowhere")
+    assert not (tmp_path / "x.docx").exists()

@@ -13,6 +13,8 @@ import re
 import signal
 import subprocess
 import sys
+import threading
+import time
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -159,6 +161,7 @@ def test_draft_screen_summarises_the_example_and_offers_the_draft(
 def test_a_download_is_deleted_after_it_is_sent(client: TestClient, app: Any) -> None:
     html = upload(client, "/draft", EXAMPLE).text
     draft_link, log_link = download_links(html)
+    assert client.head(draft_link).status_code == 200, "a HEAD does not use up the download"
     assert client.get(draft_link).status_code == 200
     again = client.get(draft_link)
     assert again.status_code == 404 and "ダウンロード済み" in again.text
@@ -213,7 +216,9 @@ def test_status_screen_lists_what_is_empty_per_department(client: TestClient, r6
     assert page.status_code == 200, page.text
     status = api.status(r6_draft).value
     for department, items in status.by_department().items():
-        assert f"<h3>{department}（{len(items)} 件）</h3>" in page.text
+        heading = re.search(rf'<h3 id="([^"]+)">{re.escape(department)}（{len(items)} 件）</h3>', page.text)
+        assert heading is not None, department
+        assert f'href="#{heading.group(1)}"' in page.text, "the index at the top links to each department"
     assert f"担当課ごとの未記入（{len(status.items)} 件）" in page.text
     assert page.text.count("評価総括表　") == 2
 
@@ -227,14 +232,10 @@ def test_finalize_screen_previews_grades_and_both_summary_tables(
         assert f"評価総括表　{plan['heading']}" in page.text
         for measure in plan["measures"]:
             assert measure["ref"] in page.text
-    if hasattr(api, "finalize"):
-        assert 'name="kind" value="final"' in page.text and 'name="kind" value="interim"' in page.text
-    else:  # finalize has not landed: the screen says so and keeps nothing
-        assert "まだ komae-docx に組み込まれていません" in page.text
-        assert jobs_left(app) == []
+    assert 'name="kind" value="final"' in page.text and 'name="kind" value="interim"' in page.text
+    assert "未記入・未確定の所が" in page.text, "an unfilled draft cannot be finished yet"
 
 
-@pytest.mark.skipif(not hasattr(api, "finalize"), reason="api.finalize has not landed yet")
 def test_finalize_refuses_an_unfilled_draft_and_makes_the_interim_version(
     client: TestClient, app: Any, r6_draft: Path, tmp_path: Path
 ) -> None:
@@ -245,12 +246,79 @@ def test_finalize_refuses_an_unfilled_draft_and_makes_the_interim_version(
     refused = client.post(action.group(1), data={"csrf_token": token, "kind": "final"})
     assert refused.status_code == 409 and "まだ仕上げられません" in refused.text
     assert download_links(refused.text) == []
-    made = client.post(action.group(1), data={"csrf_token": token, "kind": "interim"})
-    assert made.status_code == 200 and "途中版ができました" in made.text
+    typo = {"csrf_token": token, "kind": "interim", "number": "<b>R7</b>"}
+    mistyped = client.post(action.group(1), data=typo)
+    assert mistyped.status_code == 400 and "刊行物番号「&lt;b&gt;R7&lt;/b&gt;」" in mistyped.text
+    made = client.post(action.group(1), data={"csrf_token": token, "kind": "interim", "number": "R7-15"})
+    assert made.status_code == 200 and "途中版ができました" in made.text, "the upload was kept for the retry"
     (link,) = download_links(made.text)
     saved = tmp_path / "interim.docx"
     saved.write_bytes(client.get(link).content)
-    assert api.read(saved).value.fiscal_year.text == "令和6年度"
+    interim = api.read(saved).value
+    assert interim.fiscal_year.text == "令和6年度" and interim.publication.number == "R7-15"
+
+
+def test_without_libreoffice_the_page_says_previews_need_it(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from komae_docx.frontends.web import app as web_app
+
+    monkeypatch.setattr(web_app, "previews_available", lambda: False)
+    html = upload(client, "/draft", EXAMPLE).text
+    notice = "ページの画像を見るには LibreOffice（と poppler の pdftoppm）が必要です"
+    assert notice in html and "ページの画像を見る（" not in html
+    preview = download_links(html)[0].replace("/download/", "/preview/")
+    refused = client.post(preview, data={"csrf_token": client.app.state.csrf_token})  # type: ignore[attr-defined]
+    assert refused.status_code == 503 and notice in refused.text
+
+
+@pytest.fixture(scope="module")
+def filled_draft(r6_draft: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The draft as departments return it: last year's texts, and results that give last year's grades."""
+    from .filler import fill_draft, last_years_fill
+
+    fill = last_years_fill(api.read(EXAMPLE).value, api.read(r6_draft).value)
+    return fill_draft(r6_draft, tmp_path_factory.mktemp("filled") / "r6_filled.docx", fill)
+
+
+def summary_rows(html: str, heading: str) -> dict[str, tuple[int, str]]:
+    """A 評価総括表 on the page: grade letter → (count, measures cell)."""
+    table = html.split(f"<caption>評価総括表　{heading}</caption>", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(
+        r'<tr><td class="grade">(\w)</td><td>[^<]*</td>'
+        r'<td class="count">(\d+)</td><td>([^<]*)</td></tr>',
+        table,
+    )
+    return {letter: (int(count), measures) for letter, count, measures in rows}
+
+
+def test_a_filled_draft_is_finalized_with_last_years_grades(
+    client: TestClient, app: Any, filled_draft: Path, expect: dict[str, Any], tmp_path: Path
+) -> None:
+    preview = upload(client, "/finalize", filled_draft).text
+    assert "下の「刊行物番号」に入れると、仕上げた報告書を作れます" in preview, "only the number is left"
+    for plan in expect["plans"]:
+        shown = summary_rows(preview, plan["heading"])
+        for letter, refs in plan["summary"].items():
+            count, measures = shown[letter]
+            assert count == len(refs) and all(ref in measures for ref in refs), (plan["heading"], letter)
+    action = re.search(r'action="(/finalize/[^"]+)"', preview)
+    assert action is not None
+    final_form = {"csrf_token": app.state.csrf_token, "kind": "final", "number": "R7-15"}
+    made = client.post(action.group(1), data=final_form)
+    assert made.status_code == 200 and "仕上げた報告書ができました" in made.text
+    from komae_docx.layout import libreoffice_available
+
+    assert ("頁番号は LibreOffice で組んだ頁を数えて書き込みました" in made.text) == libreoffice_available()
+    (link,) = download_links(made.text)
+    assert link.endswith(quote("r6_filled_完成版.docx"))
+    saved = tmp_path / "final.docx"
+    saved.write_bytes(client.get(link).content)
+    final = api.read(saved).value
+    assert final.publication.number == "R7-15"
+    grades = {(plan.key, m.ref): m.grade for plan in final.plans for m in plan.iter_measures()}
+    published = {(plan["key"], m["ref"]): m["grade"] for plan in expect["plans"] for m in plan["measures"]}
+    assert grades == published
 
 
 # --------------------------------------------------------------------------- bad uploads
@@ -266,6 +334,7 @@ def test_hostile_uploads_get_the_clis_japanese_message_and_leave_nothing(
     assert page.status_code == 400
     assert file.name in page.text and phrase in page.text
     assert "Traceback" not in page.text and 'File "' not in page.text
+    assert str(app.state.store.root) not in page.text, "the file is named as the user chose it"
     assert jobs_left(app) == []
     assert client.get("/").status_code == 200, "the server keeps serving"
 
@@ -419,6 +488,42 @@ def test_a_post_from_a_foreign_origin_is_refused_even_with_the_token(client: Tes
     assert page.status_code == 200
 
 
+def test_every_form_on_every_screen_carries_the_csrf_token(client: TestClient, r6_draft: Path) -> None:
+    token = client.app.state.csrf_token  # type: ignore[attr-defined]
+    pages = {path: client.get(path).text for path in ("/", "/draft", "/status", "/finalize")}
+    pages["draft result"] = upload(client, "/draft", EXAMPLE).text
+    pages["status result"] = upload(client, "/status", r6_draft).text
+    pages["finalize preview"] = upload(client, "/finalize", r6_draft).text
+    forms = 0
+    for where, html in pages.items():
+        for form in re.findall(r"<form.*?</form>", html, re.DOTALL):
+            forms += 1
+            assert 'method="post"' in form, where
+            assert f'<input type="hidden" name="csrf_token" value="{token}">' in form, where
+    from komae_docx.frontends.web.previews import previews_available
+
+    # three upload forms, the finalize form, and the preview button when LibreOffice is there
+    assert forms == 4 + previews_available()
+
+
+def test_result_and_error_screens_say_in_one_sentence_what_they_show(
+    client: TestClient, app: Any, r6_draft: Path, tmp_path: Path
+) -> None:
+    screens = {
+        "draft result": upload(client, "/draft", EXAMPLE).text,
+        "status result": upload(client, "/status", r6_draft).text,
+        "finalize preview": upload(client, "/finalize", r6_draft).text,
+        "error": upload(client, "/draft", hostile_files(tmp_path)["text"][0]).text,
+    }
+    action = re.search(r'action="(/finalize/[^"]+)"', screens["finalize preview"])
+    assert action is not None
+    refused = client.post(action.group(1), data={"csrf_token": app.state.csrf_token, "kind": "final"})
+    screens["finalize refused"] = refused.text
+    for where, html in screens.items():
+        sentence = lead_sentence(html)
+        assert sentence.count("。") == 1 and sentence.endswith("。"), (where, sentence)
+
+
 def test_each_app_has_its_own_csrf_token(tmp_path: Path) -> None:
     first, second = create_app(tmp_path), create_app(tmp_path)
     assert len(first.state.csrf_token) >= 32 and first.state.csrf_token != second.state.csrf_token
@@ -465,6 +570,17 @@ def test_concurrent_uploads_never_mix(app: Any, r6_draft: Path) -> None:
     app.state.store.close()
 
 
+def test_a_job_left_alone_is_swept_at_the_next_upload(client: TestClient, app: Any) -> None:
+    from komae_docx.frontends.web.jobs import JOB_LIFETIME_SECONDS
+
+    upload(client, "/draft", EXAMPLE)
+    (old,) = jobs_left(app)
+    app.state.store.sweep(now=time.monotonic() + JOB_LIFETIME_SECONDS - 60)
+    assert jobs_left(app) == [old], "a job younger than its lifetime stays"
+    app.state.store.sweep(now=time.monotonic() + JOB_LIFETIME_SECONDS + 1)
+    assert jobs_left(app) == []
+
+
 def test_every_upload_and_output_is_deleted_when_the_app_stops(app: Any) -> None:
     with TestClient(app, base_url=LOCAL) as client:
         upload(client, "/draft", EXAMPLE)
@@ -485,6 +601,38 @@ def test_the_socket_listens_on_127_0_0_1_only() -> None:
             bind_socket(port)
     finally:
         sock.close()
+
+
+def test_the_browser_is_opened_only_once_the_server_has_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    from komae_docx.frontends.web import server as web_server
+
+    opened: list[str] = []
+    monkeypatch.setattr(web_server.webbrowser, "open", opened.append)
+
+    class Starting:
+        started = False
+
+    starting = Starting()
+    waiter = threading.Thread(target=web_server._open_when_started, args=(starting, "http://127.0.0.1:1/"))
+    waiter.start()
+    waiter.join(0.3)
+    assert opened == [] and waiter.is_alive()
+    starting.started = True
+    waiter.join(5)
+    assert opened == ["http://127.0.0.1:1/"]
+
+
+def test_a_serve_folder_left_behind_is_deleted_at_the_next_start(tmp_path: Path) -> None:
+    from komae_docx.frontends.web.server import LEFTOVER_AGE_SECONDS, remove_leftover_folders
+
+    left, running, other = tmp_path / "komae-docx-serve-old", tmp_path / "komae-docx-serve-new", tmp_path / "x"
+    for folder in (left, running, other):
+        (folder / "job").mkdir(parents=True)
+    long_ago = time.time() - LEFTOVER_AGE_SECONDS - 60
+    os.utime(left, (long_ago, long_ago))
+    os.utime(other, (long_ago, long_ago))
+    remove_leftover_folders(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["komae-docx-serve-new", "x"]
 
 
 def listening_addresses(port: int) -> list[str]:

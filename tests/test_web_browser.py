@@ -145,7 +145,7 @@ def test_a_broken_upload_shows_the_japanese_message(
 
 
 def test_status_and_finalize_screens_with_the_draft(
-    page: Any, server: str, screenshots: Path, r6_draft: Path
+    page: Any, server: str, screenshots: Path, r6_draft: Path, tmp_path: Path
 ) -> None:
     upload(page, server, "/status", r6_draft, "記入状況を見る")
     assert page.locator("h1").inner_text() == "記入状況"
@@ -155,6 +155,19 @@ def test_status_and_finalize_screens_with_the_draft(
     assert page.locator("h1").inner_text() == "評価の確認"
     assert page.get_by_role("table", name=re.compile("^評価総括表")).count() == 2
     shoot(page, screenshots, "6_finalize_preview")
+    page.fill("#number", "R7-15")
+    page.get_by_role("button", name="仕上げた報告書を作る").click()
+    assert page.locator("h1").inner_text() == "まだ仕上げられません"
+    shoot(page, screenshots, "6a_finalize_refused")
+    page.get_by_role("button", name="途中版を作る").click()
+    page.get_by_role("heading", name="途中版ができました").wait_for(timeout=300_000)
+    shoot(page, screenshots, "6b_finalize_interim")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("ダウンロード")).click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(str(saved))
+    assert saved.name == "r6_draft_途中版.docx"
+    assert api.read(saved).value.publication.number == "R7-15", "the number typed before the refusal is kept"
 
 
 def test_every_screen_before_upload(page: Any, server: str, screenshots: Path) -> None:
@@ -170,7 +183,7 @@ def test_every_screen_before_upload(page: Any, server: str, screenshots: Path) -
 
 # --------------------------------------------------------------------------- keyboard, no JavaScript
 
-FOCUSABLE = "a[href], button, input:not([type=hidden]), select, textarea"
+FOCUSABLE = "a[href], button, input:not([type=hidden]), select, textarea, summary"
 DESCRIBE = "el => el ? `${el.tagName} ${el.id || el.getAttribute('href') || el.textContent.trim()}` : ''"
 
 
@@ -186,15 +199,19 @@ def tab_through(page: Any, presses: int) -> list[str]:
     return reached
 
 
-def test_every_control_is_reached_with_the_keyboard_alone(page: Any, server: str) -> None:
-    upload(page, server, "/draft", EXAMPLE, "翌年度の案を作る")
-    result_url = page.url
-    for url in [f"{server}/", f"{server}/draft", f"{server}/status", f"{server}/finalize", result_url]:
-        if url != result_url:
-            page.goto(url)
+def test_every_control_is_reached_with_the_keyboard_alone(page: Any, server: str, r6_draft: Path) -> None:
+    def check(where: str) -> None:
         wanted = controls(page)
         reached = tab_through(page, len(wanted) + 2)
-        assert set(wanted) <= set(reached), (url, sorted(set(wanted) - set(reached)))
+        assert set(wanted) <= set(reached), (where, sorted(set(wanted) - set(reached)))
+
+    for path in ["/", "/draft", "/status", "/finalize"]:
+        page.goto(server + path)
+        check(path)
+    upload(page, server, "/draft", EXAMPLE, "翌年度の案を作る")
+    check("draft result")
+    upload(page, server, "/finalize", r6_draft, "評価を確かめる")
+    check("finalize preview")
 
 
 def test_a_draft_is_made_and_downloaded_with_the_keyboard_alone(page: Any, server: str) -> None:

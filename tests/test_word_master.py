@@ -118,7 +118,9 @@ def _edit_document(src: Path, dst: Path, edit: Callable[[etree._Element], None])
 
 def _body_font(folder: Path, report: Report) -> Path:
     styles = _parts(EXAMPLE)["word/styles.xml"].replace(
-        'w:eastAsia="ＭＳ 明朝" w:hAnsi="Century"'.encode(), 'w:eastAsia="游明朝" w:hAnsi="Century"'.encode(), 1
+        'w:eastAsia="ＭＳ 明朝" w:hAnsi="Century"'.encode(),
+        'w:eastAsia="游明朝" w:hAnsi="Century"'.encode(),
+        1,
     )
     return replace_parts(EXAMPLE, folder / "body_font.docx", {"word/styles.xml": styles})
 
@@ -200,7 +202,8 @@ def _header_text(folder: Path, report: Report) -> Path:
     parts = _parts(EXAMPLE)
     header = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr xmlns:w="{W_NS}">'
-        '<w:p><w:pPr><w:jc w:val="right"/></w:pPr><w:r><w:t>狛江市 福祉政策課</w:t></w:r></w:p></w:hdr>'
+        '<w:p><w:pPr><w:jc w:val="right"/></w:pPr>'
+        "<w:r><w:t>狛江市 福祉政策課 令和5年度</w:t></w:r></w:p></w:hdr>"
     ).encode()
     rels = parts["word/_rels/document.xml.rels"].replace(
         b"</Relationships>",
@@ -291,11 +294,61 @@ def _new_measure_sheet(folder: Path, report: Report) -> Path:
             elif _text(tc).strip() == printed.title.strip():
                 _set_text(tc, "新しい施策を進めます。")
         assert el is not None
+        el.addprevious(new)  # sheet, its page break, new sheet, a page break: no blank page
         for item in between:
             el.addprevious(copy.deepcopy(item))
-        el.addprevious(new)
 
     return _edit_document(EXAMPLE, folder / "new_measure_sheet.docx", edit)
+
+
+def _row_split(folder: Path, report: Report) -> Path:
+    """The first project's row split in two: the left cells merged down, a second Do/Act row below."""
+    table, cols = _first_sheet(report)
+    row = report.plans[0].measures_list()[0].projects[0].entries[0].row
+
+    def edit(root: etree._Element) -> None:
+        tr = _rows(_tables(root)[table])[row]
+        below = copy.deepcopy(tr)
+        for original, copied in zip(tr.iterchildren(f"{W}tc"), below.iterchildren(f"{W}tc"), strict=True):
+            tcpr = original.find(f"{W}tcPr")
+            if _cell(tr, cols["do"]) is original or _cell(tr, cols["act"]) is original:
+                _set_text(copied, "")
+                continue
+            if _cell(tr, cols["check"]) is original:
+                continue
+            if tcpr.find(f"{W}vMerge") is None:
+                tcpr.append(w("vMerge", val="restart"))
+            merge = copied.find(f"{W}tcPr/{W}vMerge")
+            if merge is None:
+                merge = w("vMerge")
+                copied.find(f"{W}tcPr").append(merge)
+            merge.attrib.pop(f"{W}val", None)
+            _set_text(copied, "")
+        tr.addnext(below)
+
+    return _edit_document(EXAMPLE, folder / "row_split.docx", edit)
+
+
+CHAPTER2_NOTE = "※委員会の意見は令和6年7月の会議で取りまとめたものです。"
+
+
+def _paragraph_in_chapter2(folder: Path, report: Report) -> Path:
+    opinion = report.plans[0].opinion_sheets[0].anchor
+    assert opinion is not None
+
+    def edit(root: etree._Element) -> None:
+        tbl = _tables(root)[opinion.table]
+        heading = tbl.getprevious()
+        while heading is not None and not _text(heading).strip():
+            heading = heading.getprevious()
+        assert heading is not None
+        note = copy.deepcopy(heading)
+        for r in list(note.iterchildren(f"{W}r"))[1:]:
+            note.remove(r)
+        next(note.iter(f"{W}t")).text = CHAPTER2_NOTE
+        heading.addnext(note)
+
+    return _edit_document(EXAMPLE, folder / "chapter2_paragraph.docx", edit)
 
 
 BUILDERS: dict[str, Callable[[Path, Report], Path]] = {
@@ -311,6 +364,8 @@ BUILDERS: dict[str, Callable[[Path, Report], Path]] = {
     "department_width": _department_width,
     "project_inserted": _project_inserted,
     "new_measure_sheet": _new_measure_sheet,
+    "row_split": _row_split,
+    "chapter2_paragraph": _paragraph_in_chapter2,
 }
 
 
@@ -371,7 +426,9 @@ def test_draft_has_as_many_pages_as_the_variant(
     assert page_counts[_draft(variants, name)] == page_counts[variant.path]
 
 
-def test_the_variants_change_the_layout_they_claim(variants: dict[str, Variant], page_counts: dict[Path, int]) -> None:
+def test_the_variants_change_the_layout_they_claim(
+    variants: dict[str, Variant], page_counts: dict[Path, int]
+) -> None:
     """Sanity: the example is 39 pages; the new sheet adds one."""
     assert page_counts[variants["note"].path] == 39
     assert page_counts[variants["new_measure_sheet"].path] == 40
@@ -406,19 +463,31 @@ def test_header_row_shading_is_carried(variants: dict[str, Variant], example: Re
 
 
 def test_margins_are_carried(variants: dict[str, Variant]) -> None:
-    portrait = [s for s in _sections(_xml(_draft(variants, "top_margins"))) if s.find(f"{W}pgSz").get(f"{W}orient") != "landscape"]
+    portrait = [
+        s
+        for s in _sections(_xml(_draft(variants, "top_margins")))
+        if s.find(f"{W}pgSz").get(f"{W}orient") != "landscape"
+    ]
     assert {s.find(f"{W}pgMar").get(f"{W}top") for s in portrait} == {"1800"}
-    landscape = [s for s in _sections(_xml(_draft(variants, "landscape_margins"))) if s.find(f"{W}pgSz").get(f"{W}orient") == "landscape"]
-    assert {(s.find(f"{W}pgMar").get(f"{W}left"), s.find(f"{W}pgMar").get(f"{W}right")) for s in landscape} == {("1000", "1000")}
+    landscape = [
+        s
+        for s in _sections(_xml(_draft(variants, "landscape_margins")))
+        if s.find(f"{W}pgSz").get(f"{W}orient") == "landscape"
+    ]
+    assert {
+        (s.find(f"{W}pgMar").get(f"{W}left"), s.find(f"{W}pgMar").get(f"{W}right")) for s in landscape
+    } == {("1000", "1000")}
 
 
-def test_footer_and_header_are_carried(variants: dict[str, Variant]) -> None:
+def test_footer_and_header_are_carried(variants: dict[str, Variant], tmp_path: Path) -> None:
     footer = _xml(_draft(variants, "dashed_numbers"), "word/footer1.xml")
     assert _text(footer).startswith("－ ") and _text(footer).endswith(" －")
     assert footer.find(f".//{W}instrText") is not None
     draft = _draft(variants, "header_text")
-    assert _text(_xml(draft, "word/header1.xml")) == "狛江市 福祉政策課"
+    assert _text(_xml(draft, "word/header1.xml")) == "狛江市 福祉政策課 令和6年度"  # the frame's year rolls
     assert next(_xml(draft).iter(f"{W}headerReference")).get(f"{{{R_NS}}}id") == "rIdHdr1"
+    changes = api.draft(variants["header_text"].path, tmp_path / "again.docx").value.changes
+    assert any(c.old == "狛江市 福祉政策課 令和5年度" and c.new.endswith("令和6年度") for c in changes)
 
 
 def test_table_style_is_carried(variants: dict[str, Variant], example: Report) -> None:
@@ -458,10 +527,29 @@ def test_new_measure_sheet_is_drafted(variants: dict[str, Variant], example: Rep
     new = next(m for m in plan.iter_measures() if m.title == "新しい施策を進めます。")
     assert new.projects and all(not e.do and not e.act for p in new.projects for e in p.entries)
     grades = [
-        sdt for sdt in _xml(_draft(variants, "new_measure_sheet")).iter(f"{W}sdt")
+        sdt
+        for sdt in _xml(_draft(variants, "new_measure_sheet")).iter(f"{W}sdt")
         if sdt.find(f"{W}sdtPr/{W}tag[@{W}val='komae-docx:grade']") is not None
     ]
     assert len(grades) == sum(len(s.measures) for p in draft.plans for s in p.sheets)
+
+
+def test_a_split_row_gets_its_own_do_and_act(variants: dict[str, Variant], example: Report) -> None:
+    last = read_report(variants["row_split"].path)
+    project = last.plans[0].measures_list()[0].projects[0]
+    assert len(project.entries) == len(example.plans[0].measures_list()[0].projects[0].entries) + 1
+    draft = read_report(_draft(variants, "row_split"))
+    again = draft.plans[0].measures_list()[0].projects[0]
+    assert [e.row for e in again.entries] == [e.row for e in project.entries]
+    table, cols = _first_sheet(example)
+    rows = _rows(_tables(_xml(_draft(variants, "row_split")))[table])
+    for entry in again.entries:
+        assert _cell(rows[entry.row], cols["do"]).find(f"{W}tcPr/{W}shd").get(f"{W}fill") == "DEEAF6"
+
+
+def test_a_paragraph_added_in_chapter2_stays(variants: dict[str, Variant]) -> None:
+    paragraphs = [_text(p) for p in _xml(_draft(variants, "chapter2_paragraph")).iter(f"{W}p")]
+    assert CHAPTER2_NOTE in paragraphs  # 令和6年7月 lies after the report year: history, kept
 
 
 # --------------------------------------------------------------------------- other files that must draft
@@ -470,16 +558,20 @@ def test_new_measure_sheet_is_drafted(variants: dict[str, Variant], example: Rep
 def test_a_report_resaved_by_libreoffice_drafts(tmp_path: Path, example: Report) -> None:
     outdir = tmp_path / "resaved"
     profile = (tmp_path / ".lo-profile").resolve().as_uri()
+    convert = [soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "docx"]
     subprocess.run(
-        [soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "docx", "--outdir", str(outdir), str(EXAMPLE)],
-        capture_output=True, check=False, timeout=300,
-    )  # fmt: skip
+        [*convert, "--outdir", str(outdir), str(EXAMPLE)],
+        capture_output=True,
+        check=False,
+        timeout=300,
+    )
     resaved = outdir / EXAMPLE.name
     assert resaved.exists()
     draft = api.draft(resaved, tmp_path / "draft.docx").value.path
     again = read_report(draft)
     assert without_layout(again) == without_layout(roll_forward(read_report(resaved)).report)
-    assert audit_findings(draft) == []
+    # LibreOffice's own file is not audit-clean (font character sets, w:b order): the draft adds nothing
+    assert set(audit_findings(draft)) <= set(audit_findings(resaved))
 
 
 def test_a_report_with_tracked_changes_drafts(tmp_path: Path) -> None:

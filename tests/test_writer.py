@@ -106,7 +106,7 @@ def test_grade_cells_say_they_are_computed(drafted: Path, report: Report) -> Non
     printed = sum(len(sheet.measures) for plan in report.plans for sheet in plan.sheets)
     assert len(grades) == printed
     for sdt in grades:
-        assert _alias(sdt) == "施策の評価" and _shown(sdt) == "（自動計算）"
+        assert _alias(sdt) == "施策の評価" and _shown(sdt) == "自動計算"
         assert sdt.find(f"{W}sdtPr/{W}lock").get(f"{W}val") == "sdtContentLocked"
         assert sdt.find(f".//{W}color").get(f"{W}val") == "808080"
     again = read_report(drafted)

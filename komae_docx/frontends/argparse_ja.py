@@ -16,7 +16,10 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Iterator
-from typing import IO, NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 MESSAGES: dict[str, str] = {
     "usage: ": "使い方: ",
@@ -28,8 +31,12 @@ MESSAGES: dict[str, str] = {
     "argument %(argument_name)s: %(message)s": "%(argument_name)s の指定：%(message)s",
     "the following arguments are required: %s": "次の指定が必要です：%s",
     "unrecognized arguments: %s": "知らない指定です：%s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "%(value)r は選べません（選べるもの：%(choices)s）",
-    "unknown parser %(parser_name)r (choices: %(choices)s)": "%(parser_name)r というコマンドはありません（コマンド：%(choices)s）",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "%(value)r は選べません（選べるもの：%(choices)s）"
+    ),
+    "unknown parser %(parser_name)r (choices: %(choices)s)": (
+        "%(parser_name)r というコマンドはありません（コマンド：%(choices)s）"
+    ),
     "expected one argument": "値を1つ指定してください",
     "expected at most one argument": "値は1つまでです",
     "expected at least one argument": "値を1つ以上指定してください",
@@ -57,13 +64,13 @@ def translate_plural(singular: str, plural: str, count: int) -> str:
 @contextlib.contextmanager
 def japanese_argparse() -> Iterator[None]:
     """Install the Japanese catalogue in argparse for the duration of the block."""
-    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
-    argparse._ = translate  # type: ignore[attr-defined]
-    argparse.ngettext = translate_plural
+    names = vars(argparse)
+    saved = names["_"], names["ngettext"]
+    names["_"], names["ngettext"] = translate, translate_plural
     try:
         yield
     finally:
-        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+        names["_"], names["ngettext"] = saved
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -73,13 +80,32 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
         super().__init__(prog, max_help_position=30, width=100)
 
     def _format_action(self, action: argparse.Action) -> str:
-        """List the commands directly under their section title, without a line for the metavar."""
+        """List the commands directly under their section title, without a line for the metavar;
+        align help texts after Japanese metavars by display width (argparse counts characters)."""
         if isinstance(action, argparse._SubParsersAction):
             self._dedent()
             parts = [self._format_action(sub) for sub in self._iter_indented_subactions(action)]
             self._indent()
             return "".join(parts)
-        return super()._format_action(action)
+        text = super()._format_action(action)
+        header = " " * self._current_indent + self._format_action_invocation(action)
+        extra = display_width(header) - len(header)
+        first, newline, rest = text.partition("\n")
+        if extra <= 0 or not first.startswith(header) or first == header:
+            return text
+        after = first[len(header) :]
+        help_text = after.lstrip(" ")
+        if len(after) - len(help_text) - extra >= 2:
+            return header + after[extra:] + newline + rest
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        return header + "\n" + " " * help_position + help_text + newline + rest
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide and full-width characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 class JapaneseArgumentParser(argparse.ArgumentParser):
@@ -94,10 +120,10 @@ class JapaneseArgumentParser(argparse.ArgumentParser):
         hint = f"{self.prog} -h で説明を表示します。"
         self.exit(2, f"{self.prog}: エラー：{message}\n{hint}\n")
 
-    def print_help(self, file: IO[str] | None = None) -> None:
+    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
         with japanese_argparse():
             super().print_help(file)
 
-    def print_usage(self, file: IO[str] | None = None) -> None:
+    def print_usage(self, file: SupportsWrite[str] | None = None) -> None:
         with japanese_argparse():
             super().print_usage(file)

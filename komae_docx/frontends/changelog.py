@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-ChangeKind = Literal["year", "cleared_entries", "cleared_grades", "cleared_summary", "cleared_opinions", "other"]
+ChangeKind = Literal[
+    "year", "cleared_entries", "cleared_grades", "cleared_summary", "cleared_opinions", "other"
+]
 
 KIND_TEXT: dict[str, str] = {
     "year": "年度・日付・番号の書き換え",
@@ -136,7 +138,9 @@ def summary_line(changes: Sequence[ChangeLike]) -> str:
     if counts["year"]:
         parts.append(f"年度・日付などの書き換え {counts['year']}")
     if cleared:
-        detail = "、".join(f"{SHORT_KIND_TEXT[kind]} {cleared[kind]}" for kind in SHORT_KIND_TEXT if kind in cleared)
+        detail = "、".join(
+            f"{SHORT_KIND_TEXT[kind]} {cleared[kind]}" for kind in SHORT_KIND_TEXT if kind in cleared
+        )
         parts.append(f"空欄にした欄 {sum(cleared.values())}（{detail}）")
     if counts["other"]:
         parts.append(f"その他 {counts['other']}")

@@ -14,10 +14,12 @@ to fill in), 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeAlias
 
 from .argparse_ja import JapaneseArgumentParser, japanese_argparse
 
@@ -30,13 +32,18 @@ EXIT_INTERRUPTED = 130
 
 EXIT_CODES = {
     EXIT_OK: "成功",
-    EXIT_FINDINGS: "報告書に誤りあり（check）／未記入があり書き出さなかった（finalize）／結果ファイルの id 誤り（grade）",
+    EXIT_FINDINGS: (
+        "報告書に誤りあり（check）／未記入があり書き出さなかった（finalize）／"
+        "結果の誤り（grade）"
+    ),
     EXIT_REFUSED: "入力・出力を受け付けられない（メッセージにファイルと場所）",
     EXIT_UNEXPECTED: "予期しない問題（--debug で詳細）",
     EXIT_UNDETERMINED: "未確定（grade：評価が決まらない施策あり／status：未記入あり）",
 }
 
 Runner = Callable[[argparse.Namespace], int]
+if TYPE_CHECKING:
+    Commands: TypeAlias = argparse._SubParsersAction[JapaneseArgumentParser]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -80,10 +87,8 @@ def _print_debug(args: argparse.Namespace) -> None:
 
 
 def _print_error(text: str, prefix: str = "エラー：") -> None:
-    try:
+    with contextlib.suppress(OSError):
         print(f"{prefix}{text}", file=sys.stderr)
-    except (BrokenPipeError, OSError):
-        pass
 
 
 def _flush_stdout(code: int) -> int:
@@ -131,7 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common_options(parser, top=True)
     parser.add_argument(
-        "--version", action="version", version=f"komae-docx {__version__}", help="バージョンを表示して終わります"
+        "--version",
+        action="version",
+        version=f"komae-docx {__version__}",
+        help="バージョンを表示して終わります",
     )
     commands = parser.add_subparsers(dest="command", metavar="コマンド", title="コマンド")
     for add in (
@@ -164,15 +172,22 @@ def _add_common_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         "-q", "--quiet", action="store_true", default=default, help="エラー以外は表示しません"
     )
     quiet_or_verbose.add_argument(
-        "-v", "--verbose", action="store_true", default=default, help="詳しく表示します（変更の一覧・警告のすべて）"
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default,
+        help="詳しく表示します（変更の一覧・警告のすべて）",
     )
     parser.add_argument(
-        "--debug", action="store_true", default=default, help="エラーのときに詳細（トレースバック）を表示します"
+        "--debug",
+        action="store_true",
+        default=default,
+        help="エラーのときに詳細（トレースバック）を表示します",
     )
 
 
 def _command(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    commands: Commands,
     name: str,
     summary: str,
     description: str,
@@ -223,7 +238,7 @@ REPORT_HELP = "報告書の .docx ファイル（- なら標準入力から読�
 FORCE_HELP = "既にあるファイルを上書きします（入力ファイルには決して書きません）"
 
 
-def _add_parse(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_parse(commands: Commands) -> None:
     sub = _command(
         commands,
         "parse",
@@ -240,14 +255,16 @@ def _add_parse(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     sub.add_argument("file", metavar="報告書.docx", help=REPORT_HELP)
     sub.add_argument("--json", action="store_true", help="モデル全体を JSON で表示します")
-    sub.add_argument("-o", "--output", metavar="出力.json", help="モデルを JSON ファイルに書き出します（- なら標準出力）")
+    sub.add_argument(
+        "-o", "--output", metavar="出力.json", help="モデルを JSON ファイルに書き出します（- なら標準出力）"
+    )
     sub.add_argument("--force", action="store_true", help=FORCE_HELP)
 
 
 SCHEMA_KINDS = ("report", "check", "grade", "changes")
 
 
-def _add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_schema(commands: Commands) -> None:
     sub = _command(
         commands,
         "schema",
@@ -261,10 +278,17 @@ def _add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         _codes(),
         "run_schema",
     )
-    sub.add_argument("kind", nargs="?", default="report", choices=SCHEMA_KINDS, metavar="種類", help="report（既定）・check・grade・changes")
+    sub.add_argument(
+        "kind",
+        nargs="?",
+        default="report",
+        choices=SCHEMA_KINDS,
+        metavar="種類",
+        help="report（既定）・check・grade・changes",
+    )
 
 
-def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_check(commands: Commands) -> None:
     sub = _command(
         commands,
         "check",
@@ -288,7 +312,7 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
 
 
-def _add_grade(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_grade(commands: Commands) -> None:
     sub = _command(
         commands,
         "grade",
@@ -301,19 +325,23 @@ def _add_grade(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "komae-docx grade r6_draft.docx --results results.yaml --json",
         ],
         _codes(
-            (EXIT_FINDINGS, "結果ファイルにこの報告書にない事業 id がある"),
+            (EXIT_FINDINGS, "結果の誤り（この報告書にない事業 id、使えない値）"),
             (EXIT_UNDETERMINED, "未確定：評価が決まらない施策がある（未評価の事業あり）"),
         ),
         "run_grade",
     )
     sub.add_argument("file", metavar="報告書.docx", help=REPORT_HELP)
     sub.add_argument(
-        "--results", metavar="結果.yaml", help="事業 id ごとの結果の .yaml / .json（results-template で作れます）"
+        "--results",
+        metavar="結果.yaml",
+        help="事業 id ごとの結果の .yaml / .json（results-template で作れます）",
     )
-    sub.add_argument("--json", action="store_true", help="評価と評価総括表を JSON で表示します（形は schema grade）")
+    sub.add_argument(
+        "--json", action="store_true", help="評価と評価総括表を JSON で表示します（形は schema grade）"
+    )
 
 
-def _add_status(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_status(commands: Commands) -> None:
     sub = _command(
         commands,
         "status",
@@ -327,7 +355,7 @@ def _add_status(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     sub.add_argument("--json", action="store_true", help="JSON で表示します")
 
 
-def _add_results_template(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_results_template(commands: Commands) -> None:
     sub = _command(
         commands,
         "results-template",
@@ -343,19 +371,24 @@ def _add_results_template(commands: argparse._SubParsersAction[argparse.Argument
     )
     sub.add_argument("file", metavar="報告書案.docx", help="報告書（案）の .docx ファイル")
     sub.add_argument(
-        "-o", "--output", metavar="結果.yaml", required=True, help="書き出す .yaml / .yml / .json（- なら標準出力）"
+        "-o",
+        "--output",
+        metavar="結果.yaml",
+        required=True,
+        help="書き出す .yaml / .yml / .json（- なら標準出力）",
     )
     sub.add_argument("--force", action="store_true", help=FORCE_HELP)
 
 
-def _add_draft(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_draft(commands: Commands) -> None:
     sub = _command(
         commands,
         "draft",
         "前年度の報告書から翌年度の報告書（案）を作ります",
         "前年度の報告書をそのまま写して年度を進め、Do・Check・Act、事業の結果、委員会意見を空欄にした案を作ります。\n"
         "前年度の文はコメントで添えます（--carry-text なら欄に色付きで残します）。\n"
-        "表示は要約だけです。変更の一覧は --changes（.json はスクリプト向け、.md/.txt は読む人向け）か -v で。",
+        "表示は要約だけです。変更の一覧は --changes（.json はスクリプト向け、.md/.txt は読む人向け）"
+        "か -v で。",
         [
             "komae-docx draft r5_report.docx -o r6_draft.docx",
             "komae-docx draft r5_report.docx -o r6_draft.docx --changes 変更.md",
@@ -367,18 +400,22 @@ def _add_draft(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sub.add_argument("file", metavar="前年度.docx", help="前年度の報告書の .docx ファイル")
     sub.add_argument("-o", "--output", metavar="案.docx", required=True, help="書き出す報告書（案）の .docx")
     sub.add_argument(
-        "--carry-text", action="store_true", help="前年度の Do・Act をコメントではなく欄に（色付きで）入れます"
+        "--carry-text",
+        action="store_true",
+        help="前年度の Do・Act をコメントではなく欄に（色付きで）入れます",
     )
     sub.add_argument(
         "--changes",
         metavar="変更.json|.md|.txt",
         help="変更の一覧を書き出します（.json・.md・.txt、- なら JSON を標準出力へ）",
     )
-    sub.add_argument("--template", metavar="ひな形.docx", help="make-template で作ったひな形（.docx）を使います")
+    sub.add_argument(
+        "--template", metavar="ひな形.docx", help="make-template で作ったひな形（.docx）を使います"
+    )
     sub.add_argument("--force", action="store_true", help=FORCE_HELP)
 
 
-def _add_make_template(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_make_template(commands: Commands) -> None:
     sub = _command(
         commands,
         "make-template",
@@ -394,13 +431,14 @@ def _add_make_template(commands: argparse._SubParsersAction[argparse.ArgumentPar
     sub.add_argument("--force", action="store_true", help=FORCE_HELP)
 
 
-def _add_finalize(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_finalize(commands: Commands) -> None:
     sub = _command(
         commands,
         "finalize",
         "記入済みの案から公表用の報告書を作ります",
         "各課が記入した案から、施策の評価・評価総括表・頁番号を入れ、入力用の枠やコメントを外した報告書を作ります。\n"
-        "未記入が残っていれば何も書き出さず、担当課ごとの一覧を表示します（--allow-incomplete なら中間版を作ります）。",
+        "未記入が残っていれば何も書き出さず、担当課ごとの一覧を表示します"
+        "（--allow-incomplete なら中間版を作ります）。",
         [
             "komae-docx finalize r6_filled.docx -o r6_report.docx --number R7-15",
             "komae-docx finalize r6_filled.docx -o r6_interim.docx --allow-incomplete",
@@ -410,10 +448,14 @@ def _add_finalize(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     sub.add_argument("file", metavar="記入済み案.docx", help="各課が記入した報告書（案）の .docx")
     sub.add_argument("-o", "--output", metavar="報告書.docx", required=True, help="書き出す報告書の .docx")
-    sub.add_argument("--results", metavar="結果.yaml", help="事業の結果を案の欄ではなくこのファイルから使います")
+    sub.add_argument(
+        "--results", metavar="結果.yaml", help="事業の結果を案の欄ではなくこのファイルから使います"
+    )
     sub.add_argument("--number", metavar="R7-15", help="刊行物番号（案の「R7-〇〇」を置き換えます）")
     sub.add_argument(
-        "--allow-incomplete", action="store_true", help="未記入があっても「（中間）」と明記した中間版を作ります"
+        "--allow-incomplete",
+        action="store_true",
+        help="未記入があっても「（中間）」と明記した中間版を作ります",
     )
     sub.add_argument(
         "--pages",
@@ -425,7 +467,7 @@ def _add_finalize(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     sub.add_argument("--force", action="store_true", help=FORCE_HELP)
 
 
-def _add_render(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_render(commands: Commands) -> None:
     sub = _command(
         commands,
         "render",
@@ -441,7 +483,7 @@ def _add_render(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     sub.add_argument("--force", action="store_true", help=FORCE_HELP)
 
 
-def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_serve(commands: Commands) -> None:
     sub = _command(
         commands,
         "serve",
@@ -451,13 +493,15 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         {EXIT_OK: "成功（Ctrl+C で終了）", **{k: v for k, v in _codes().items() if k != EXIT_OK}},
         "run_serve",
     )
-    sub.add_argument("--port", type=_port, metavar="番号", help="使うポート番号（既定：空いている番号）")
-    sub.add_argument("--no-browser", action="store_true", help="ブラウザを開きません（アドレスを表示するだけ）")
+    sub.add_argument("--port", type=_port, metavar="番号", help="使うポート番号（既定・0：空いている番号）")
+    sub.add_argument(
+        "--no-browser", action="store_true", help="ブラウザを開きません（アドレスを表示するだけ）"
+    )
 
 
 def _port(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise argparse.ArgumentTypeError(f"ポート番号は 1～65535 の数で指定してください（{text!r}）")
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"ポート番号は 0～65535 の数で指定してください（{text!r}）")
     return int(text)
 
 

@@ -1,6 +1,9 @@
-"""What each ``komae-docx`` command does, over :mod:`komae_docx.api` only.
+"""What each ``komae-docx`` command does, over :mod:`komae_docx.api`.
 
-Imported by :mod:`.cli` when a command runs (never for ``--help``).  Conventions:
+Imported by :mod:`.cli` when a command runs (never for ``--help``).  Besides the API it uses only
+the foundations (``safeio``, ``errors``, ``results``) and the Japanese presenters that live beside
+the rules (``rules.describe_grades`` / ``grades_as_json``, ``progress.describe_status``), so that
+the grade and status texts are the same wherever they are shown.  Conventions:
 
 * data a script asked for (``--json``, ``-o -``) goes to stdout; summaries for people go to stdout
   too unless stdout carries data, then to stderr; warnings and errors go to stderr;
@@ -122,7 +125,9 @@ def run_check(args: argparse.Namespace) -> int:
         write_stdout(output.model_dump_json(indent=2))
     else:
         shown = [f for f in findings if f.severity == "error" or not args.quiet]
-        tally = "・".join(f"{text} {counts[key]} 件" for key, text in SEVERITY_TEXT.items() if counts[key] or key != "info")
+        tally = "・".join(
+            f"{text} {counts[key]} 件" for key, text in SEVERITY_TEXT.items() if counts[key] or key != "info"
+        )
         _say(args, f"{display_name(args.file)} の検査結果：{tally}")
         for finding in shown:
             print(f"  {finding.describe_with_severity()}")
@@ -188,7 +193,11 @@ def run_results_template(args: argparse.Namespace) -> int:
         return EXIT_OK
     api.results_template(args.file, output, force=args.force)
     _say(args, f"{output} に結果ファイルのひな形を書き出しました（値はすべて 未評価）。")
-    _say(args, f"次に：値を 達成・未達成・k/n に書き換え、komae-docx grade {args.file} --results {output} で評価します。")
+    _say(
+        args,
+        f"次に：値を 達成・未達成・k/n に書き換え、"
+        f"komae-docx grade {args.file} --results {output} で評価します。",
+    )
     return EXIT_OK
 
 
@@ -247,7 +256,8 @@ def _draft_summary(args: argparse.Namespace, changes: Sequence[Any], messages: S
     _say(args, warnings, stream)
     _say(
         args,
-        f"次に：各課が Word で Do・Act・事業の結果を記入します。残りは komae-docx status {args.output} で確かめられます。",
+        "次に：各課が Word で Do・Act・事業の結果を記入します。"
+        f"残りは komae-docx status {args.output} で確かめられます。",
         stream,
     )
     if args.verbose:
@@ -259,10 +269,13 @@ def _draft_summary(args: argparse.Namespace, changes: Sequence[Any], messages: S
 def run_make_template(args: argparse.Namespace) -> int:
     output: str = args.output
     _plan([(output, "-o", DOCX_SUFFIXES, "template.docx")], [args.file], args.force)
-    made = api.make_template(args.file, output, force=args.force)  # type: ignore[attr-defined,unused-ignore]
+    made = api.make_template(args.file, output, force=args.force)
     _print_messages(args, made.messages)
     _say(args, f"{output} にひな形を書き出しました。")
-    _say(args, f"次に：Word で体裁を整え、komae-docx draft 前年度.docx -o 案.docx --template {output} で使えます。")
+    _say(
+        args,
+        f"次に：Word で体裁を整え、komae-docx draft 前年度.docx -o 案.docx --template {output} で使えます。",
+    )
     return EXIT_OK
 
 
@@ -270,7 +283,7 @@ def run_finalize(args: argparse.Namespace) -> int:
     """0 written; 1 when something is left to fill in (nothing written, the list per department)."""
     output: str = args.output
     _plan([(output, "-o", DOCX_SUFFIXES, "r6_report.docx")], [args.file, args.results], args.force)
-    made = api.finalize(  # type: ignore[attr-defined,unused-ignore]
+    made = api.finalize(
         args.file,
         output,
         results=args.results,
@@ -286,7 +299,11 @@ def run_finalize(args: argparse.Namespace) -> int:
     _print_messages(args, [m for m in made.messages if m not in finalized.incomplete])
     kind = "中間版" if finalized.interim else "報告書"
     _say(args, f"{finalized.path} に{kind}を書き出しました。")
-    pages = "LibreOffice の頁割りで入れました" if finalized.pages == "libreoffice" else "Word で開くと更新されます"
+    pages = (
+        "LibreOffice の頁割りで入れました"
+        if finalized.pages == "libreoffice"
+        else "Word で開くと更新されます"
+    )
     _say(args, f"頁番号：{pages}。")
     if finalized.interim:
         _say(args, f"未記入 {len(finalized.incomplete)} 件は「未確定」としてあります（表紙に「（中間）」）。")
@@ -316,19 +333,22 @@ def run_render(args: argparse.Namespace) -> int:
     _plan([(output, "-o", DOCX_SUFFIXES, "r5_again.docx")], [args.file, args.template], args.force)
     with input_path(args.file) as path:
         report = read_model_json(path, display_name(args.file))
-    api.render(report, output, template=args.template, force=args.force)
+    made = api.render(report, output, template=args.template, force=args.force)
+    _print_messages(args, made.messages, limit=20)
     _say(args, f"{output} に書き出しました。")
     return EXIT_OK
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    """The local page (issue 11); its server and web libraries load only here."""
     try:
         from .web.server import run
-    except ImportError as error:
+
+        return run(args.port, not args.no_browser)
+    except ModuleNotFoundError as error:
         print(
-            f"エラー：画面に必要な部品がインストールされていません（{error.name}）。"
+            f"エラー：画面に必要な部品（{error.name}）がインストールされていません。"
             "pip install komae-docx で入れ直してください。",
             file=sys.stderr,
         )
         return EXIT_REFUSED
-    return run(args.port, not args.no_browser)

@@ -72,12 +72,16 @@ def _load_json(path: Path, shown: str) -> str:
     except OSError as error:
         raise InputFileError(f"読めません（{os_error_text(error)}）", shown) from None
     except UnicodeDecodeError:
-        raise InputFileError("UTF-8 の JSON ではありません（parse -o で書き出したファイルを指定してください）", shown) from None
+        raise InputFileError(
+            "UTF-8 の JSON ではありません（parse -o で書き出したファイルを指定してください）", shown
+        ) from None
     try:
         json.loads(text)
     except json.JSONDecodeError as error:
         where = f"{error.lineno}行{error.colno}列"
-        raise InputFileError("JSON として読めません（parse -o で書き出したファイルを指定してください）", shown, where) from None
+        raise InputFileError(
+            "JSON として読めません（parse -o で書き出したファイルを指定してください）", shown, where
+        ) from None
     return text
 
 

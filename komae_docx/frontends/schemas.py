@@ -39,7 +39,9 @@ class CheckOutput(_Out):
     errors: int = Field(ge=0, description="severity が error の件数（1 件以上なら終了コード 1）")
     warnings: int = Field(ge=0, description="severity が warning の件数")
     infos: int = Field(ge=0, description="severity が info の件数")
-    findings: list[Message] = Field(description="誤り・警告（誤りが先、あとは文書の順）。code は安定した識別子")
+    findings: list[Message] = Field(
+        description="誤り・警告（誤りが先、あとは文書の順）。code は安定した識別子"
+    )
 
 
 class MeasureGradeOut(_Out):
@@ -89,7 +91,9 @@ class GradeOutput(_Out):
     determined: bool = Field(description="すべての施策の評価が決まったか（false なら終了コード 4）")
     plans: list[PlanGradesOut]
     messages: list[Message] = Field(
-        description="結果ファイルと読み取りのメッセージ（results.unknown_id は誤り、results.missing_id は警告など）"
+        description=(
+            "結果ファイルと読み取りのメッセージ（results.unknown_id は誤り、results.missing_id は警告など）"
+        )
     )
 
 

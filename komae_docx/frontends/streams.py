@@ -53,7 +53,8 @@ def require_suffix(given: str, option: str, suffixes: tuple[str, ...], example: 
     """Refuse an output name that would not open on a double-click (``out.txt``, ``out``)."""
     if given == STDIO and suffixes == DOCX_SUFFIXES:
         raise OutputError(
-            f"Word 文書は標準出力には書き出せません。{option} に {example} のようなファイル名を指定してください"
+            "Word 文書は標準出力には書き出せません。"
+            f"{option} に {example} のようなファイル名を指定してください"
         )
     if given == STDIO or Path(given).suffix.lower() in suffixes:
         return

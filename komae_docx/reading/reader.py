@@ -64,7 +64,7 @@ def read_report(path: str | Path) -> Report:
 
 def read_report_result(path: str | Path) -> Result[Report]:
     """Read a progress report and return it with the reader's warnings."""
-    package = open_package(path, without_run_properties=True)
+    package = open_package(path, for_reading=True)
     body = read_body(package)
     try:
         return _ReportReader(body, Path(path)).read()

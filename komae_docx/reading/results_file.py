@@ -95,7 +95,14 @@ def _read_text(path: Path) -> str:
 
 def parse_results_text(text: str, kind: str, path: str | Path = "results") -> ResultsFile:
     """Parse the text of a results file (``kind`` = ``"yaml"`` or ``"json"``)."""
-    path = Path(path)
+    try:
+        return _parse_results_text(text, kind, Path(path))
+    except RecursionError:
+        # PyYAML and json recurse per nesting level: thousands of "[" exhaust the stack (issue 13 fuzz)
+        raise ResultsFileError("結果ファイルの入れ子が深すぎます", path=path) from None
+
+
+def _parse_results_text(text: str, kind: str, path: Path) -> ResultsFile:
     pairs = _json_pairs(text, path) if kind == "json" else _yaml_pairs(text, path)
     results: dict[str, ProjectOutcome] = {}
     lines: dict[str, int] = {}

@@ -22,7 +22,8 @@ def model_differences(wanted: Report, written: Report, limit: int = 50) -> list[
 
 def without_layout(report: Report) -> dict[str, Any]:
     """The report's data without places in the file, for comparing two files' models."""
-    return _strip(report.model_dump())
+    stripped: dict[str, Any] = _strip(report.model_dump())
+    return stripped
 
 
 def _strip(value: Any, in_summary: bool = False) -> Any:

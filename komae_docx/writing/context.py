@@ -14,7 +14,7 @@ Draft mode adds what staff need to fill the draft in Word:
 * one result control per project, on its first row: a combo box titled 事業の結果 (pick
   未評価 / 達成 / 未達成 or type 「1/3」); a row continuing the project on another sheet shows, in
   grey and locked, where the result is entered (「結果は11頁の欄に記入」);
-* the measure's grade cell shows 「（自動計算）」 in grey in a locked control titled 施策の評価:
+* the measure's grade cell shows 「自動計算」 in grey in a locked control titled 施策の評価:
   finalize fills it from the results;
 * Do, Act and opinion cells are shaded for entry; last year's Do / Act text becomes a Word comment
   by ``komae-docx`` on its cell — or, with ``carry_text``, goes into the cell highlighted and
@@ -40,14 +40,16 @@ Plan = WelfarePlan | LayeredPlan
 
 ENTRY_FILL = "DEEAF6"
 """Shading of the cells staff fill in (a pale blue, distinct from the grey headers)."""
-CARRY_HIGHLIGHT = "yellow"
 RESULT_TITLE = "事業の結果"
 GRADE_TITLE = "施策の評価"
 RESULT_TAG = "komae-docx:result"
 GRADE_TAG = "komae-docx:grade"
 POINTER_TAG = "komae-docx:result-elsewhere"
-AUTO_GRADE_HINT = "（自動計算）"
+AUTO_GRADE_HINT = "自動計算"
+"""Four characters: at 7 pt they fit the example's Check column (786 twips) on one line."""
 CONTROL_ID_BASE = 700000
+HINT_SIZE = 14
+"""Half points (7 pt) of the grey hints in locked controls."""
 
 
 CONTEXT_SCHEMA: dict[str, Any] = {
@@ -65,7 +67,7 @@ class CellValue(TypedDict):
     text: str
     control: Markup
     note: Markup
-    mark: str
+    carried: str
     fill: str
 
 
@@ -109,7 +111,7 @@ def _counter() -> Callable[[str], int]:
 
 
 def _cell(text: str = "", **values: Any) -> CellValue:
-    cell: CellValue = {"text": text, "control": Markup(""), "note": Markup(""), "mark": "none", "fill": ""}
+    cell: CellValue = {"text": text, "control": Markup(""), "note": Markup(""), "carried": "", "fill": ""}
     cell.update(values)  # type: ignore[typeddict-item]
     return cell
 
@@ -147,7 +149,9 @@ class _Builder:
                 col = opinion.anchor.columns["opinion"]
                 for row in opinion.rows:
                     fill = ENTRY_FILL if self.draft else ""
-                    cells[cell_key(opinion.anchor.table, row.row, col)] = _cell(paragraphs(row.opinions), fill=fill)
+                    cells[cell_key(opinion.anchor.table, row.row, col)] = _cell(
+                        paragraphs(row.opinions), fill=fill
+                    )
             if plan.summary is not None:
                 cells.update(_summary(plan.summary))
         return cells
@@ -170,7 +174,10 @@ class _Builder:
                     yield cell_key(anchor.table, at, cols["check"]), self._check(project, entry, pages)
         for printed in sheet.measures:
             control = self._locked(GRADE_TITLE, GRADE_TAG, AUTO_GRADE_HINT) if self.draft else Markup("")
-            yield cell_key(anchor.table, printed.row, cols["check"]), _cell(printed.grade_cell, control=control)
+            yield (
+                cell_key(anchor.table, printed.row, cols["check"]),
+                _cell(printed.grade_cell, control=control),
+            )
 
     def _do_act(self, plan: Plan, project: Project, entry: Entry, column: str) -> CellValue:
         text = _entry_do(entry) if column == "Do" else paragraphs(entry.act)
@@ -182,7 +189,7 @@ class _Builder:
             return _cell(text, fill=ENTRY_FILL)
         if self.draft.carry_text:
             carried = f"{self.previous_year}：{last_text}"
-            return _cell(paragraphs([text, carried]), fill=ENTRY_FILL, mark=CARRY_HIGHLIGHT)
+            return _cell(text, fill=ENTRY_FILL, carried=carried)
         return _cell(text, fill=ENTRY_FILL, note=self._comment(column, last_text))
 
     def _check(self, project: Project, entry: Entry, pages: dict[int, int | None]) -> CellValue:
@@ -216,12 +223,20 @@ class _Builder:
 
     def _combo(self, value: str | None) -> Markup:
         sdt = ooxml.combo_box(
-            alias=RESULT_TITLE, tag=RESULT_TAG, control_id=next(self.controls), items=PROJECT_RESULTS, value=value
+            alias=RESULT_TITLE,
+            tag=RESULT_TAG,
+            control_id=next(self.controls),
+            items=PROJECT_RESULTS,
+            value=value,
         )
         return _markup(sdt)
 
     def _locked(self, title: str, tag: str, hint: str) -> Markup:
-        return _markup(ooxml.locked_text_control(alias=title, tag=tag, control_id=next(self.controls), hint=hint))
+        """A grey hint in a small size, so that 「自動計算」 fits the narrow Check column."""
+        control = ooxml.locked_text_control(
+            alias=title, tag=tag, control_id=next(self.controls), hint=hint, rpr=ooxml.font_size(HINT_SIZE)
+        )
+        return _markup(control)
 
 
 def _markup(element: etree._Element) -> Markup:
@@ -237,6 +252,10 @@ def _summary(summary: SummaryTable) -> Iterator[tuple[str, Any]]:
         if group.row is None:
             continue
         rows: list[SummaryRowValue] = [{"page": r.page, "measure": r.measure} for r in group.rows]
-        value: GroupValue = {"n": len(rows), "count": group.count, "rows": rows or [{"page": "", "measure": ""}]}
+        value: GroupValue = {
+            "n": len(rows),
+            "count": group.count,
+            "rows": rows or [{"page": "", "measure": ""}],
+        }
         yield group_key(anchor.table, group.row), value
     yield total_key(anchor.table), summary.total

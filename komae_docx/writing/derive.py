@@ -6,8 +6,9 @@ changes from year to year becomes a docxtpl tag, where the city put it:
 
 * each Do / Check / Act cell of a project row and each opinion cell → ``{{ c.<key>.text }}`` with
   ``{{r c.<key>.control }}`` / ``{{r c.<key>.note }}`` before it (the result control, a comment
-  anchor), the run keeping the cell's first run formatting (highlight ``{{ c.<key>.mark }}``) and
-  the cell shaded ``{{ c.<key>.fill or '<the city's fill>' }}``;
+  anchor) and ``{{ c.<key>.carried }}`` after it (last year's text, highlighted), the runs keeping
+  the cell's first run formatting, and the cell shaded by ``{% cellbg c.<key>.fill or '<the city's
+  fill>' %}``;
 * each grade cell of a sheet → ``{{ c.<key>.text }}`` and ``{{r c.<key>.control }}``;
 * the 評価総括表: each group's count, page and measure cells, one table row per row of the group
   (rows after the first kept by ``{%tr if c.<group>.n > k %}``), and the total;
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from . import ooxml
 from .ooxml import W, w
 
 Plan = WelfarePlan | LayeredPlan
+CARRY_HIGHLIGHT = "yellow"
 ENTRY_COLUMNS = ("do", "check", "act")
 
 
@@ -63,28 +65,53 @@ def total_key(table: int) -> str:
 
 @dataclass(frozen=True)
 class DerivedTemplate:
-    """The tagged copy of the city's file (``data``, a .docx) and the fiscal year it was made from."""
+    """The tagged copy of the city's file (``data``, a .docx), the fiscal year it was made from, and
+    the texts of the paragraphs whose dates it tagged (as written), for the change log."""
 
     data: bytes
     fiscal_year: int
+    dated: tuple[str, ...] = ()
 
 
 def derive_template(source: str | Path, report: Report) -> DerivedTemplate:
-    """Tag the yearly content of ``source`` (the city's file) whose model is ``report``."""
+    """Tag the yearly content of ``source`` (the city's file) whose model is ``report``.
+
+    Headers and footers are part of the frame: their dates of the report year are tagged too.
+    """
     package = open_package(source)
-    root = package.xml(package.main_document_part)
-    _Deriver(report, Path(source)).derive(root)
-    return DerivedTemplate(_repackage(package, ooxml.serialize(root)), report.fiscal_year.western_year)
+    main = package.main_document_part
+    deriver = _Deriver(report, Path(source))
+    root = package.xml(main)
+    deriver.derive(root)
+    tagged = {main: ooxml.serialize(root)}
+    for part in [*package.related_part(main, "/header"), *package.related_part(main, "/footer")]:
+        part_root = package.xml(part)
+        _escape_braces(part_root)
+        deriver.tag_dates(part_root.iter(w("p")))
+        tagged[part] = ooxml.serialize(part_root)
+    data = _repackage(package, tagged)
+    return DerivedTemplate(data, report.fiscal_year.western_year, tuple(deriver.dated))
 
 
-def _repackage(package: Package, document: bytes) -> bytes:
-    """The package with the tagged main part; fixed timestamps, so the same input gives the same bytes."""
+def _repackage(package: Package, tagged: dict[str, bytes]) -> bytes:
+    """The package with its tagged parts; fixed timestamps, so the same input gives the same bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for name in package.names():
-            data = document if name == package.main_document_part else package.read(name)
+            data = tagged[name] if name in tagged else package.read(name)
+            if name == "_rels/.rels":
+                data = data.replace(_LEGACY_CORE_PROPERTIES, _CORE_PROPERTIES)
             zout.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+_LEGACY_CORE_PROPERTIES = (
+    b"http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties"
+)
+_CORE_PROPERTIES = b"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+"""LibreOffice writes the core properties' relationship with a pre-standard type; python-docx (under
+docxtpl) does not recognise it and adds a second ``docProps/core.xml``.  The copy uses the standard
+type, which Word and LibreOffice both read."""
 
 
 def docx_parts(data: bytes) -> dict[str, bytes]:
@@ -106,6 +133,7 @@ class _Deriver:
         # Elements, not their id(): lxml proxies are only stable while referenced.
         self.tagged: set[etree._Element] = set()  # w:tc whose content is now a tag
         self.plan_rows: set[etree._Element] = set()  # w:tr holding plan content (not rolled)
+        self.dated: list[str] = []  # paragraphs whose dates were tagged, as written
 
     def derive(self, root: etree._Element) -> None:
         body = root.find(w("body"))
@@ -127,14 +155,19 @@ class _Deriver:
 
     def _table(self, anchor: TableAnchor | None, tables: list[etree._Element], where: str) -> etree._Element:
         if anchor is None or anchor.table >= len(tables):
-            raise SheetFormatError("表の位置が元の報告書と対応しません（モデルに表の位置がありません）", where=where)
+            raise SheetFormatError(
+                "表の位置が元の報告書と対応しません（モデルに表の位置がありません）", where=where
+            )
         return tables[anchor.table]
 
-    def _cell(self, rows: list[etree._Element], row: int, col: int, where: str, column: str) -> etree._Element:
+    def _cell(
+        self, rows: list[etree._Element], row: int, col: int, where: str, column: str
+    ) -> etree._Element:
         cell = ooxml.cell_at(rows[row], col) if row < len(rows) else None
         if cell is None or cell.col != col:
             raise SheetFormatError(
-                f"{column}の欄を置き換えられません（{row + 1}行の{col + 1}列目にその欄の始まりがありません）。"
+                f"{column}の欄を置き換えられません"
+                f"（{row + 1}行の{col + 1}列目にその欄の始まりがありません）。"
                 "列を消したり結合したりした場合は元に戻してください",
                 self.path,
                 where=f"{where} {row + 1}行 {column}欄",
@@ -172,7 +205,8 @@ class _Deriver:
                 f"進捗管理シートの見出し行に {column} の列がないため、案を作れません。"
                 "列を消した場合は元に戻してください",
                 self.path,
-                where=f"第1章 進捗管理シート{number}（文書の{ordinal + 1}番目の表） 1～{len(rows)}行 {column}欄",
+                where=f"第1章 進捗管理シート{number}（文書の{ordinal + 1}番目の表） "
+                f"1～{len(rows)}行 {column}欄",
             )
 
     # ---- progress sheets
@@ -202,28 +236,38 @@ class _Deriver:
             self._value_cell(tc, cell_key(anchor.table, printed.row, col), control=True)
 
     def _entry_cell(self, tc: etree._Element, key: str, shaded: bool) -> None:
-        self._value_cell(tc, key, control=not shaded, note=shaded, mark=shaded)
-        if shaded:
-            self._shade(tc, key)
-
-    def _shade(self, tc: etree._Element, key: str) -> None:
-        fill = ooxml.cell_fill(tc) or "auto"
-        ooxml.set_cell_shading(tc, f"{{{{ c.{key}.fill or '{fill}' }}}}")
+        self._value_cell(tc, key, control=not shaded, note=shaded, carried=shaded, shaded=shaded)
 
     def _value_cell(
-        self, tc: etree._Element, key: str, *, control: bool = False, note: bool = False, mark: bool = False
+        self,
+        tc: etree._Element,
+        key: str,
+        *,
+        control: bool = False,
+        note: bool = False,
+        carried: bool = False,
+        shaded: bool = False,
     ) -> None:
-        """Replace the cell's content by the tags of ``key``, in its first paragraph's and run's format."""
+        """Replace the cell's content by the tags of ``key``, in its first paragraph's and run's format.
+
+        Every tag stands in text (never in an attribute), so the template itself is a valid
+        document: shading is docxtpl's ``{% cellbg %}`` (the city's own fill when the value is
+        empty), last year's carried text a second run, highlighted.
+        """
         ppr, rpr = ooxml.first_ppr(tc), ooxml.first_rpr(tc)
         runs: list[etree._Element] = []
+        if shaded:
+            fill = ooxml.cell_fill(tc) or "auto"
+            runs.append(ooxml.run(f"{{% cellbg c.{key}.fill or '{fill}' %}}"))
         if control:
             runs.append(ooxml.run(f"{{{{r c.{key}.control }}}}"))
         if note:
             runs.append(ooxml.run(f"{{{{r c.{key}.note }}}}"))
-        text_run = ooxml.run(_TEXT_CELL % key, rpr)
-        if mark:
-            ooxml.set_highlight(text_run, f"{{{{ c.{key}.mark }}}}")
-        runs.append(text_run)
+        runs.append(ooxml.run(_TEXT_CELL % key, rpr))
+        if carried:
+            carried_run = ooxml.run(f"{{{{ c.{key}.carried }}}}", rpr)
+            ooxml.set_highlight(carried_run, CARRY_HIGHLIGHT)
+            runs.append(carried_run)
         ooxml.set_cell_paragraphs(tc, [ooxml.paragraph(ppr, runs)])
         self.tagged.add(tc)
 
@@ -241,9 +285,7 @@ class _Deriver:
             cell = ooxml.cell_at(rows[item.row], col) if item.row < len(rows) else None
             if cell is None or cell.col != col or ooxml.vmerge(cell.tc) == "continue":
                 continue  # a row whose opinion cell is merged into the one above
-            key = cell_key(anchor.table, item.row, col)
-            self._value_cell(cell.tc, key)
-            self._shade(cell.tc, key)
+            self._value_cell(cell.tc, cell_key(anchor.table, item.row, col), shaded=True)
 
     # ---- 評価総括表
 
@@ -288,7 +330,9 @@ class _Deriver:
         cells = ooxml.row_cells(tr)
         if position >= len(cells):
             raise SheetFormatError(
-                f"評価総括表の{at + 1}行に{position + 1}番目の欄がありません", self.path, where=f"{where} {at + 1}行"
+                f"評価総括表の{at + 1}行に{position + 1}番目の欄がありません",
+                self.path,
+                where=f"{where} {at + 1}行",
             )
         tc = cells[position].tc
         if ooxml.vmerge(tc) == "continue":
@@ -308,16 +352,29 @@ class _Deriver:
     def _prose(self, body: etree._Element) -> None:
         """Tag the report year's dates and the publication's number and month in the frame's text."""
         publication = self.report.publication
-        fixed = [(publication.number, "publication.number"), (publication.month.text, "publication.month_text")]
-        for p in self._frame_paragraphs(body):
+        fixed = [
+            (publication.number, "publication.number"),
+            (publication.month.text, "publication.month_text"),
+        ]
+        self.tag_dates(self._frame_paragraphs(body), fixed)
+
+    def tag_dates(self, paragraphs: Iterable[etree._Element], fixed: Sequence[tuple[str, str]] = ()) -> None:
+        """Tag the report year's dates (and the ``fixed`` texts) in ``paragraphs``, runs kept."""
+        for p in paragraphs:
             nodes = ooxml.paragraph_text_nodes(p)
             text = "".join(node.text or "" for node in nodes)
             if not text:
                 continue
             replacements = _fixed_spans(text, fixed)
-            for start, end in report_year_spans(text, self.year):
-                if not any(s < end and start < e for s, e, _ in replacements):
-                    replacements.append((start, end, f"{{{{ roll('{text[start:end]}', {self.year}) }}}}"))
+            dates = [
+                (start, end)
+                for start, end in report_year_spans(text, self.year)
+                if not any(s < end and start < e for s, e, _ in replacements)
+            ]
+            for start, end in dates:
+                replacements.append((start, end, f"{{{{ roll('{text[start:end]}', {self.year}) }}}}"))
+            if dates:
+                self.dated.append(_unescaped(text))
             if replacements:
                 ooxml.replace_spans(nodes, replacements)
 
@@ -330,7 +387,11 @@ class _Deriver:
             yield p
 
 
-def _fixed_spans(text: str, fixed: list[tuple[str, str]]) -> list[tuple[int, int, str]]:
+def _unescaped(text: str) -> str:
+    return text.replace("{{ '{' }}", "{").replace("{{ '}' }}", "}")
+
+
+def _fixed_spans(text: str, fixed: Sequence[tuple[str, str]]) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     for value, expression in fixed:
         at = text.find(value) if value else -1
@@ -352,4 +413,4 @@ def _escape_braces(root: etree._Element) -> None:
     for t in root.iter(f"{W}t"):
         text = t.text or ""
         if "{" in text or "}" in text:
-            t.text = "".join("{{ '%s' }}" % ch if ch in "{}" else ch for ch in text)
+            t.text = "".join(f"{{{{ '{ch}' }}}}" if ch in "{}" else ch for ch in text)

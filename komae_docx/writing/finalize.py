@@ -23,7 +23,7 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -32,8 +32,8 @@ from lxml import etree
 from ..errors import KomaeDocxError, SheetFormatError
 from ..model import Report
 from ..package import open_package
-from ..results import Location, Message
-from ..rules import PlanGrades, PlanSummary, measure_sheet_indices
+from ..results import Location, Message, Severity
+from ..rules import PlanGrades, PlanSummary, measure_sheet_indices, summarize
 from ..textnorm import fold_width, squash_spaces
 from .ooxml import (
     W,
@@ -46,20 +46,22 @@ from .ooxml import (
     remove_highlights,
     row_cells,
     serialize,
-    set_cell_text,
     set_vmerge,
     table_rows,
     unwrap_content_controls,
     visible_text,
     vmerge,
+    write_cell_text,
 )
 
 PagesMode = Literal["libreoffice", "fields"]
 
 TOOL_AUTHOR = "komae-docx"
-"""Author of the reference comments the draft attaches (last year's texts); other comments stay."""
+"""Author of the reference comments the draft attaches to a cell (last year's text); other
+people's comments stay.  The values here are what ``draft`` writes; tests/test_finalize.py drafts
+and finalizes real files, so a change on the draft side that finalize misses fails there."""
 ENTRY_FILLS = frozenset({"DEEAF6"})
-"""Shading the draft adds to the cells staff fill in (writer.ENTRY_FILL)."""
+"""Shading the draft adds to the cells staff fill in."""
 TOOL_HIGHLIGHTS = frozenset({"yellow"})
 """Highlight the draft puts on text carried from last year (``--carry-text``)."""
 REPEAT_MARK = "(再掲)"
@@ -160,7 +162,7 @@ class SheetTable:
 
 @dataclass
 class Layout:
-    """The report's tables in document order: 評価総括表 (one per plan) and progress sheets."""
+    """The report's tables: 評価総括表 (in plan order once :func:`plan_summaries` ran) and sheets."""
 
     summaries: list[etree._Element] = field(default_factory=list)
     sheets: list[SheetTable] = field(default_factory=list)
@@ -288,9 +290,28 @@ def write_grades(report: Report, grades: Sequence[PlanGrades], sheets: Mapping[s
                 if letter is None or cell is None:
                     continue
                 continued = measure_sheet_indices(plan, printed.measure_id)[0] != sheet.index
-                set_cell_text(cell.tc, grade_text(letter, visible_text(cell.tc), continued))
+                write_cell_text(cell.tc, grade_text(letter, visible_text(cell.tc), continued))
                 written += 1
     return written
+
+
+def with_printed_grades(report: Report, grades: Sequence[PlanGrades]) -> list[PlanGrades]:
+    """Grades where a measure without results keeps the grade its sheet already prints.
+
+    A published report (finalized before, or last year's) has no result controls: its grades stand
+    on the sheets, and finalizing it again must keep them, as ``status`` does not ask for results
+    of a graded measure either.
+    """
+    out: list[PlanGrades] = []
+    for plan, plan_grades in zip(report.plans, grades, strict=True):
+        printed = {m.id: m.grade for m in plan.iter_measures()}
+        measures = tuple(
+            replace(g, letter=printed[g.measure_id]) if g.letter is None and printed.get(g.measure_id) else g
+            for g in plan_grades.measures
+        )
+        summary = summarize(plan, report.intro.criteria, {g.measure_id: g.letter for g in measures})
+        out.append(replace(plan_grades, measures=measures, summary=summary))
+    return out
 
 
 # --------------------------------------------------------------------------- 3. 評価総括表
@@ -345,9 +366,9 @@ def fill_summary(
     if total_row is not None:
         cells = row_cells(total_row)
         if len(cells) > 1:
-            set_cell_text(cells[1].tc, str(summary.total))
+            write_cell_text(cells[1].tc, str(summary.total))
         if len(cells) > 2:
-            set_cell_text(cells[2].tc, undetermined_text(summary) if interim else "")
+            write_cell_text(cells[2].tc, undetermined_text(summary) if interim else "")
 
 
 def undetermined_text(summary: PlanSummary) -> str:
@@ -394,9 +415,9 @@ def _rebuild_group(rows: list[etree._Element], lines: list[SummaryLine]) -> None
         if len(cells) < 4:
             continue
         if i == 0:
-            set_cell_text(cells[1].tc, line.count)
-        set_cell_text(cells[2].tc, line.page)
-        set_cell_text(cells[3].tc, line.ref)
+            write_cell_text(cells[1].tc, line.count)
+        write_cell_text(cells[2].tc, line.page)
+        write_cell_text(cells[3].tc, line.ref)
 
 
 def _continuation_of(first: etree._Element) -> etree._Element:
@@ -404,18 +425,40 @@ def _continuation_of(first: etree._Element) -> etree._Element:
     tr = copy.deepcopy(first)
     for cell in row_cells(tr)[:2]:
         set_vmerge(cell.tc, "continue")
-        set_cell_text(cell.tc, "")
+        write_cell_text(cell.tc, "")
     return tr
+
+
+def summary_title(tbl: etree._Element) -> etree._Element | None:
+    """The 評価総括表 title: the last paragraph with text before the table."""
+    previous = tbl.getprevious()
+    while previous is not None and (previous.tag != f"{W}p" or not visible_text(previous).strip()):
+        previous = previous.getprevious()
+    return previous if previous is not None and "評価総括表" in visible_text(previous) else None
+
+
+def plan_summaries(report: Report, layout: Layout) -> list[etree._Element]:
+    """Each plan's 評価総括表, matched by the title the reader read before it (else in order)."""
+    if len(layout.summaries) != len(report.plans):
+        raise SheetFormatError(
+            f"評価総括表の数({len(layout.summaries)})が計画の数({len(report.plans)})と合いません"
+        )
+    titles = [summary_title(tbl) for tbl in layout.summaries]
+    by_title = {
+        flat(visible_text(t)): tbl for t, tbl in zip(titles, layout.summaries, strict=True) if t is not None
+    }
+    matched = [by_title.get(flat(plan.summary.title)) if plan.summary else None for plan in report.plans]
+    if all(tbl is not None for tbl in matched) and len({id(tbl) for tbl in matched}) == len(matched):
+        return [tbl for tbl in matched if tbl is not None]
+    return list(layout.summaries)
 
 
 def mark_summary_title(tbl: etree._Element) -> bool:
     """Interim: 「（中間）」 after the 評価総括表 title paragraph standing right before the table."""
-    previous = tbl.getprevious()
-    while previous is not None and (previous.tag != f"{W}p" or not visible_text(previous).strip()):
-        previous = previous.getprevious()
-    if previous is None or "評価総括表" not in visible_text(previous):
+    title = summary_title(tbl)
+    if title is None:
         return False
-    append_run(previous, INTERIM_MARK)
+    append_run(title, INTERIM_MARK)
     return True
 
 
@@ -453,19 +496,12 @@ def finalize_document(
     messages: list[Message] = []
     publish_look(package)
     if options.number is not None and not fill_number(body, options.number):
-        messages.append(
-            _info(
-                "finalize.number_absent",
-                "刊行物番号の仮の値（R7-〇〇 など）が見つからず、番号は書いていません",
-            )
-        )
+        text = "刊行物番号の仮の値（R7-〇〇 など）が見つからないため、--number の番号は書いていません"
+        messages.append(_message("warning", "finalize.number_absent", text, section="奥付"))
     layout = locate(body)
     sheets = plan_sheets(report, layout)
     write_grades(report, grades, sheets)
-    if len(layout.summaries) != len(report.plans):
-        raise SheetFormatError(
-            f"評価総括表の数({len(layout.summaries)})が計画の数({len(report.plans)})と合いません", filled
-        )
+    layout.summaries = plan_summaries(report, layout)
     for tbl, plan_grades in zip(layout.summaries, grades, strict=True):
         fill_summary(tbl, plan_grades.summary, {}, interim=options.interim)
     if options.interim:
@@ -477,5 +513,5 @@ def finalize_document(
     return FinalizedDocument(package.to_bytes(), messages, passes)
 
 
-def _info(code: str, text: str, section: str | None = None) -> Message:
-    return Message(severity="info", code=code, text=text, location=Location(section=section))
+def _message(severity: Severity, code: str, text: str, section: str | None = None) -> Message:
+    return Message(severity=severity, code=code, text=text, location=Location(section=section))

@@ -364,6 +364,14 @@ def _insert_rpr_child(rpr: etree._Element, child: etree._Element) -> None:
     rpr.append(child)
 
 
+def font_size(half_points: int) -> etree._Element:
+    """A ``w:rPr`` with just a font size (``w:sz``/``w:szCs`` in half points)."""
+    rpr = etree.Element(w("rPr"))
+    for name in ("sz", "szCs"):
+        etree.SubElement(rpr, w(name)).set(w("val"), str(half_points))
+    return rpr
+
+
 def set_highlight(r: etree._Element, color: str) -> None:
     """Highlight a run (``none`` for no highlight, or a template expression)."""
     rpr = r.find(w("rPr"))
@@ -384,7 +392,7 @@ def combo_box(
     Unset (``value`` None) it shows its first item in grey as the placeholder, which the reader
     reads as "nothing chosen".
     """
-    sdt = etree.Element(w("sdt"))
+    sdt = etree.Element(w("sdt"), nsmap={"w": W_NS})
     pr = _sdt_pr(alias, tag, control_id, rpr)
     sdt.append(pr)
     if value is None:
@@ -407,14 +415,13 @@ def locked_text_control(
     """A run-level plain-text control that cannot be edited, showing ``hint`` in grey.
 
     The hint is the control's placeholder (``w:showingPlcHdr``): it tells staff what happens to the
-    cell (「（自動計算）」) and is not the document's text, so the reader reads the cell as empty.
+    cell (「自動計算」) and is not the document's text, so the reader reads the cell as empty.
     """
-    sdt = etree.Element(w("sdt"))
+    sdt = etree.Element(w("sdt"), nsmap={"w": W_NS})
     pr = _sdt_pr(alias, tag, control_id, _grey(rpr))
     etree.SubElement(pr, w("lock")).set(w("val"), "sdtContentLocked")
     etree.SubElement(pr, w("showingPlcHdr"))
-    etree.SubElement(pr, w("text"))
-    sdt.append(pr)
+    sdt.append(pr)  # a rich-text control: LibreOffice keeps its runs' grey (a w:text one it restyles)
     content = etree.SubElement(sdt, w("sdtContent"))
     content.append(run(hint, _grey(rpr)))
     return sdt
@@ -437,6 +444,36 @@ def visible_text(el: etree._Element) -> str:
             continue
         parts.append("\t" if node.tag == w("tab") else node.text or "")
     return "".join(parts)
+
+
+_REVISION_MARKS = {w("ins"), w("del"), w("moveFrom"), w("moveTo"), w("rPrChange")}
+
+
+def text_rpr(container: etree._Element) -> etree._Element | None:
+    """The formatting a cell's (or paragraph's) text shows: the first run with visible text that is
+    not a grey hint, else the first paragraph mark's (a cleared cell keeps its format there).
+
+    Unlike :func:`first_rpr` this skips empty runs, which a draft leaves without formatting.
+    """
+    for r in container.iter(w("r")):
+        if any((t.text or "").strip() for t in r.findall(w("t"))):
+            rpr = r.find(w("rPr"))
+            colors = rpr.findall(w("color")) if rpr is not None else []
+            if not any(c.get(w("val")) == HINT_COLOR for c in colors):
+                return rpr
+    mark = container.find(f".//{W}pPr/{W}rPr")
+    if mark is None:
+        return None
+    rpr = etree.Element(w("rPr"))
+    rpr.extend(copy.deepcopy(child) for child in mark if child.tag not in _REVISION_MARKS)
+    return rpr
+
+
+def write_cell_text(tc: etree._Element, text: str) -> None:
+    """Replace the cell's content by ``text`` (lines = paragraphs) in the format its text shows."""
+    ppr, rpr = first_ppr(tc), text_rpr(tc)
+    lines = text.split("\n") if text else []
+    set_cell_paragraphs(tc, [paragraph(ppr, [run(line, rpr)]) for line in lines] or [paragraph(ppr, [])])
 
 
 def append_run(p: etree._Element, text: str) -> None:

@@ -40,13 +40,14 @@ from .finalize import (
 from .ooxml import (
     Bookmarks,
     W,
-    first_rpr,
     pageref_runs,
     paragraph_text_nodes,
+    replace_spans,
     request_field_update,
     row_cells,
     run,
     table_rows,
+    text_rpr,
     visible_text,
     vmerge,
 )
@@ -63,10 +64,15 @@ _PROBE = re.compile(r"KX(\d+):\s*(\d+)\s*:XK")
 
 @dataclass
 class ProseRef:
-    """A ``w:t`` with page references: ``parts`` alternate its text and bookmark names (odd places)."""
+    """A paragraph with page references (「詳細はP.22を参照」), read across its runs.
 
-    t: etree._Element
-    parts: list[str]
+    ``targets`` holds, per reference in the paragraph's text, the bookmark of what it points at, or
+    None for a page no anchor stood on (left alone).  Only digits are ever rewritten, so the
+    references keep their number and order from pass to pass.
+    """
+
+    p: etree._Element
+    targets: list[str | None]
 
 
 @dataclass
@@ -172,23 +178,23 @@ def _old_pages(report: Report, anchors: Anchors) -> dict[int, str]:
 def _prose_refs(
     body: etree._Element, old: Mapping[int, str], excluded: Sequence[etree._Element]
 ) -> list[ProseRef]:
-    """Texts such as 「詳細はP.22を参照」 whose page is one an anchor stood on."""
-    skip = {id(t) for root in excluded for t in root.iter(f"{W}t")}
+    """Paragraphs such as 「詳細はP.22を参照」 with a reference to a page an anchor stood on."""
+    skip = {id(p) for root in excluded for p in root.iter(f"{W}p")}
     refs: list[ProseRef] = []
     for p in body.iter(f"{W}p"):
-        for t in paragraph_text_nodes(p):
-            if id(t) in skip or not t.text or not PAGE_REF.search(t.text):
-                continue
-            parts: list[str] = []
-            rest = 0
-            for match in PAGE_REF.finditer(t.text):
-                name = old.get(int(flat(match.group(2))))
-                if name is not None:
-                    parts += [t.text[rest : match.start(2)], name]
-                    rest = match.end(2)
-            if parts:
-                refs.append(ProseRef(t, [*parts, t.text[rest:]]))
+        if id(p) in skip:
+            continue
+        _, matches = _page_refs(p)
+        targets = [old.get(int(flat(m.group(2)))) for m in matches]
+        if any(targets):
+            refs.append(ProseRef(p, targets))
     return refs
+
+
+def _page_refs(p: etree._Element) -> tuple[list[etree._Element], list[re.Match[str]]]:
+    """The paragraph's text nodes and the page references in their joined text."""
+    nodes = paragraph_text_nodes(p)
+    return nodes, list(PAGE_REF.finditer("".join(node.text or "" for node in nodes)))
 
 
 # --------------------------------------------------------------------------- measuring with LibreOffice
@@ -266,10 +272,6 @@ def _replace_page_after_last_tab(p: etree._Element, runs: Sequence[etree._Elemen
         previous = new
 
 
-def _tab_rpr(p: etree._Element) -> etree._Element | None:
-    return first_rpr(p)
-
-
 def write_measured(
     report: Report, grades: Sequence[PlanGrades], layout: Layout, anchors: Anchors, pages: Mapping[str, int],
     *, interim: bool,
@@ -281,11 +283,15 @@ def write_measured(
     for index, p in anchors.toc.items():
         name = anchors.headings.get(index)
         if name is not None and name in pages:
-            _replace_page_after_last_tab(p, [run(str(pages[name]), _tab_rpr(p))])
+            _replace_page_after_last_tab(p, [run(str(pages[name]), text_rpr(p))])
     for ref in anchors.prose:
-        ref.t.text = "".join(
-            part if i % 2 == 0 else str(pages.get(part, part)) for i, part in enumerate(ref.parts)
-        )
+        nodes, matches = _page_refs(ref.p)
+        spans = [
+            (m.start(2), m.end(2), str(pages[name]))
+            for m, name in zip(matches, ref.targets, strict=False)
+            if name is not None and name in pages
+        ]
+        replace_spans(nodes, spans)
 
 
 # --------------------------------------------------------------------------- fields for Word
@@ -297,7 +303,7 @@ def write_fields(
     layout: Layout,
     anchors: Anchors,
     settings: etree._Element | None,
-) -> None:
+) -> int:
     """PAGEREF fields in the 評価総括表, the 目次 and the page references; Word updates them on opening."""
     for tbl, plan in zip(layout.summaries, report.plans, strict=True):
         bounds: dict[str, tuple[str, str]] = {}
@@ -313,11 +319,11 @@ def write_fields(
         name = anchors.headings.get(index)
         if name is not None:
             shown = flat(report.toc[index].page)
-            _replace_page_after_last_tab(p, pageref_runs(name, shown, _tab_rpr(p)))
-    for ref in anchors.prose:
-        _prose_fields(ref)
+            _replace_page_after_last_tab(p, pageref_runs(name, shown, text_rpr(p)))
+    kept = sum(_prose_fields(ref) for ref in anchors.prose)
     if settings is not None:
         request_field_update(settings)
+    return kept
 
 
 def _summary_fields(tbl: etree._Element, bounds: Mapping[str, tuple[str, str]]) -> None:
@@ -331,7 +337,7 @@ def _summary_fields(tbl: etree._Element, bounds: Mapping[str, tuple[str, str]]) 
         if ref not in bounds or p is None:
             continue
         shown = visible_text(p)
-        rpr = first_rpr(p)
+        rpr = text_rpr(p)
         for old in [r for r in p if r.tag == f"{W}r"]:
             p.remove(old)
         first, mark, last = shown.partition("～")
@@ -342,19 +348,49 @@ def _summary_fields(tbl: etree._Element, bounds: Mapping[str, tuple[str, str]]) 
             p.extend(pageref_runs(end, last, rpr))
 
 
-def _prose_fields(ref: ProseRef) -> None:
-    holder = ref.t.getparent()
-    if holder is None or holder.tag != f"{W}r" or len([c for c in holder if c.tag == f"{W}t"]) != 1:
-        return
+def _prose_fields(ref: ProseRef) -> int:
+    """Each reference whose digits stand in one run becomes a PAGEREF field; returns those left as text."""
+    nodes, matches = _page_refs(ref.p)
+    starts, position = [], 0
+    for node in nodes:
+        starts.append(position)
+        position += len(node.text or "")
+    by_node: dict[int, list[tuple[int, int, str]]] = {}
+    left = 0
+    for match, name in zip(matches, ref.targets, strict=False):
+        if name is None:
+            continue
+        i = max(k for k, start in enumerate(starts) if start <= match.start(2))
+        end = starts[i] + len(nodes[i].text or "")
+        if match.end(2) > end or not _single_text_run(nodes[i]):
+            left += 1
+            continue
+        by_node.setdefault(i, []).append((match.start(2) - starts[i], match.end(2) - starts[i], name))
+    for i, spans in by_node.items():
+        _split_into_fields(nodes[i], spans)
+    return left
+
+
+def _single_text_run(t: etree._Element) -> bool:
+    holder = t.getparent()
+    return holder is not None and holder.tag == f"{W}r" and len(holder.findall(f"{W}t")) == 1
+
+
+def _split_into_fields(t: etree._Element, spans: Sequence[tuple[int, int, str]]) -> None:
+    """Replace the run of ``t`` by runs of its text with PAGEREF fields over the ``spans``."""
+    holder = t.getparent()
+    assert holder is not None
     rpr = holder.find(f"{W}rPr")
-    numbers = iter(m.group(2) for m in PAGE_REF.finditer(ref.t.text or ""))
+    text = t.text or ""
     new: list[etree._Element] = []
-    for i, part in enumerate(ref.parts):
-        if i % 2 == 0:
-            if part:
-                new.append(run(part, rpr))
-        else:
-            new.extend(pageref_runs(part, next(numbers, ""), rpr))
+    rest = 0
+    for start, end, name in sorted(spans):
+        if start > rest:
+            new.append(run(text[rest:start], rpr))
+        new.extend(pageref_runs(name, text[start:end], rpr))
+        rest = end
+    if rest < len(text):
+        new.append(run(text[rest:], rpr))
     previous = holder
     for element in new:
         previous.addnext(element)
@@ -378,8 +414,8 @@ def apply_pages(
     """Put real page numbers into ``package``; returns the LibreOffice passes run and the messages."""
     anchors = add_anchors(package.body, report, layout, sheets)
     if options.pages == "fields":
-        write_fields(report, grades, layout, anchors, package.settings)
-        return 0, [
+        left = write_fields(report, grades, layout, anchors, package.settings)
+        messages = [
             _message(
                 "info",
                 "finalize.page_fields",
@@ -387,6 +423,16 @@ def apply_pages(
                 "フィールドとして書きました。Word で開き、更新を確認してから保存してください",
             )
         ]
+        if left:
+            messages.append(
+                _message(
+                    "warning",
+                    "finalize.page_refs_as_text",
+                    f"本文中の頁の参照 {left} か所は書式の途中で分かれているためフィールドにできず、"
+                    "元の番号のままです。Word で確かめてください",
+                )
+            )
+        return 0, messages
     with tempfile.TemporaryDirectory(prefix="komae-finalize-") as work:
         previous: dict[str, int] | None = None
         for number in range(1, MAX_PASSES + 1):

@@ -105,7 +105,9 @@ def render_template(
     env = jinja_environment()
     try:
         template.render_init()
-        body = template.render_xml_part(template.patch_xml(template.get_xml()), template.docx.part, values, env)
+        body = template.render_xml_part(
+            template.patch_xml(template.get_xml()), template.docx.part, values, env
+        )
         for uri in (template.HEADER_URI, template.FOOTER_URI):
             for rel_key, xml in list(template.build_headers_footers_xml(values, uri, env)):
                 template.map_headers_footers_xml(rel_key, xml)
@@ -123,7 +125,30 @@ def render_template(
         raise TemplateError(f"テンプレートを埋められません：{error}{hint}", name) from error
     shell = io.BytesIO()
     template.docx.save(shell)
-    return _with_body(shell.getvalue(), body)
+    return _with_body(shell.getvalue(), _tcpr_in_order(body))
+
+
+_TCPR_ORDER = [
+    "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+    "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge",
+    "tcPrChange",
+]  # fmt: skip
+_TCPR_RANK = {name: i for i, name in enumerate(_TCPR_ORDER)}
+_SHADED_TCPR = re.compile(
+    r"<w:tcPr>(<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"[^\"]*\"/>.*?)</w:tcPr>", re.DOTALL
+)
+_TCPR_CHILD = re.compile(r"<w:(\w+)\b[^>]*?/>|<w:(\w+)\b[^>]*>.*?</w:\2>", re.DOTALL)
+
+
+def _tcpr_in_order(body: str) -> str:
+    """docxtpl's ``{% cellbg %}`` puts ``w:shd`` first in ``w:tcPr``; the schema wants it later."""
+
+    def reorder(match: re.Match[str]) -> str:
+        children = [(m.group(1) or m.group(2), m.group(0)) for m in _TCPR_CHILD.finditer(match.group(1))]
+        children.sort(key=lambda child: _TCPR_RANK.get(child[0], len(_TCPR_RANK)))
+        return "<w:tcPr>" + "".join(xml for _, xml in children) + "</w:tcPr>"
+
+    return _SHADED_TCPR.sub(reorder, body)
 
 
 def _attach_comments(document: Any, texts: Sequence[str], base: int) -> None:

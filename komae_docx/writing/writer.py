@@ -31,8 +31,8 @@ from .derive import DerivedTemplate, derive_template
 from .render import render_template
 
 __all__ = [
-    "DraftOptions",
     "TEMPLATE_NAME",
+    "DraftOptions",
     "render_report",
     "template_path",
     "write_draft",
@@ -115,23 +115,26 @@ def write_draft(
     carry_text: bool = False,
     template: PathArg | None = None,
     force: bool = False,
-) -> Path:
+) -> tuple[str, ...]:
     """Write next year's draft: ``rolled`` (the rolled-forward ``previous``) in the city's own file.
 
     ``source`` is the file ``previous`` was read from; its copy is the template unless ``template``
-    (a template made by :func:`write_template`, possibly edited) is given.
+    (a template made by :func:`write_template`, possibly edited) is given.  Returns the texts of the
+    paragraphs whose dates the draft moved (as written), so the change log can name every one.
     """
     inputs: list[PathArg] = [source, *([template_path(template)] if template is not None else [])]
     refuse_early(target, force, inputs)
     options = DraftOptions(previous=previous, carry_text=carry_text)
+    dated: tuple[str, ...] = ()
     if template is None:
         derived = derive_template(source, previous)
+        dated = derived.dated
         _release_memory()
         data = render_report(rolled, draft=options, derived=derived)
     else:
         data = render_report(rolled, draft=options, template=template)
     write_bytes_atomic(target, data, force=force, inputs=inputs)
-    return Path(target)
+    return dated
 
 
 def write_template(report: Report, source: PathArg, target: PathArg, *, force: bool = False) -> Path:
@@ -146,7 +149,9 @@ def refuse_early(target: PathArg, force: bool, inputs: Sequence[PathArg]) -> Non
     path = Path(target)
     for given in inputs:
         if Path(given).exists() and path.exists() and path.resolve() == Path(given).resolve():
-            raise OutputError("入力ファイルと同じファイルには書き込めません。別の出力先を指定してください", path)
+            raise OutputError(
+                "入力ファイルと同じファイルには書き込めません。別の出力先を指定してください", path
+            )
     if path.exists() and not force and not path.is_dir():
         raise OutputError("既に存在します。上書きするには --force を指定してください", path)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import secrets
 import shutil
 from collections.abc import AsyncIterator, Callable
@@ -54,6 +55,8 @@ LOG = logging.getLogger("komae_docx.web")
 
 RETRY = "ページを開き直して、もう一度お試しください。"
 CHOOSE_REPORT = "報告書の .docx ファイルを選んでください。"
+NUMBER_ITEM = "incomplete.number"
+"""The one item the finalize form itself settles: the 刊行物番号 typed into its number field."""
 HTTP_MESSAGES = {
     400: f"送られたフォームを読み取れませんでした。{RETRY}",
     403: f"このフォームは受け付けられません。{RETRY}",
@@ -159,7 +162,7 @@ class Pages:
         return self.render("status.html")
 
     async def finalize_form(self, request: Request) -> Response:
-        return self.render("finalize.html", available=hasattr(api, "finalize"))
+        return self.render("finalize.html")
 
     async def accept_upload(self, request: Request) -> tuple[Job, FormData]:
         """Check origin and CSRF token, then copy the uploaded file into a new job folder."""
@@ -183,14 +186,20 @@ class Pages:
             raise BadUpload(403, f"フォームの確認用の値が正しくありません。{RETRY}")
         return form
 
-    async def run_job(self, job: Job | None, work: Callable[[], Response]) -> Response:
-        """Run ``work`` in a worker thread; a refused input becomes a 400 page and its job is dropped."""
+    async def run_job(self, job: Job, work: Callable[[], Response], *, keep_job: bool = False) -> Response:
+        """Run ``work`` in a worker thread; a refused input becomes a 400 page (and its job is dropped
+        unless ``keep_job``: the user may correct a form field and send it again)."""
         try:
             return await run_in_threadpool(work)
         except KomaeDocxError as error:
-            if job is not None:
+            if not keep_job:
                 self.store.remove(job)
-            return self.error(400, str(error))
+            return self.error(400, self.without_folders(str(error)))
+
+    def without_folders(self, message: str) -> str:
+        """The message naming files as the user knows them: the temporary folders are cut out."""
+        root = re.escape(str(self.store.root))
+        return re.sub(rf"{root}[/\\][^/\\]+[/\\](?:in|out|pages)[/\\]", "", message)
 
     async def guarded(self, request: Request, handler: Callable[[Request], Any]) -> Response:
         try:
@@ -278,10 +287,9 @@ class Pages:
         """The grades and both 評価総括表 as they stand, and the buttons that write the report."""
         read = api.read(job.upload)
         grades = api.grade(read).value
-        incomplete = views.message_rows(api.status(read).value.items)
-        available = hasattr(api, "finalize")
-        if not available:
-            self.store.remove(job)
+        items = api.status(read).value.items
+        incomplete = views.message_rows(items)
+        only_number = bool(items) and all(item.code == NUMBER_ITEM for item in items)
         return self.render(
             "finalize_preview.html",
             job=job,
@@ -291,7 +299,7 @@ class Pages:
             summaries=views.summary_tables(grades),
             warnings=views.message_rows(read.messages),
             incomplete=incomplete,
-            available=available,
+            only_number=only_number,
         )
 
     async def finalize_make(self, request: Request) -> Response:
@@ -306,15 +314,13 @@ class Pages:
         number = form.get("number")
         number_text = number.strip() if isinstance(number, str) and number.strip() else None
         # a refusal here (a mistyped number) keeps the upload: the user corrects and sends again
-        return await self.run_job(None, lambda: self.make_final(job, interim, number_text))
+        return await self.run_job(job, lambda: self.make_final(job, interim, number_text), keep_job=True)
 
     def make_final(self, job: Job, interim: bool, number: str | None) -> Response:
-        finalize = getattr(api, "finalize", None)
-        if finalize is None:
-            return self.render("finalize.html", available=False, status=503)
         stem = Path(job.source_name).stem
         target = job.output(f"{stem}_{'途中版' if interim else '完成版'}.docx")
-        done = finalize(job.upload, target, number=number, allow_incomplete=interim).value
+        result = api.finalize(job.upload, target, number=number, allow_incomplete=interim)
+        done = result.value
         if done.path is None:
             return self.render(
                 "finalize_result.html",
@@ -333,6 +339,8 @@ class Pages:
             written=True,
             interim=done.interim,
             incomplete=views.message_rows(done.incomplete),
+            warnings=views.message_rows(m for m in result.messages if not m.code.startswith("incomplete.")),
+            pages_measured=done.pages == "libreoffice",
             plans=views.graded_plans(done.grades, report),
             summaries=views.summary_tables(done.grades),
             link=self.link(job, done.path.name),
@@ -367,11 +375,12 @@ class Pages:
             if path.suffix == ".docx"
             else "text/plain; charset=utf-8"
         )
+        sent_once = request.method == "GET"  # a HEAD (a virus scanner, a link checker) sends no file
         return FileResponse(
             path,
             media_type=media,
             filename=job.downloads[name],
-            background=BackgroundTask(self.store.forget_download, job, name),
+            background=BackgroundTask(self.store.forget_download, job, name) if sent_once else None,
         )
 
     async def preview_make(self, request: Request) -> Response:
@@ -389,7 +398,7 @@ class Pages:
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
-        response = await self.run_job(None, lambda: self._made_images(path, folder))
+        response = await self.run_job(job, lambda: self._made_images(path, folder), keep_job=True)
         if response.status_code != 200:
             return response
         return RedirectResponse(request.url.path, status_code=303)

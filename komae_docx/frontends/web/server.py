@@ -22,6 +22,11 @@ from ...errors import KomaeDocxError
 HOST = "127.0.0.1"
 """Loopback only: the page is never reachable from another PC."""
 
+FOLDER_PREFIX = "komae-docx-serve-"
+LEFTOVER_AGE_SECONDS = 24 * 60 * 60
+"""A serve folder untouched this long was left by a server that could not clean up (its window was
+closed on Windows, the PC was switched off): the next start deletes it."""
+
 
 class ServeError(KomaeDocxError):
     """The local page cannot start (the port is taken or not allowed)."""
@@ -53,7 +58,8 @@ def run(port: int | None = None, open_browser: bool = True) -> int:
     from .app import create_app
 
     sock = bind_socket(port)
-    workdir = Path(tempfile.mkdtemp(prefix="komae-docx-serve-"))
+    remove_leftover_folders(Path(tempfile.gettempdir()))
+    workdir = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
     try:
         url = f"http://{HOST}:{sock.getsockname()[1]}/"
         server = uvicorn.Server(
@@ -70,6 +76,15 @@ def run(port: int | None = None, open_browser: bool = True) -> int:
         shutil.rmtree(workdir, ignore_errors=True)
     print("終了しました。一時フォルダのファイルは消しました。", flush=True)
     return 0
+
+
+def remove_leftover_folders(temp: Path, now: float | None = None) -> None:
+    """Delete serve folders older than :data:`LEFTOVER_AGE_SECONDS` in ``temp``."""
+    now = time.time() if now is None else now
+    for folder in temp.glob(FOLDER_PREFIX + "*"):
+        with contextlib.suppress(OSError):
+            if folder.is_dir() and now - folder.stat().st_mtime > LEFTOVER_AGE_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _open_when_started(server: object, url: str, wait_seconds: float = 30.0) -> None:

@@ -78,7 +78,8 @@ def measure_pages(grades: Sequence[PlanGrades]) -> dict[str, str]:
 
 def measure_titles(report: Report) -> dict[str, str]:
     """Measure id → the title shown after its ref."""
-    return {m.id: _title_after_ref(m.ref, m.full_title) for plan in report.plans for m in plan.iter_measures()}
+    measures = (m for plan in report.plans for m in plan.iter_measures())
+    return {m.id: _title_after_ref(m.ref, m.full_title) for m in measures}
 
 
 def report_plans(report: Report, grades: Sequence[PlanGrades]) -> list[PlanView]:
