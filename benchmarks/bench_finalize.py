@@ -3,9 +3,9 @@
 Run:  python benchmarks/bench_finalize.py [--repeat N] [--no-libreoffice]
 
   draft      api.draft of the example (read, roll forward, write the draft)
-  finalize   api.finalize of that draft filled in (last year's texts and results, one 「１／３」),
-             page numbers as fields (no LibreOffice): read, grade, the list of what is left, the
-             document edits, atomic write -> ratio finalize / draft, target <= 1.5
+  finalize   api.finalize of that draft filled in by tests/filler.py (last year's texts and
+             results, one "1/3"), page numbers as fields (no LibreOffice): read, grade, the list of
+             what is left, the document edits, atomic write -> ratio finalize / draft, target <= 1.5
   pages      api.finalize with pages="libreoffice" minus the fields run: the LibreOffice passes
              (probe copies laid out to PDF until the page numbers hold), timed separately
 """
@@ -13,7 +13,6 @@ Run:  python benchmarks/bench_finalize.py [--repeat N] [--no-libreoffice]
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -25,11 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure this che
 
 from komae_docx import api
 from komae_docx.layout import libreoffice_available
-from tests.test_finalize import expected_outcomes, fill_like_word
+from tests.filler import fill_draft, last_years_fill
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "r5_report.docx"
-EXPECT = ROOT / "tests" / "data" / "r5_report.expect.json"
 
 
 def median_time(run: Callable[[], object], repeat: int) -> float:
@@ -42,10 +40,10 @@ def median_time(run: Callable[[], object], repeat: int) -> float:
 
 
 def filled_draft(folder: Path) -> Path:
+    """The example's draft filled in with last year's texts and results (tests/filler.py)."""
     draft = api.draft(EXAMPLE, folder / "draft.docx").value.path
-    expect = json.loads(EXPECT.read_text(encoding="utf-8"))
-    outcomes = expected_outcomes(api.read(draft).value, expect)
-    return fill_like_word(draft, folder / "filled.docx", outcomes=outcomes, last_year=api.read(EXAMPLE).value)
+    fill = last_years_fill(api.read(EXAMPLE).value, api.read(draft).value)
+    return fill_draft(draft, folder / "filled.docx", fill)
 
 
 def main() -> None:

@@ -1175,9 +1175,9 @@ def _layout_summary(plan: Plan, pages: PageMap) -> list[Finding]:
             measure = measures.get(_key(row.measure))
             if measure is None:
                 continue  # check_summary reports a measure the sheets do not have
-            actual = [pages.sheet_page(plan, i) for i in sorted(set(measure_sheet_indices(plan, measure.id)))]
-            known = [page for page in actual if page is not None]
-            if not known or len(known) != len(actual) or page_set(row.page) == frozenset(known):
+            spans = [pages.sheet_pages(plan, i) for i in sorted(set(measure_sheet_indices(plan, measure.id)))]
+            known = sorted({page for span in spans if span is not None for page in span})
+            if not known or None in spans or page_set(row.page) == frozenset(known):
                 continue
             findings.append(
                 _error(

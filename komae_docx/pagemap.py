@@ -9,7 +9,9 @@ How things are found: texts are compared with all white space removed and widths
 breaks table cells into lines).  A sheet is found by the start of its first measure row (label and
 title) or, on a sheet without one, of its first project's Plan text; a heading by its label and title
 at the start of a line.  Sheets and headings are searched in document order, each from the page after
-the previous one, so a 再掲 sheet, which repeats its measure's row, is found on its own page.
+the previous one, so a 再掲 sheet, which repeats its measure's row, is found on its own page.  A sheet
+ends on the page that holds the start of its last row's last text (before the next sheet starts):
+a sheet whose text grew runs over onto the next page, and the 評価総括表 then prints ``16～17``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from .textnorm import fold_width
 Plan = WelfarePlan | LayeredPlan
 KEY_CHARS = 12
 """Enough of a title to tell sheets apart, short enough to stay on the first line of its cell."""
+TAIL_KEY_CHARS = 10
+"""The start of a Do / Act paragraph: on one line of its (narrower) cell."""
 
 _SPACE = re.compile(r"\s+")
 _FOOTER_NUMBER = re.compile(r"^[-‐－―—\s]*([0-9]{1,4})[-‐－―—\s]*$")
@@ -79,12 +83,22 @@ class PageMap:
     """Printed page numbers of the report's parts in one layout (None: not found or not numbered)."""
 
     sheets: dict[tuple[str, int], int | None] = field(default_factory=dict)
-    """(plan key, sheet index) → printed page."""
+    """(plan key, sheet index) → printed page the sheet starts on."""
+    sheet_ends: dict[tuple[str, int], int | None] = field(default_factory=dict)
+    """(plan key, sheet index) → printed page it ends on (a sheet whose text grew runs over)."""
     headings: dict[int, int | None] = field(default_factory=dict)
     """Index in ``report.toc`` → printed page of that heading in the body."""
 
     def sheet_page(self, plan: Plan, index: int) -> int | None:
         return self.sheets.get((plan.key, index))
+
+    def sheet_pages(self, plan: Plan, index: int) -> list[int] | None:
+        """Every printed page the sheet covers (``[12]``, or ``[12, 13]`` when it runs over)."""
+        start = self.sheets.get((plan.key, index))
+        if start is None:
+            return None
+        end = self.sheet_ends.get((plan.key, index)) or start
+        return list(range(start, max(start, end) + 1))
 
 
 def locate(report: Report, page_texts: Sequence[str]) -> PageMap:
@@ -102,11 +116,39 @@ def locate(report: Report, page_texts: Sequence[str]) -> PageMap:
     for plan in report.plans:
         heading = laid.find(squeezed(plan.heading), at, line_start=True) if plan.heading else None
         at = at if heading is None else heading  # past the 評価総括表, which lists the measures too
+        starts: list[int | None] = []
         for sheet in plan.sheets:
             found = laid.find(sheet_key(plan, sheet), at)
+            starts.append(found)
             pages.sheets[(plan.key, sheet.index)] = None if found is None else laid.numbers[found]
             at = at if found is None else found + 1
+        for sheet, start, following in zip(plan.sheets, starts, [*starts[1:], None], strict=True):
+            if start is not None:
+                end = _sheet_end(laid, sheet_tail_key(plan, sheet), start, following)
+                pages.sheet_ends[(plan.key, sheet.index)] = laid.numbers[end]
     return pages
+
+
+def _sheet_end(laid: LaidOut, tail: str, start: int, following: int | None) -> int:
+    """The page holding the sheet's last row: the start page, or a later one before the next sheet."""
+    limit = len(laid.texts) if following is None else following
+    found = laid.find(tail, start)
+    return found if found is not None and found < limit else start
+
+
+def sheet_tail_key(plan: Plan, sheet: Sheet) -> str:
+    """The start of the last text in the sheet's last row (its Act, else its Do), or "" if empty."""
+    rows = [
+        (entry.row, [*entry.do, *entry.act])
+        for measure in plan.iter_measures()
+        for project in measure.projects
+        for entry in project.entries
+        if entry.sheet == sheet.index
+    ]
+    if not rows:
+        return ""
+    texts = [text for text in max(rows, key=lambda row: row[0])[1] if text.strip()]
+    return squeezed(texts[-1])[:TAIL_KEY_CHARS] if texts else ""
 
 
 def sheet_key(plan: Plan, sheet: Sheet) -> str:

@@ -101,11 +101,11 @@ def looks_like_draft(report: Report) -> bool:
 
     A published report has every measure graded on its sheets and a real publication number; a draft
     (``komae-docx draft``) has neither: its grade cells are empty until ``finalize`` writes them, and
-    its number reads ``R7-〇〇``.  One ungraded measure is enough: a report missing a grade is not
-    publishable, and ``check`` then lists what is left instead of 評価総括表 mismatches.
+    its number reads ``R7-〇〇``.  *Every* measure ungraded, not one: departments never grade (finalize
+    does), while a published report that lost one grade must still get its 評価総括表 errors.
     """
     measures = [measure for plan in report.plans for measure in plan.iter_measures()]
-    ungraded = any(measure.grade is None for measure in measures)
+    ungraded = bool(measures) and all(measure.grade is None for measure in measures)
     interim = INTERIM_MARK in report.cover.report_title or any(
         INTERIM_MARK in line for line in report.cover.title_lines
     )

@@ -24,6 +24,7 @@ import argparse
 import contextlib
 import functools
 import io
+import itertools
 import json
 import os
 import random
@@ -403,10 +404,11 @@ def results_case(case: int) -> tuple[str, bytes]:
     rng = random.Random(case)
     lines = [f"{rng.choice(_PROJECT_IDS)}: {rng.choice(_RESULT_VALUES)}" for _ in range(rng.randint(0, 12))]
     shape = rng.randrange(8)
-    if shape == 0:  # YAML aliases, nested deep (entity-expansion's YAML twin)
-        lines = ["a: &a [x, x, x, x, x, x, x, x, x]"] + [
-            f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]"
-            for i in range(9)
+    if shape == 0:  # YAML aliases nested twenty deep: 10**20 values once expanded ("billion laughs")
+        names = [f"k{level}" for level in range(20)]
+        lines = [f"{names[0]}: &{names[0]} [x, x, x, x, x, x, x, x, x, x]"] + [
+            f"{name}: &{name} [{', '.join([f'*{previous}'] * 10)}]"
+            for previous, name in itertools.pairwise(names)
         ]
     elif shape == 1:
         lines = ["[" * rng.randint(1, 5000)]

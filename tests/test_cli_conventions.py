@@ -268,7 +268,8 @@ def test_check_json_follows_its_schema_and_one_numbering() -> None:
 
 
 @pytest.mark.parametrize(
-    "kind, title", [("report", "Report"), ("check", "CheckOutput"), ("grade", "GradeOutput")]
+    "kind, title",
+    [("report", "Report"), ("check", "CheckOutput"), ("grade", "GradeOutput"), ("status", "StatusOutput")],
 )
 def test_schemas_are_published(kind: str, title: str) -> None:
     done = run("schema", kind)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from komae_docx.frontends.schemas import ChangeEntry, GradeOutput
+from komae_docx.frontends.schemas import ChangeEntry, GradeOutput, StatusOutput
 
 from .conftest import EXAMPLE, ROOT
 from .test_cli import run
@@ -253,8 +253,10 @@ def test_status_of_a_fresh_draft_lists_departments_and_exits_4(drafted: Drafted)
     assert done.stdout.startswith("r6.docx：未記入・未確定")
     assert "■ 福祉政策課" in done.stdout
     data = json.loads(run("status", drafted.draft, "--json").stdout)
+    StatusOutput.model_validate(data)
     assert data["complete"] is False and data["is_draft"] is True
-    assert set(data["by_department"]) >= {"福祉政策課"}
+    welfare = [data["items"][i] for i in data["by_department"]["福祉政策課"]]
+    assert welfare and all("福祉政策課" in item["location"]["department"] for item in welfare)
 
 
 def _measures(plan: dict[str, object]) -> list[dict[str, list[dict[str, str]]]]:

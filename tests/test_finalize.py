@@ -1,9 +1,10 @@
 """finalize: the draft the departments filled in becomes the published report.
 
-The filled drafts here are made as staff make them in Word: the example is drafted, then each
-project's result is picked (or typed, 「1/3」) in its control, last year's Do / Act texts and the
-committee's opinions are typed into the cells.  Expected values come from the example's expect
-file (what the R5 report prints), never from finalize's output.
+The filled drafts here are made as staff make them in Word (tests/filler.py): the example is
+drafted, then each project's result is picked in its control (3－(1)'s typed as 「１／３」), last
+year's Do / Act texts and the committee's opinions are typed into the cells.  Expected values come
+from the example's expect file (what the R5 report prints) or from an independent look at
+LibreOffice's PDF, never from finalize's output.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from komae_docx import api
 from komae_docx.errors import KomaeDocxError, OutputError
 from komae_docx.model import Report
 from komae_docx.writing import ooxml
-from komae_docx.writing.finalize import locate, plan_sheets
+from komae_docx.writing.finalize import locate
 
 from .conftest import EXAMPLE, EXPECT
 from .docx_checks import audit_findings
+from .docx_edit import rewrite_part
+from .filler import fill_draft, last_years_fill, reproducing_results
 
 W = ooxml.W
 OTHER_AUTHOR = "福祉政策課 山田"
@@ -36,41 +39,41 @@ OTHER_AUTHOR = "福祉政策課 山田"
 # --------------------------------------------------------------------------- filling a draft as Word does
 
 
-def expected_outcomes(report: Report, expect: dict[str, Any]) -> dict[str, str]:
-    """Results that give last year's grades: A all 達成, B 1 of 2, C with one project 「１／３」 typed."""
-    grades = {m["ref"]: m["grade"] for plan in expect["plans"] for m in plan["measures"]}
-    outcomes: dict[str, str] = {}
-    for _plan, measure, project in report.iter_projects():
-        letter = grades[measure.ref]
-        first = project is measure.projects[0]
-        if letter == "A":
-            outcomes[project.id] = "達成"
-        elif letter == "B":
-            outcomes[project.id] = "達成" if first else "未達成"
-        elif letter == "C" and len(measure.projects) == 1:
-            outcomes[project.id] = "１／３"
-        else:
-            raise AssertionError(f"no filling for {measure.ref} {letter}")
-    return outcomes
+def c_project(report: Report) -> str:
+    """The one project of 3－(1), graded C with one project: only "k/n" can give that."""
+    return next(p.id for _, m, p in report.iter_projects() if m.ref == "3－(1)")
 
 
-def choose(sdt: etree._Element, value: str) -> None:
-    """What Word does when a value is picked or typed: placeholder off, the text in normal colour."""
-    pr = sdt.find(f"{W}sdtPr")
-    assert pr is not None
-    for flag in pr.findall(f"{W}showingPlcHdr"):
-        pr.remove(flag)
-    for listing in (*pr.findall(f"{W}comboBox"), *pr.findall(f"{W}dropDownList")):
-        listing.set(f"{W}lastValue", value)
-    content = sdt.find(f"{W}sdtContent")
-    assert content is not None
-    runs = content.findall(f".//{W}r")
-    rpr = runs[0].find(f"{W}rPr") if runs else None
-    for color in rpr.findall(f"{W}color") if rpr is not None else []:
-        rpr.remove(color)  # type: ignore[union-attr]
-    for child in list(content):
-        content.remove(child)
-    content.append(ooxml.run(value, rpr))
+def typed_results(last_year: Report) -> dict[str, str]:
+    """Results that give last year's grades (tests/filler.py), 3－(1)'s typed full-width 「１／３」."""
+    results = reproducing_results(last_year)
+    assert results[c_project(last_year)] == "1/3"
+    return {**results, c_project(last_year): "１／３"}
+
+
+def fill_like_word(
+    draft: Path,
+    target: Path,
+    *,
+    last_year: Report,
+    results: dict[str, str] | None = None,
+    number: str | None = None,
+    extra: Callable[[etree._Element], None] | None = None,
+) -> Path:
+    """``draft`` filled as departments do in Word (tests/filler.py: last year's texts and opinions,
+    ``results`` or :func:`typed_results`), then ``extra`` edits the body as a department would."""
+    chosen = typed_results(last_year) if results is None else results
+    fill = last_years_fill(last_year, api.read(draft).value, results=chosen, number=number)
+    if extra is None:
+        return fill_draft(draft, target, fill)
+    typed = fill_draft(draft, target.with_name(target.stem + "_typed.docx"), fill)
+
+    def edit(root: etree._Element) -> None:
+        body = root.find(f"{W}body")
+        assert body is not None
+        extra(body)
+
+    return rewrite_part(typed, target, "word/document.xml", edit)
 
 
 def header_columns(rows: list[etree._Element]) -> dict[str, int]:
@@ -84,86 +87,10 @@ def header_columns(rows: list[etree._Element]) -> dict[str, int]:
     return cols
 
 
-def fill_like_word(
-    draft: Path,
-    target: Path,
-    *,
-    outcomes: dict[str, str],
-    last_year: Report,
-    number: str | None = None,
-    extra: Callable[[etree._Element], None] | None = None,
-) -> Path:
-    """Fill ``draft`` as the departments do in Word; ``extra`` edits the body afterwards."""
-    report = api.read(draft).value
-    with zipfile.ZipFile(draft) as archive:
-        document = etree.fromstring(archive.read("word/document.xml"))
-    body = document.find(f"{W}body")
-    assert body is not None
-    layout = locate(body)
-    sheets = plan_sheets(report, layout)
-    previous = {(plan.key, p.id): p for plan, _, p in last_year.iter_projects()}
-    for plan, _measure, project in report.iter_projects():
-        tables = sheets[plan.key]
-        old = previous.get((plan.key, project.id))
-        for i, entry in enumerate(project.entries):
-            table = tables[entry.sheet]
-            cols = header_columns(table.rows)
-            tr = table.rows[entry.row]
-            if i == 0 and project.id in outcomes:
-                check = ooxml.cell_at(tr, cols["check"])
-                assert check is not None
-                controls = list(check.tc.iter(f"{W}sdt"))
-                assert controls, f"no result control for {project.id}"
-                choose(controls[0], outcomes[project.id])
-            last = old.entries[i] if old is not None and i < len(old.entries) else None
-            do = "\n".join([*([last.heading] if last and last.heading else []), *(last.do if last else [])])
-            act = "\n".join(last.act if last else [])
-            for key, text in (("do", do or "実施した。"), ("act", act or "引き続き取り組む。")):
-                cell = ooxml.cell_at(tr, cols[key])
-                assert cell is not None
-                keep_comments = [el for el in cell.tc.iter() if "comment" in etree.QName(el).localname]
-                ooxml.set_cell_text(cell.tc, text)
-                p = cell.tc.find(f"{W}p")
-                assert p is not None
-                for el in keep_comments:  # typing into the cell keeps the comment anchored there
-                    p.append(el if el.tag != f"{W}commentReference" else _reference_run(el))
-    _fill_opinions(body, report, last_year)
-    if number is not None:
-        for t in body.iter(f"{W}t"):
-            if t.text and "〇〇" in t.text:
-                t.text = t.text.replace("R7-〇〇", number)
-    if extra is not None:
-        extra(body)
-    with zipfile.ZipFile(draft) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = ooxml.serialize(document)
-            zout.writestr(item, data)
-    return target
-
-
 def _reference_run(reference: etree._Element) -> etree._Element:
     run = etree.Element(f"{W}r")
     run.append(reference)
     return run
-
-
-def _fill_opinions(body: etree._Element, report: Report, last_year: Report) -> None:
-    tables = [
-        t for t in ooxml.body_tables(body) if "委員会からの意見" in ooxml.visible_text(ooxml.table_rows(t)[0])
-    ]
-    sheets = [(plan, s) for plan in report.plans for s in plan.opinion_sheets]
-    old_sheets = [s for plan in last_year.plans for s in plan.opinion_sheets]
-    for tbl, (_plan, sheet), old in zip(tables, sheets, old_sheets, strict=True):
-        rows = ooxml.table_rows(tbl)
-        col = max(cell.col for cell in ooxml.row_cells(rows[-1]))
-        for item in old.rows:
-            if item.opinions and item.row < len(rows):
-                cell = ooxml.cell_at(rows[item.row], col)
-                if cell is not None and ooxml.vmerge(cell.tc) != "continue":
-                    ooxml.set_cell_text(cell.tc, "\n".join(item.opinions))
-        assert sheet.rows
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -190,10 +117,9 @@ def draft(work: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def filled(work: Path, draft: Path, last_year: Report, expect: dict[str, Any]) -> Path:
+def filled(work: Path, draft: Path, last_year: Report) -> Path:
     """The draft filled with last year's texts and results, plus a comment of the department's own."""
-    outcomes = expected_outcomes(api.read(draft).value, expect)
-    path = fill_like_word(draft, work / "r6_filled.docx", outcomes=outcomes, last_year=last_year)
+    path = fill_like_word(draft, work / "r6_filled.docx", last_year=last_year)
     return add_department_comment(path)
 
 
@@ -315,18 +241,55 @@ def test_openxml_audit_shows_only_its_baseline(published: Any) -> None:
 
 
 def test_without_libreoffice_pages_are_fields_word_updates(published: Any) -> None:
+    """Each 目次 page and each 評価総括表 page is a PAGEREF to a bookmark on what it names."""
     parts = parts_of(published.value.path)
     document = parts["word/document.xml"]
-    instructions = [t.text or "" for t in document.iter(f"{W}instrText")]
-    targets = {m.group(1) for i in instructions if (m := re.search(r"PAGEREF (\S+)", i))}
-    bookmarks = {b.get(f"{W}name") for b in document.iter(f"{W}bookmarkStart")}
-    assert targets and targets <= bookmarks
-    summary_and_toc = len(instructions)
-    assert summary_and_toc >= 13 + 7  # a field per measure's page (and range end), one per 目次 line
+    report = api.read(published.value.path).value
+    marks = {b.get(f"{W}name"): b for b in document.iter(f"{W}bookmarkStart")}
+
+    def targets(el: etree._Element) -> list[etree._Element]:
+        names = [re.search(r"PAGEREF (\S+)", t.text or "") for t in el.iter(f"{W}instrText")]
+        return [marks[m.group(1)] for m in names if m is not None]
+
+    toc_lines = {
+        flat_text(p): p
+        for p in document.iter(f"{W}p")
+        if "\t" in ooxml.visible_text(p) and p.find(f".//{W}instrText") is not None
+    }
+    for entry in report.toc:
+        line = next(
+            p for key, p in toc_lines.items() if key.startswith(flat_text_of(entry.label + entry.title))
+        )
+        (mark,) = targets(line)
+        heading = next(mark.iterancestors(f"{W}p"))
+        assert flat_text(heading) == flat_text_of(entry.label + entry.title)
+    # six characters: the 再掲 sheet of 1－(2)－③ spells its title コーディネート… in the city's file
+    titles = {m.ref: flat_text_of(m.title)[:6] for plan in report.plans for m in plan.iter_measures()}
+    checked = 0
+    for tbl in locate(document.find(f"{W}body")).summaries:  # type: ignore[arg-type]
+        for tr in ooxml.table_rows(tbl)[2:]:
+            cells = ooxml.row_cells(tr)
+            ref = ooxml.visible_text(cells[-1].tc).strip() if len(cells) >= 4 else ""
+            if ref not in titles:
+                continue
+            for mark in targets(cells[2].tc):
+                sheet = next(mark.iterancestors(f"{W}tbl"))
+                assert titles[ref] in flat_text(sheet), ref
+                checked += 1
+    assert checked >= 15  # 13 measures, two of them with a range of two sheets
     update = parts["word/settings.xml"].find(f"{W}updateFields")
     assert update is not None and update.get(f"{W}val") == "true"
     assert published.value.pages == "fields"
     assert any(m.code == "finalize.page_fields" for m in published.messages)
+    assert not [m for m in published.messages if m.code == "finalize.toc_heading_missing"]
+
+
+def flat_text_of(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def flat_text(el: etree._Element) -> str:
+    return flat_text_of(ooxml.visible_text(el))
 
 
 def test_the_input_is_never_modified(work: Path, filled: Path) -> None:
@@ -373,13 +336,10 @@ def test_without_number_the_placeholder_is_incomplete(work: Path, filled: Path) 
     assert [m.code for m in result.value.incomplete] == ["incomplete.number"]
 
 
-def test_interim_version_is_clearly_marked(
-    work: Path, draft: Path, last_year: Report, expect: dict[str, Any]
-) -> None:
-    report = api.read(draft).value
-    outcomes = expected_outcomes(report, expect)
-    outcomes.pop(next(p.id for _, m, p in report.iter_projects() if m.ref.startswith("3")))
-    partly = fill_like_word(draft, work / "partly.docx", outcomes=outcomes, last_year=last_year)
+def test_interim_version_is_clearly_marked(work: Path, draft: Path, last_year: Report) -> None:
+    results = typed_results(last_year)
+    del results[c_project(last_year)]
+    partly = fill_like_word(draft, work / "partly.docx", last_year=last_year, results=results)
     result = api.finalize(partly, work / "interim.docx", allow_incomplete=True, pages="fields")
     assert result.value.path is not None and result.value.interim
     assert [m.code for m in result.value.incomplete] == ["incomplete.result", "incomplete.number"]
@@ -447,11 +407,8 @@ def printed_number(page_text: str) -> int | None:
 
 
 @pytest.fixture(scope="module")
-def grown(work: Path, draft: Path, last_year: Report, expect: dict[str, Any]) -> Path:
-    outcomes = expected_outcomes(api.read(draft).value, expect)
-    return fill_like_word(
-        draft, work / "grown.docx", outcomes=outcomes, last_year=last_year, extra=grow_first_sheet_and_refer
-    )
+def grown(work: Path, draft: Path, last_year: Report) -> Path:
+    return fill_like_word(draft, work / "grown.docx", last_year=last_year, extra=grow_first_sheet_and_refer)
 
 
 @pytest.fixture(scope="module")
@@ -613,12 +570,11 @@ def test_grades_are_written_in_the_citys_format(published: Any) -> None:
 
 
 def test_a_bad_result_value_writes_nothing_and_names_its_place(
-    work: Path, draft: Path, last_year: Report, expect: dict[str, Any]
+    work: Path, draft: Path, last_year: Report
 ) -> None:
-    outcomes = expected_outcomes(api.read(draft).value, expect)
-    project = next(p.id for _, m, p in api.read(draft).value.iter_projects() if m.ref == "3－(1)")
-    outcomes[project] = "4/3"
-    bad = fill_like_word(draft, work / "bad.docx", outcomes=outcomes, last_year=last_year)
+    project = c_project(last_year)
+    results = {**typed_results(last_year), project: "4/3"}
+    bad = fill_like_word(draft, work / "bad.docx", last_year=last_year, results=results)
     result = api.finalize(bad, work / "bad_report.docx", number="R7-15", pages="fields")
     assert result.value.path is None and not (work / "bad_report.docx").exists()
     errors = [m for m in result.messages if m.severity == "error" and "4/3" in m.text]
@@ -630,10 +586,9 @@ def test_results_file_gives_the_results_the_controls_lack(
     work: Path, draft: Path, last_year: Report, expect: dict[str, Any]
 ) -> None:
     """Results from ``--results`` (one 「1/3」) instead of the draft's controls, left 未評価."""
-    outcomes = expected_outcomes(api.read(draft).value, expect)
-    texts_only = fill_like_word(draft, work / "texts_only.docx", outcomes={}, last_year=last_year)
+    texts_only = fill_like_word(draft, work / "texts_only.docx", last_year=last_year, results={})
     results = work / "results.yaml"
-    lines = [f"'{pid}': '{value.replace('１／３', '1/3')}'" for pid, value in outcomes.items()]
+    lines = [f"'{pid}': '{value}'" for pid, value in reproducing_results(last_year).items()]
     results.write_text("\n".join(lines) + "\n", encoding="utf-8")
     made = api.finalize(
         texts_only, work / "from_results.docx", results=results, number="R7-15", pages="fields"
@@ -645,15 +600,71 @@ def test_results_file_gives_the_results_the_controls_lack(
         assert {g.grade: [r.measure for r in g.rows] for g in plan.summary.groups} == plan_expect["summary"]
 
 
-def test_a_number_staff_wrote_in_the_colophon_is_kept(
-    work: Path, draft: Path, last_year: Report, expect: dict[str, Any]
-) -> None:
-    outcomes = expected_outcomes(api.read(draft).value, expect)
-    numbered = fill_like_word(
-        draft, work / "numbered.docx", outcomes=outcomes, last_year=last_year, number="R7-31"
-    )
+def test_a_number_staff_wrote_in_the_colophon_is_kept(work: Path, draft: Path, last_year: Report) -> None:
+    numbered = fill_like_word(draft, work / "numbered.docx", last_year=last_year, number="R7-31")
     kept = api.finalize(numbered, work / "numbered_report.docx", pages="fields")
     assert kept.value.path is not None and api.read(kept.value.path).value.publication.number == "R7-31"
     other = api.finalize(numbered, work / "numbered_other.docx", number="R7-15", pages="fields")
     assert other.value.path is not None and api.read(other.value.path).value.publication.number == "R7-31"
     assert [m.severity for m in other.messages if m.code == "finalize.number_absent"] == ["warning"]
+
+
+def test_the_second_year_finalizes_cleanly(work: Path, published: Any) -> None:
+    """Finalized (fields) → next year's draft → filled → finalized: the page fields and bookmarks
+    the first finalize left, carried into the draft, are redone, never reused, dangling or doubled."""
+    r7_draft = api.draft(published.value.path, work / "r7_for_filling.docx").value.path
+    r6 = api.read(published.value.path).value
+    typed = fill_draft(r7_draft, work / "r7_typed.docx", last_years_fill(r6, api.read(r7_draft).value))
+
+    def move_first_sheet_mark_to_the_cover(root: etree._Element) -> None:
+        """Staff cut and paste: last year's bookmark of sheet 1 ends up on the cover."""
+        mark = next(b for b in root.iter(f"{W}bookmarkStart") if b.get(f"{W}name") == "_komae_s1_1")
+        cover = next(root.iter(f"{W}p"))
+        cover.insert(0, mark)
+
+    filled_r7 = rewrite_part(
+        typed, work / "r7_filled.docx", "word/document.xml", move_first_sheet_mark_to_the_cover
+    )
+    result = api.finalize(filled_r7, work / "r7_report.docx", number="R8-3", pages="fields")
+    assert result.value.path is not None, [m.describe() for m in result.value.incomplete]
+    document = parts_of(result.value.path)["word/document.xml"]
+    marks = {b.get(f"{W}name"): b for b in document.iter(f"{W}bookmarkStart")}
+    assert len(marks) == len(list(document.iter(f"{W}bookmarkStart")))  # no name twice
+    targets = [
+        m.group(1) for t in document.iter(f"{W}instrText") if (m := re.search(r"PAGEREF (\S+)", t.text or ""))
+    ]
+    assert targets and set(targets) <= set(marks)
+    assert sum("_komae_h" in t for t in targets) == len(r6.toc)  # one field per 目次 line, not two
+    first_sheet = locate(document.find(f"{W}body")).sheets[0].tbl  # type: ignore[arg-type]
+    assert first_sheet in marks["_komae_s1_1"].iterancestors(f"{W}tbl")
+    assert audit_findings(result.value.path) == []
+
+
+STRICT_NAMESPACES = (
+    (
+        "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        "http://purl.oclc.org/ooxml/wordprocessingml/main",
+    ),
+    (
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        "http://purl.oclc.org/ooxml/officeDocument/relationships",
+    ),
+)
+
+
+def test_a_filled_draft_saved_as_strict_open_xml_is_refused_in_japanese(work: Path, filled: Path) -> None:
+    """Word's "Strict Open XML" save: read fine, but finalize would write mixed namespaces back."""
+    strict = work / "strict.docx"
+    with zipfile.ZipFile(filled) as zin, zipfile.ZipFile(strict, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.endswith((".xml", ".rels")):
+                text = data.decode("utf-8")
+                for transitional, strict_uri in STRICT_NAMESPACES:
+                    text = text.replace(transitional, strict_uri)
+                data = text.encode("utf-8")
+            zout.writestr(item, data)
+    assert api.read(strict).value.publication.number == "R7-〇〇"
+    with pytest.raises(KomaeDocxError, match="Strict Open XML"):
+        api.finalize(strict, work / "strict_report.docx", number="R7-15", pages="fields")
+    assert not (work / "strict_report.docx").exists()

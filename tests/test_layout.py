@@ -1,7 +1,8 @@
 """The LibreOffice adapter, where the parts of a report fall in its layout, and ``check --layout``.
 
-One conversion of the example and one of an edited copy (a page break typed into 序章, as staff do
-with Ctrl+Enter) are shared by the module: each costs seconds.
+One conversion of the example and one of each edited copy (a page break typed into 序章, as staff do
+with Ctrl+Enter; lines typed into a sheet's last Act cell until it runs over) are shared by the
+module: each costs seconds.
 """
 
 from __future__ import annotations
@@ -181,3 +182,44 @@ def test_page_references_as_staff_write_them(text: str, pages: list[str]) -> Non
     from komae_docx.textnorm import fold_width
 
     assert [m.group(1) for m in PAGE_REF.finditer(fold_width(text))] == pages
+
+
+# ---- a sheet whose text grew runs onto a second page
+
+GROWN_ROW_LAST_ACT = "今後も、クラウドファンディング等の民間財源"
+"""2－(3)'s sheet (page 16): the last row's Act; lines typed before it push it onto page 17."""
+
+
+@pytest.fixture(scope="module")
+def grown(tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, list[str]]:
+    soffice()
+    out = tmp_path_factory.mktemp("grown")
+
+    def long_act(root: etree._Element) -> None:
+        last = paragraph_with_text(root, GROWN_ROW_LAST_ACT)
+        for n in range(1, 16):
+            typed = etree.Element(f"{W}p")
+            run = etree.SubElement(typed, f"{W}r")
+            etree.SubElement(run, f"{W}t").text = f"追記した課題その{n}について検討する。"
+            last.addprevious(typed)
+
+    docx = rewrite_part(EXAMPLE, out / "grown.docx", "word/document.xml", long_act)
+    return read_report(docx), pdf_page_texts(convert_to_pdf(docx, out))
+
+
+def test_a_sheet_that_runs_over_covers_both_pages(grown: tuple[Report, list[str]]) -> None:
+    model, texts = grown
+    pages = locate(model, texts)
+    welfare, layered = model.plans
+    assert [pages.sheet_pages(welfare, s.index) for s in welfare.sheets] == [
+        [11],
+        [12],
+        [13],
+        [14],
+        [15],
+        [16, 17],
+        [18],
+    ]
+    assert pages.sheet_pages(layered, 0) == [22]  # everything after moved one page down
+    findings = {f.expected for f in check_layout(model, texts) if f.code == "layout.summary_pages"}
+    assert "16～17" in findings and "18" in findings and "12～13" not in findings

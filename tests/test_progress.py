@@ -267,3 +267,22 @@ def test_the_status_text_lists_each_department_once_with_its_items(drafts: dict[
     # under its own heading an item does not repeat a single department's name
     first_block = lines[lines.index(headings[0]) + 1 : lines.index(headings[1]) - 1]
     assert first_block and all("（福祉政策課）" not in line for line in first_block if "・" not in line)
+
+
+def test_a_published_report_that_lost_one_grade_is_still_checked_as_published(example: Report) -> None:
+    damaged = example.model_copy(deep=True)
+    damaged.plans[0].measures_list()[0].grade = None
+    assert not looks_like_draft(damaged)
+
+
+def test_a_published_file_with_a_grade_deleted_gets_errors_not_a_todo_list(tmp_path: Path) -> None:
+    def delete_c(root: etree._Element) -> None:  # 3－(1)'s grade cell, the report's only 「C」
+        [p] = [p for p in root.iter(f"{W}p") if "".join(p.itertext()).strip() == "C"]
+        for t in p.iter(f"{W}t"):
+            t.text = ""
+
+    damaged = rewrite_part(EXAMPLE, tmp_path / "damaged.docx", "word/document.xml", delete_c)
+    findings = check(damaged).value
+    errors = {(f.code, f.location.page) for f in findings if f.severity == "error"}
+    assert ("cell.empty", 17) in errors and any(code.startswith("summary.") for code, _ in errors)
+    assert not [f for f in findings if f.code.startswith("incomplete.")]

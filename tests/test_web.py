@@ -625,7 +625,8 @@ def test_the_browser_is_opened_only_once_the_server_has_started(monkeypatch: pyt
 def test_a_serve_folder_left_behind_is_deleted_at_the_next_start(tmp_path: Path) -> None:
     from komae_docx.frontends.web.server import LEFTOVER_AGE_SECONDS, remove_leftover_folders
 
-    left, running, other = tmp_path / "komae-docx-serve-old", tmp_path / "komae-docx-serve-new", tmp_path / "x"
+    left, running = tmp_path / "komae-docx-serve-old", tmp_path / "komae-docx-serve-new"
+    other = tmp_path / "x"
     for folder in (left, running, other):
         (folder / "job").mkdir(parents=True)
     long_ago = time.time() - LEFTOVER_AGE_SECONDS - 60

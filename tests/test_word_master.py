@@ -22,6 +22,7 @@ from komae_docx.errors import KomaeDocxError, SheetFormatError
 from komae_docx.model import Report
 from komae_docx.rollover import roll_forward
 from komae_docx.writing.compare import without_layout
+from komae_docx.writing.ooxml import put_tcpr_child
 
 from .conftest import EXAMPLE
 from .docx_checks import audit_findings, soffice
@@ -78,6 +79,8 @@ def _text(el: etree._Element) -> str:
 
 def _set_text(tc: etree._Element, text: str) -> None:
     ts = list(tc.iter(f"{W}t"))
+    if not ts:  # an empty cell: a run in its first paragraph
+        ts = [etree.SubElement(etree.SubElement(tc.find(f"{W}p"), f"{W}r"), f"{W}t")]
     ts[0].text = text
     for t in ts[1:]:
         t.text = ""
@@ -317,12 +320,8 @@ def _row_split(folder: Path, report: Report) -> Path:
             if _cell(tr, cols["check"]) is original:
                 continue
             if tcpr.find(f"{W}vMerge") is None:
-                tcpr.append(w("vMerge", val="restart"))
-            merge = copied.find(f"{W}tcPr/{W}vMerge")
-            if merge is None:
-                merge = w("vMerge")
-                copied.find(f"{W}tcPr").append(merge)
-            merge.attrib.pop(f"{W}val", None)
+                put_tcpr_child(original, w("vMerge", val="restart"))
+            put_tcpr_child(copied, w("vMerge"))  # continue
             _set_text(copied, "")
         tr.addnext(below)
 

@@ -261,7 +261,7 @@ def _add_parse(commands: Commands) -> None:
     sub.add_argument("--force", action="store_true", help=FORCE_HELP)
 
 
-SCHEMA_KINDS = ("report", "check", "grade", "changes")
+SCHEMA_KINDS = ("report", "check", "grade", "status", "changes")
 
 
 def _add_schema(commands: Commands) -> None:
@@ -273,6 +273,7 @@ def _add_schema(commands: Commands) -> None:
         "  report   parse --json / parse -o のモデル（render の入力）\n"
         "  check    check --json の結果\n"
         "  grade    grade --json の結果\n"
+        "  status   status --json の結果\n"
         "  changes  draft --changes 変更.json の変更一覧",
         ["komae-docx schema", "komae-docx schema check > check.schema.json"],
         _codes(),
@@ -284,7 +285,7 @@ def _add_schema(commands: Commands) -> None:
         default="report",
         choices=SCHEMA_KINDS,
         metavar="種類",
-        help="report（既定）・check・grade・changes",
+        help="report（既定）・check・grade・status・changes",
     )
 
 

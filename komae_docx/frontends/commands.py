@@ -28,7 +28,7 @@ from ..results import SEVERITY_TEXT, Message
 from ..safeio import check_distinct, check_outputs, write_text_atomic
 from . import changelog
 from .cli import EXIT_FINDINGS, EXIT_OK, EXIT_REFUSED, EXIT_UNDETERMINED
-from .schemas import CheckOutput, schema
+from .schemas import CheckOutput, StatusOutput, schema
 from .streams import DOCX_SUFFIXES, STDIO, display_name, input_path, require_suffix, write_stdout
 from .summary import describe_report
 
@@ -167,17 +167,16 @@ def run_status(args: argparse.Namespace) -> int:
         result = api.status(path)
     current = result.value
     if args.json:
-        data = {
-            "file": args.file,
-            "is_draft": current.is_draft,
-            "complete": not current.items,
-            "items": [m.model_dump(mode="json") for m in current.items],
-            "by_department": {
-                name: [current.items.index(item) for item in items]
-                for name, items in current.by_department().items()
-            },
-        }
-        write_stdout(_dump(data))
+        positions = {id(item): index for index, item in enumerate(current.items)}
+        departments = current.by_department().items()
+        output = StatusOutput(
+            file=args.file,
+            is_draft=current.is_draft,
+            complete=not current.items,
+            items=current.items,
+            by_department={name: [positions[id(item)] for item in items] for name, items in departments},
+        )
+        write_stdout(output.model_dump_json(indent=2))
     else:
         _say(args, describe_status(current, display_name(args.file)))
     return EXIT_OK if not current.items else EXIT_UNDETERMINED

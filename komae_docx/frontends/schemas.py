@@ -97,6 +97,22 @@ class GradeOutput(_Out):
     )
 
 
+class StatusOutput(_Out):
+    """``komae-docx status --json``."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"description": NUMBERING})
+
+    file: str = Field(description="見た案（コマンドに書いたとおり）")
+    is_draft: bool = Field(description="記入前・記入中の案と判断したか")
+    complete: bool = Field(description="未記入・未確定がないか（false なら終了コード 4）")
+    items: list[Message] = Field(
+        description="未記入・未確定の箇所（code は incomplete.*、location.department に担当課）"
+    )
+    by_department: dict[str, list[int]] = Field(
+        description="担当課ごとの items の番号（0 始まり）。複数の課の事業はそれぞれの課に入る"
+    )
+
+
 class ChangeEntry(_Out):
     """One line of ``draft --changes 変更.json`` (the file is a JSON array of these)."""
 
@@ -111,7 +127,7 @@ class ChangeEntry(_Out):
 
 
 def schema(kind: str) -> dict[str, Any]:
-    """The JSON Schema of ``kind``: ``report``, ``check``, ``grade`` or ``changes``."""
+    """The JSON Schema of ``kind``: ``report``, ``check``, ``grade``, ``status`` or ``changes``."""
     if kind == "report":
         from ..model import Report
 
@@ -120,6 +136,8 @@ def schema(kind: str) -> dict[str, Any]:
         return CheckOutput.model_json_schema()
     if kind == "grade":
         return GradeOutput.model_json_schema()
+    if kind == "status":
+        return StatusOutput.model_json_schema()
     items = ChangeEntry.model_json_schema()
     definitions = items.pop("$defs", {})
     result: dict[str, Any] = {"title": "Changes", "type": "array", "items": items}

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,6 +128,7 @@ def _at(line: int | None) -> str | None:
 def _yaml_pairs(text: str, path: Path) -> Iterator[tuple[Any, Any, int | None]]:
     """Key, value and line of each top-level entry, read from YAML's node tree to keep the lines."""
     try:
+        _refuse_unusual_structure(text, path)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -148,6 +150,41 @@ def _yaml_pairs(text: str, path: Path) -> Iterator[tuple[Any, Any, int | None]]:
         except yaml.YAMLError:
             raise ResultsFileError("値が読めません", path=path, where=_at(line)) from None
         yield key, value, line
+
+
+MAX_YAML_DEPTH = 20
+"""A results file is a flat map; PyYAML's composer recurses per level, slowly (thousands of "[")."""
+_OPENERS_IN_A_ROW = re.compile(r"[\[{](?:\s*[\[{])" + f"{{{MAX_YAML_DEPTH}}}")
+
+
+def _refuse_unusual_structure(text: str, path: Path) -> None:
+    """Refuse what a flat map of results never needs and a hostile file uses (issue 13 fuzz).
+
+    Walks the parser's events (a loop, not a recursion): nesting past :data:`MAX_YAML_DEPTH`
+    levels, and aliases (``*a``), whose expansion grows exponentially ("billion laughs" in YAML:
+    twenty lines that become 10**20 values once the values are shown or compared).
+    """
+    opened = _OPENERS_IN_A_ROW.search(text)
+    if opened is not None:  # PyYAML's scanner looks ahead over all of them before the first event
+        raise ResultsFileError(
+            "結果ファイルの入れ子が深すぎます", path=path, where=_at(text.count("\n", 0, opened.start()) + 1)
+        )
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line + 1 if event.start_mark is not None else None
+            raise ResultsFileError(
+                "結果ファイルに別名(* で始まる参照)は使えません。結果をそのまま書いてください",
+                path=path,
+                where=_at(line),
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark is not None else None
+                raise ResultsFileError("結果ファイルの入れ子が深すぎます", path=path, where=_at(line))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _json_pairs(text: str, path: Path) -> Iterator[tuple[Any, Any, int | None]]:

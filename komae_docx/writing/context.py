@@ -34,10 +34,11 @@ from markupsafe import Markup
 from ..model import PROJECT_RESULTS, Entry, LayeredPlan, Project, Report, Sheet, SummaryTable, WelfarePlan
 from ..rollover import roll_report_dates
 from . import ooxml
-from .derive import cell_key, group_key, total_key
 
 Plan = WelfarePlan | LayeredPlan
 
+CARRY_HIGHLIGHT = "yellow"
+"""Highlight of last year's text carried into a cell (``--carry-text``)."""
 ENTRY_FILL = "DEEAF6"
 """Shading of the cells staff fill in (a pale blue, distinct from the grey headers)."""
 RESULT_TITLE = "事業の結果"
@@ -50,6 +51,21 @@ AUTO_GRADE_HINT = "自動計算"
 CONTROL_ID_BASE = 700000
 HINT_SIZE = 14
 """Half points (7 pt) of the grey hints in locked controls."""
+
+
+def cell_key(table: int, row: int, col: int) -> str:
+    """The context key of a tagged cell: ``t4r5c7``."""
+    return f"t{table}r{row}c{col}"
+
+
+def group_key(table: int, row: int) -> str:
+    """The context key of a 評価総括表 group starting on ``row``: ``t3r2``."""
+    return f"t{table}r{row}"
+
+
+def total_key(table: int) -> str:
+    """The context key of a 評価総括表's total: ``t3total``."""
+    return f"t{table}total"
 
 
 CONTEXT_SCHEMA: dict[str, Any] = {

@@ -18,9 +18,10 @@ changes from year to year becomes a docxtpl tag, where the city put it:
   ``{{ publication.month_text }}``.
 
 Keys name the place in the city's file: ``t<table>r<row>c<grid column>`` (``t4r5c7`` = the fifth
-top-level table's row 5, grid column 7), computed from the model's :class:`~komae_docx.model.TableAnchor`
-by this module and by :mod:`.context` alike.  Anything else — added paragraphs, rows the reader
-reported, fonts, widths, shading, borders, margins, footers — stays as the city wrote it.  A place
+top-level table's row 5, grid column 7), computed from the model's
+:class:`~komae_docx.model.TableAnchor` by :func:`.context.cell_key`, for this module and the context
+alike.  Anything else — added paragraphs, rows the reader reported, fonts, widths, shading, borders,
+margins, footers — stays as the city wrote it.  A place
 the model points at that the file does not have is refused with :class:`SheetFormatError` naming the
 sheet, row and column, before anything is written.
 """
@@ -41,26 +42,11 @@ from ..package import Package, open_package
 from ..rollover import report_year_spans
 from ..textnorm import fold_width
 from . import ooxml
+from .context import CARRY_HIGHLIGHT, cell_key, group_key, total_key
 from .ooxml import W, w
 
 Plan = WelfarePlan | LayeredPlan
-CARRY_HIGHLIGHT = "yellow"
 ENTRY_COLUMNS = ("do", "check", "act")
-
-
-def cell_key(table: int, row: int, col: int) -> str:
-    """The context key of a tagged cell: ``t4r5c7``."""
-    return f"t{table}r{row}c{col}"
-
-
-def group_key(table: int, row: int) -> str:
-    """The context key of a 評価総括表 group starting on ``row``: ``t3r2``."""
-    return f"t{table}r{row}"
-
-
-def total_key(table: int) -> str:
-    """The context key of a 評価総括表's total: ``t3total``."""
-    return f"t{table}total"
 
 
 @dataclass(frozen=True)

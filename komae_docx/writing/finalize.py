@@ -126,6 +126,12 @@ class FilledPackage:
 def open_filled(path: str | Path) -> FilledPackage:
     """Open the filled draft through the one safe package reader (and its hardened parser)."""
     package = open_package(path)
+    if package.strict:  # the parts are read in Transitional names; written back they would mix
+        raise SheetFormatError(
+            "Strict Open XML 形式の文書は仕上げられません。"
+            "Word で「Word 文書 (*.docx)」として保存し直してください",
+            path,
+        )
     names = package.names()
     main = package.main_document_part
     comments = package.related_part(main, "comments")

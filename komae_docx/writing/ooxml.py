@@ -572,6 +572,57 @@ def remove_highlights(root: etree._Element, colours: frozenset[str]) -> int:
     return removed
 
 
+def unwrap_fields(root: etree._Element, instruction: str) -> int:
+    """Turn complex fields whose code contains ``instruction`` into their shown text.
+
+    The field's marks (``begin``, code, ``separate``, ``end``) go; the result runs stay as they are.
+    Returns the number of fields unwrapped.
+    """
+    count = 0
+    for p in list(root.iter(w("p"))):
+        runs = [r for r in p.iter(w("r"))]
+        i = 0
+        while i < len(runs):
+            if _fld_char(runs[i]) != "begin":
+                i += 1
+                continue
+            end = next((j for j in range(i + 1, len(runs)) if _fld_char(runs[j]) == "end"), None)
+            if end is None:
+                break
+            field_runs = runs[i : end + 1]
+            code = "".join(t.text or "" for r in field_runs for t in r.iter(w("instrText")))
+            if instruction in code and not any(_fld_char(r) == "begin" for r in field_runs[1:]):
+                separate = next((k for k, r in enumerate(field_runs) if _fld_char(r) == "separate"), None)
+                marks = field_runs[: (separate if separate is not None else len(field_runs) - 1) + 1]
+                for r in [*marks, field_runs[-1]]:
+                    parent = r.getparent()
+                    if parent is not None:
+                        parent.remove(r)
+                count += 1
+            i = end + 1
+    return count
+
+
+def _fld_char(r: etree._Element) -> str | None:
+    mark = r.find(w("fldChar"))
+    return mark.get(w("fldCharType")) if mark is not None else None
+
+
+def remove_bookmarks(root: etree._Element, prefix: str) -> int:
+    """Remove the bookmarks whose names start with ``prefix`` (both ends); returns how many."""
+    ids = set()
+    for start in list(root.iter(w("bookmarkStart"))):
+        parent = start.getparent()
+        if parent is not None and (start.get(w("name")) or "").startswith(prefix):
+            ids.add(start.get(w("id")))
+            parent.remove(start)
+    for end in list(root.iter(w("bookmarkEnd"))):
+        parent = end.getparent()
+        if parent is not None and end.get(w("id")) in ids:
+            parent.remove(end)
+    return len(ids)
+
+
 class Bookmarks:
     """Adds bookmarks to a body with ids after the highest one it holds."""
 

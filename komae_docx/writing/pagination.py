@@ -27,7 +27,7 @@ from lxml import etree
 
 from ..errors import LayoutError
 from ..model import Report
-from ..results import Location, Message
+from ..results import Location, Message, Severity
 from ..rules import PlanGrades, pages_text
 from .finalize import (
     FilledPackage,
@@ -42,12 +42,14 @@ from .ooxml import (
     W,
     pageref_runs,
     paragraph_text_nodes,
+    remove_bookmarks,
     replace_spans,
     request_field_update,
     row_cells,
     run,
     table_rows,
     text_rpr,
+    unwrap_fields,
     visible_text,
     vmerge,
 )
@@ -95,6 +97,9 @@ def add_anchors(
     body: etree._Element, report: Report, layout: Layout, sheets: Mapping[str, list[SheetTable]]
 ) -> Anchors:
     """Bookmark every sheet (first and last row) and every heading the 目次 lists; find the refs."""
+    # a finalized report's own fields and bookmarks, carried into this year's draft, are redone
+    unwrap_fields(body, f"PAGEREF {BOOKMARK_PREFIX}")
+    remove_bookmarks(body, BOOKMARK_PREFIX)
     marks = Bookmarks(body)
     anchors = Anchors()
     for number, plan in enumerate(report.plans, start=1):
@@ -413,50 +418,75 @@ def apply_pages(
 ) -> tuple[int, list[Message]]:
     """Put real page numbers into ``package``; returns the LibreOffice passes run and the messages."""
     anchors = add_anchors(package.body, report, layout, sheets)
+    unmatched = [
+        _message(
+            "warning",
+            "finalize.toc_heading_missing",
+            f"目次の「{entry.label} {entry.title}」の見出しが本文に見つからないため、その頁は元のままです",
+            section="目次",
+        )
+        for index, entry in enumerate(report.toc)
+        if index not in anchors.headings or index not in anchors.toc
+    ]
     if options.pages == "fields":
-        left = write_fields(report, grades, layout, anchors, package.settings)
-        messages = [
-            _message(
-                "info",
-                "finalize.page_fields",
-                "LibreOffice を使わなかったため、評価総括表・目次・本文中の頁は Word で開いたときに更新される"
-                "フィールドとして書きました。Word で開き、更新を確認してから保存してください",
-            )
-        ]
-        if left:
-            messages.append(
-                _message(
-                    "warning",
-                    "finalize.page_refs_as_text",
-                    f"本文中の頁の参照 {left} か所は書式の途中で分かれているためフィールドにできず、"
-                    "元の番号のままです。Word で確かめてください",
-                )
-            )
-        return 0, messages
+        return 0, [*_field_pages(package, report, grades, layout, anchors), *unmatched]
+    passes, messages = _measured_pages(package, report, grades, layout, anchors, interim=options.interim)
+    return passes, [*messages, *unmatched]
+
+
+def _field_pages(
+    package: FilledPackage, report: Report, grades: Sequence[PlanGrades], layout: Layout, anchors: Anchors
+) -> list[Message]:
+    left = write_fields(report, grades, layout, anchors, package.settings)
+    messages = [
+        _message(
+            "info",
+            "finalize.page_fields",
+            "LibreOffice を使わなかったため、評価総括表・目次・本文中の頁は Word で開いたときに更新される"
+            "フィールドとして書きました。Word で開き、更新を確認してから保存してください",
+        )
+    ]
+    if left:
+        text = (
+            f"本文中の頁の参照 {left} か所は書式の途中で分かれているためフィールドにできず、"
+            "元の番号のままです。Word で確かめてください"
+        )
+        messages.append(_message("warning", "finalize.page_refs_as_text", text))
+    return messages
+
+
+def _measured_pages(
+    package: FilledPackage,
+    report: Report,
+    grades: Sequence[PlanGrades],
+    layout: Layout,
+    anchors: Anchors,
+    *,
+    interim: bool,
+) -> tuple[int, list[Message]]:
+    """Measure, write, measure again until the pages written are the pages measured."""
     with tempfile.TemporaryDirectory(prefix="komae-finalize-") as work:
         previous: dict[str, int] | None = None
         for number in range(1, MAX_PASSES + 1):
             pages = measure_pages(package, anchors.names(), Path(work) / f"pass{number}")
             if pages == previous:
                 return number, [_passes_message(number)]
-            write_measured(report, grades, layout, anchors, pages, interim=options.interim)
+            write_measured(report, grades, layout, anchors, pages, interim=interim)
             previous = pages
+    text = (
+        f"頁番号を書くと組版が変わり、{MAX_PASSES} 回測っても頁が定まりませんでした。"
+        "check --layout で頁を確かめてください"
+    )
     return MAX_PASSES, [
         _passes_message(MAX_PASSES),
-        _message(
-            "warning",
-            "finalize.pages_unsettled",
-            f"頁番号を書くと組版が変わり、{MAX_PASSES} 回測っても頁が定まりませんでした。"
-            "check --layout で頁を確かめてください",
-        ),
+        _message("warning", "finalize.pages_unsettled", text),
     ]
 
 
 def _passes_message(passes: int) -> Message:
-    return _message(
-        "info", "finalize.page_passes", f"頁番号は LibreOffice の組版で {passes} 回測って確かめました"
-    )
+    text = f"頁番号は LibreOffice の組版で {passes} 回測って確かめました"
+    return _message("info", "finalize.page_passes", text)
 
 
-def _message(severity: str, code: str, text: str) -> Message:
-    return Message.model_validate({"severity": severity, "code": code, "text": text, "location": Location()})
+def _message(severity: Severity, code: str, text: str, section: str | None = None) -> Message:
+    return Message(severity=severity, code=code, text=text, location=Location(section=section))
