@@ -137,6 +137,16 @@ def paragraphs(texts: Sequence[str | None]) -> str:
     return "\a".join(t for t in texts if t)
 
 
+def entries_by_sheet(plan: Plan) -> dict[int, list[tuple[Project, Entry]]]:
+    """Every entry of the plan's projects by the sheet it stands on (one pass, not one per sheet)."""
+    found: dict[int, list[tuple[Project, Entry]]] = {}
+    for measure in plan.iter_measures():
+        for project in measure.projects:
+            for entry in project.entries:
+                found.setdefault(entry.sheet, []).append((project, entry))
+    return found
+
+
 def _entry_do(entry: Entry) -> str:
     return paragraphs([entry.heading, *entry.do] if entry.heading else entry.do)
 
@@ -157,8 +167,9 @@ class _Builder:
         cells: dict[str, Any] = {}
         for plan in self.report.plans:
             pages = {sheet.index: sheet.page for sheet in plan.sheets}
+            on_sheet = entries_by_sheet(plan)
             for sheet in plan.sheets:
-                cells.update(self._sheet(plan, sheet, pages))
+                cells.update(self._sheet(plan, sheet, pages, on_sheet.get(sheet.index, [])))
             for opinion in plan.opinion_sheets:
                 if opinion.anchor is None:
                     continue
@@ -174,20 +185,22 @@ class _Builder:
 
     # ---- progress sheets
 
-    def _sheet(self, plan: Plan, sheet: Sheet, pages: dict[int, int | None]) -> Iterator[tuple[str, Any]]:
+    def _sheet(
+        self,
+        plan: Plan,
+        sheet: Sheet,
+        pages: dict[int, int | None],
+        on_sheet: list[tuple[Project, Entry]],
+    ) -> Iterator[tuple[str, Any]]:
         anchor = sheet.anchor
         if anchor is None:
             return
         cols = anchor.columns
-        for measure in plan.iter_measures():
-            for project in measure.projects:
-                for entry in project.entries:
-                    if entry.sheet != sheet.index:
-                        continue
-                    at = entry.row
-                    yield cell_key(anchor.table, at, cols["do"]), self._do_act(plan, project, entry, "Do")
-                    yield cell_key(anchor.table, at, cols["act"]), self._do_act(plan, project, entry, "Act")
-                    yield cell_key(anchor.table, at, cols["check"]), self._check(project, entry, pages)
+        for project, entry in on_sheet:
+            at = entry.row
+            yield cell_key(anchor.table, at, cols["do"]), self._do_act(plan, project, entry, "Do")
+            yield cell_key(anchor.table, at, cols["act"]), self._do_act(plan, project, entry, "Act")
+            yield cell_key(anchor.table, at, cols["check"]), self._check(project, entry, pages)
         for printed in sheet.measures:
             control = self._locked(GRADE_TITLE, GRADE_TAG, AUTO_GRADE_HINT) if self.draft else Markup("")
             yield (

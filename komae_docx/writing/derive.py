@@ -37,12 +37,12 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import SheetFormatError
-from ..model import LayeredPlan, OpinionSheet, Report, Sheet, SummaryTable, TableAnchor, WelfarePlan
+from ..model import Entry, LayeredPlan, OpinionSheet, Report, Sheet, SummaryTable, TableAnchor, WelfarePlan
 from ..package import Package, open_package
 from ..rollover import report_year_spans
 from ..textnorm import fold_width
 from . import ooxml
-from .context import CARRY_HIGHLIGHT, cell_key, group_key, total_key
+from .context import CARRY_HIGHLIGHT, cell_key, entries_by_sheet, group_key, total_key
 from .ooxml import W, w
 
 Plan = WelfarePlan | LayeredPlan
@@ -128,8 +128,9 @@ class _Deriver:
         _escape_braces(root)
         tables = ooxml.body_tables(body)
         for plan in self.report.plans:
+            on_sheet = entries_by_sheet(plan)
             for sheet in plan.sheets:
-                self._sheet(plan, sheet, tables)
+                self._sheet(plan, sheet, tables, [entry for _, entry in on_sheet.get(sheet.index, [])])
             for opinion in plan.opinion_sheets:
                 self._opinion_sheet(plan, opinion, tables)
             if plan.summary is not None:
@@ -197,7 +198,7 @@ class _Deriver:
 
     # ---- progress sheets
 
-    def _sheet(self, plan: Plan, sheet: Sheet, tables: list[etree._Element]) -> None:
+    def _sheet(self, plan: Plan, sheet: Sheet, tables: list[etree._Element], entries: list[Entry]) -> None:
         where = f"{plan.heading or plan.key} シート{sheet.index + 1}（{sheet.page}頁）"
         tbl = self._table(sheet.anchor, tables, where)
         anchor = sheet.anchor
@@ -205,17 +206,13 @@ class _Deriver:
         rows = ooxml.table_rows(tbl)
         self.plan_rows.update(rows[anchor.header_rows :])
         names = {"do": "Do", "check": "Check", "act": "Act"}
-        for measure in plan.iter_measures():
-            for project in measure.projects:
-                for entry in project.entries:
-                    if entry.sheet != sheet.index:
-                        continue
-                    for column in ENTRY_COLUMNS:
-                        col = anchor.columns[column]
-                        tc = self._cell(rows, entry.row, col, where, names[column])
-                        if ooxml.vmerge(tc) == "continue":
-                            continue
-                        self._entry_cell(tc, cell_key(anchor.table, entry.row, col), column != "check")
+        for entry in entries:
+            for column in ENTRY_COLUMNS:
+                col = anchor.columns[column]
+                tc = self._cell(rows, entry.row, col, where, names[column])
+                if ooxml.vmerge(tc) == "continue":
+                    continue
+                self._entry_cell(tc, cell_key(anchor.table, entry.row, col), column != "check")
         for printed in sheet.measures:
             col = anchor.columns["check"]
             tc = self._cell(rows, printed.row, col, where, "評価")

@@ -46,21 +46,49 @@ def _literal(value: Any) -> Any:
     return value
 
 
+_JINJA_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_STATIC = "_komae_static"
+
+
+def hoist_static(source: str) -> tuple[str, list[Markup]]:
+    """The template with each stretch of plain XML between tags replaced by ``{{ _komae_static[i] }}``.
+
+    A derived template is the whole of the city's document with a few thousand tags in it: compiled
+    as it is, Jinja turns every byte of it into Python source and byte code (for a report 50 times
+    the example, gigabytes).  Hoisted, Jinja compiles only the tags; the XML goes out as it is.
+    """
+    static: list[Markup] = []
+    parts: list[str] = []
+    position = 0
+    for match in _JINJA_TAG.finditer(source):
+        if match.start() > position:
+            static.append(Markup(source[position : match.start()]))
+            parts.append(f"{{{{ {_STATIC}[{len(static) - 1}] }}}}")
+        parts.append(match.group(0))
+        position = match.end()
+    if position < len(source):
+        static.append(Markup(source[position:]))
+        parts.append(f"{{{{ {_STATIC}[{len(static) - 1}] }}}}")
+    return "".join(parts), static
+
+
 class _StreamingTemplate(DocxTemplate):  # type: ignore[misc]
-    """docxtpl's template, rendering a part's XML chunk by chunk into a buffer.
+    """docxtpl's template, compiling only the tags and rendering chunk by chunk into a buffer.
 
     docxtpl renders with Jinja's ``Template.render``, which joins *all* output chunks at once — for
     a report 50 times the example that list alone is a hundred megabytes.  The steps are docxtpl
-    0.20's ``render_xml_part``, with ``generate`` streamed into a ``StringIO``.
+    0.20's ``render_xml_part``, with the plain XML hoisted out of the template (:func:`hoist_static`)
+    and ``generate`` streamed into a ``StringIO``.
     """
 
     def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
         src_xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
         self.current_rendering_part = part
-        template = (jinja_env or Environment()).from_string(src_xml)
+        tags_only, static = hoist_static(src_xml)
         del src_xml
+        template = (jinja_env or Environment()).from_string(tags_only)
         buffer = io.StringIO()
-        for chunk in template.generate(context):
+        for chunk in template.generate({**context, _STATIC: static}):
             buffer.write(chunk)
         dst_xml = buffer.getvalue()
         del buffer
