@@ -281,3 +281,9 @@ def test_every_code_the_commands_print_is_documented(drafted: Drafted, tmp_path:
         family, _, name = code.partition(".")
         rows = [line for line in readme if f"`{code}`" in line or f"`{family}.*`" in line]
         assert any(f"`{code}`" in row or f"`{name}`" in row for row in rows), code
+
+
+def test_quiet_draft_prints_nothing(tmp_path: Path) -> None:
+    done = run("draft", EXAMPLE, "-o", tmp_path / "r6.docx", "-q")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert (tmp_path / "r6.docx").exists()

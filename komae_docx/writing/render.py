@@ -82,7 +82,6 @@ class _StreamingTemplate(DocxTemplate):  # type: ignore[misc]
     """
 
     def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
-        src_xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml)
         self.current_rendering_part = part
         tags_only, static = hoist_static(src_xml)
         del src_xml
@@ -92,7 +91,6 @@ class _StreamingTemplate(DocxTemplate):  # type: ignore[misc]
             buffer.write(chunk)
         dst_xml = buffer.getvalue()
         del buffer
-        dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
         for escaped, plain in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
             if escaped in dst_xml:
                 dst_xml = dst_xml.replace(escaped, plain)
@@ -116,10 +114,12 @@ def render_template(
 
     ``add_comment(text)`` adds a comment by ``komae-docx`` and returns its id (after the ids the
     file already uses).  The steps of docxtpl's ``render`` (patch the tags, render with Jinja,
-    headers, footers, properties), except that the body stays a string: docxtpl would parse it
-    into python-docx's tree only to serialise it again.
+    headers, footers, properties), except that the body stays a string: python-docx opens a shell
+    of the package whose body is only its last section (docxtpl would parse the whole body into
+    python-docx's tree only to serialise it again — for a large report, hundreds of megabytes).
     """
-    template = open_template(data, name)
+    shell_data, body_xml = _split_body(data)
+    template = open_template(shell_data, name)
     comments: list[str] = []
     has_comments = any(rel.reltype.endswith("/comments") for rel in template.docx.part.rels.values())
     base = 1 + max((c.comment_id for c in template.docx.comments), default=-1) if has_comments else 0
@@ -133,9 +133,8 @@ def render_template(
     env = jinja_environment()
     try:
         template.render_init()
-        body = template.render_xml_part(
-            template.patch_xml(template.get_xml()), template.docx.part, values, env
-        )
+        body = template.render_xml_part(template.patch_xml(body_xml), template.docx.part, values, env)
+        del body_xml
         for uri in (template.HEADER_URI, template.FOOTER_URI):
             for rel_key, xml in list(template.build_headers_footers_xml(values, uri, env)):
                 template.map_headers_footers_xml(rel_key, xml)
@@ -205,6 +204,34 @@ def _attach_comments(document: Any, texts: Sequence[str], base: int) -> None:
             t = etree.SubElement(etree.SubElement(p, w("r")), w("t"))
             t.text = line
             t.set(XML_SPACE, "preserve")
+
+
+def _split_body(data: bytes) -> tuple[bytes, str]:
+    """The package with a body of just its last section properties, and the body's XML (``w:body``)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        main = _main_part_name(archive)
+        try:
+            document = archive.read(main).decode("utf-8")
+        except (KeyError, UnicodeDecodeError) as error:
+            raise TemplateError(f"テンプレートの本文を読めません（{type(error).__name__}）") from error
+    start, end = document.find("<w:body"), document.rfind("</w:body>")
+    if start < 0 or end < 0:
+        raise TemplateError("テンプレートに本文(w:body)がありません")
+    end += len("</w:body>")
+    body = document[start:end]
+    last_section = body.rfind("<w:sectPr")
+    tail = body[last_section:] if last_section >= 0 and "</w:p>" not in body[last_section:] else "</w:body>"
+    shell_document = document[:start] + "<w:body>" + tail + document[end:]
+    shell = _replace_part(data, main, shell_document.encode("utf-8"))
+    return shell, body
+
+
+def _replace_part(data: bytes, name: str, content: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item, content if item.filename == name else zin.read(item.filename))
+    return out.getvalue()
 
 
 def _with_body(package: bytes, body: str) -> bytes:
