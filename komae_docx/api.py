@@ -297,7 +297,8 @@ def finalize(
     from .layout import libreoffice_available
     from .rules import all_determined
     from .safeio import check_outputs, write_bytes_atomic
-    from .writing.finalize import FinalizeOptions, finalize_document, validate_number, with_printed_grades
+    from .writing.finalize import FinalizeOptions, validate_number, with_printed_grades
+    from .writing.publish import finalize_document
 
     inputs = [filled, *([results] if results is not None else [])]
     if number is not None:

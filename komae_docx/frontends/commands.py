@@ -27,7 +27,7 @@ from ..errors import KomaeDocxError
 from ..results import SEVERITY_TEXT, Message
 from ..safeio import check_distinct, check_outputs, write_text_atomic
 from . import changelog
-from .cli import EXIT_FINDINGS, EXIT_OK, EXIT_REFUSED, EXIT_UNDETERMINED
+from .exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_REFUSED, EXIT_UNDETERMINED
 from .schemas import CheckOutput, StatusOutput, schema
 from .streams import DOCX_SUFFIXES, STDIO, display_name, input_path, require_suffix, write_stdout
 from .summary import describe_report

@@ -32,7 +32,6 @@ from lxml import etree
 from ..errors import KomaeDocxError, SheetFormatError
 from ..model import Report
 from ..package import open_package
-from ..results import Location, Message, Severity
 from ..rules import PlanGrades, PlanSummary, measure_sheet_indices, summarize
 from ..textnorm import fold_width, squash_spaces
 from .ooxml import (
@@ -476,48 +475,3 @@ class FinalizeOptions:
     number: str | None = None
     interim: bool = False
     pages: PagesMode = "libreoffice"
-
-
-@dataclass
-class FinalizedDocument:
-    """The finalized package's bytes and what happened on the way (messages for the result)."""
-
-    data: bytes
-    messages: list[Message]
-    passes: int = 0
-
-
-def finalize_document(
-    filled: str | Path, report: Report, grades: Sequence[PlanGrades], options: FinalizeOptions
-) -> FinalizedDocument:
-    """Edit the filled draft into the published report and return its bytes (nothing is written).
-
-    ``report`` is the filled draft read by the reader and ``grades`` its grades (from its result
-    controls or a results file); pages follow ``options.pages``.
-    """
-    from .pagination import apply_pages
-
-    package = open_filled(filled)
-    body = package.body
-    messages: list[Message] = []
-    publish_look(package)
-    if options.number is not None and not fill_number(body, options.number):
-        text = "刊行物番号の仮の値（R7-〇〇 など）が見つからないため、--number の番号は書いていません"
-        messages.append(_message("warning", "finalize.number_absent", text, section="奥付"))
-    layout = locate(body)
-    sheets = plan_sheets(report, layout)
-    write_grades(report, grades, sheets)
-    layout.summaries = plan_summaries(report, layout)
-    for tbl, plan_grades in zip(layout.summaries, grades, strict=True):
-        fill_summary(tbl, plan_grades.summary, {}, interim=options.interim)
-    if options.interim:
-        mark_cover(body, report.cover.report_title)
-        for tbl in layout.summaries:
-            mark_summary_title(tbl)
-    passes, page_messages = apply_pages(package, report, grades, layout, sheets, options)
-    messages += page_messages
-    return FinalizedDocument(package.to_bytes(), messages, passes)
-
-
-def _message(severity: Severity, code: str, text: str, section: str | None = None) -> Message:
-    return Message(severity=severity, code=code, text=text, location=Location(section=section))

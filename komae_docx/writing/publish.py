@@ -1,0 +1,73 @@
+"""The finalize composition: the published look, grades, 評価総括表, then the real page numbers.
+
+Kept apart from :mod:`~komae_docx.writing.finalize` (the edits) and
+:mod:`~komae_docx.writing.pagination` (the page numbers, which builds on those edits) so that
+imports run one way: ``finalize`` ← ``pagination`` ← ``publish``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import Report
+from ..results import Location, Message, Severity
+from ..rules import PlanGrades
+from .finalize import (
+    FinalizeOptions,
+    fill_number,
+    fill_summary,
+    locate,
+    mark_cover,
+    mark_summary_title,
+    open_filled,
+    plan_sheets,
+    plan_summaries,
+    publish_look,
+    write_grades,
+)
+from .pagination import apply_pages
+
+
+@dataclass
+class FinalizedDocument:
+    """The finalized package's bytes and what happened on the way (messages for the result)."""
+
+    data: bytes
+    messages: list[Message]
+    passes: int = 0
+
+
+def finalize_document(
+    filled: str | Path, report: Report, grades: Sequence[PlanGrades], options: FinalizeOptions
+) -> FinalizedDocument:
+    """Edit the filled draft into the published report and return its bytes (nothing is written).
+
+    ``report`` is the filled draft read by the reader and ``grades`` its grades (from its result
+    controls or a results file); pages follow ``options.pages``.
+    """
+    package = open_filled(filled)
+    body = package.body
+    messages: list[Message] = []
+    publish_look(package)
+    if options.number is not None and not fill_number(body, options.number):
+        text = "刊行物番号の仮の値（R7-〇〇 など）が見つからないため、--number の番号は書いていません"
+        messages.append(_message("warning", "finalize.number_absent", text, section="奥付"))
+    layout = locate(body)
+    sheets = plan_sheets(report, layout)
+    write_grades(report, grades, sheets)
+    layout.summaries = plan_summaries(report, layout)
+    for tbl, plan_grades in zip(layout.summaries, grades, strict=True):
+        fill_summary(tbl, plan_grades.summary, {}, interim=options.interim)
+    if options.interim:
+        mark_cover(body, report.cover.report_title)
+        for tbl in layout.summaries:
+            mark_summary_title(tbl)
+    passes, page_messages = apply_pages(package, report, grades, layout, sheets, options)
+    messages += page_messages
+    return FinalizedDocument(package.to_bytes(), messages, passes)
+
+
+def _message(severity: Severity, code: str, text: str, section: str | None = None) -> Message:
+    return Message(severity=severity, code=code, text=text, location=Location(section=section))
