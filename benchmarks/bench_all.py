@@ -135,7 +135,7 @@ def draft_process_ratio(repeat: int, tmp: Path) -> None:
 
 
 def python_docx_walk(path: Path) -> object:
-    import docx  # type: ignore[import-untyped]
+    import docx
 
     document = docx.Document(str(path))
     return [cell.text for table in document.tables for row in table.rows for cell in row.cells]
