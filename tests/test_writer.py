@@ -215,3 +215,16 @@ def test_refuses_existing_output_and_input_path(report: Report, tmp_path: Path) 
 def test_render_returns_bytes_without_touching_disk(report: Report) -> None:
     data = render_report(report)
     assert data[:2] == b"PK"
+
+
+def test_templates_are_compiled_in_pieces_cut_only_between_blocks() -> None:
+    from komae_docx.writing.render import jinja_environment, segments
+
+    source = "".join(f"<a>{{{{ x }}}}{i}</a>{{% if y %}}<b>{{{{ x }}}}</b>{{% endif %}}" for i in range(40))
+    pieces = segments(source, size=5)
+    assert len(pieces) > 1 and "".join(pieces) == source
+    assert all(piece.count("{% if") == piece.count("{% endif") for piece in pieces)
+    env = jinja_environment()
+    whole = env.from_string(source).render(x="&", y=True)
+    assert "".join(env.from_string(piece).render(x="&", y=True) for piece in pieces) == whole
+    assert segments("{% set a = 1 %}" + source, size=5) == ["{% set a = 1 %}" + source]

@@ -72,8 +72,42 @@ def hoist_static(source: str) -> tuple[str, list[Markup]]:
     return "".join(parts), static
 
 
+_SEGMENT_TAGS = 2000
+_OPENERS = frozenset({"if", "for", "macro", "call", "filter", "with", "block", "raw", "autoescape", "trans"})
+_WHOLE_TEMPLATE_ONLY = re.compile(r"\{%-?\s*(?:set|macro|import|from|extends|include|block)\b")
+_STATEMENT = re.compile(r"\{%-?\s*(\w+)")
+
+
+def segments(template: str, size: int = _SEGMENT_TAGS) -> list[str]:
+    """``template`` cut between top-level tags into pieces of about ``size`` tags each.
+
+    Jinja's compiler needs memory in proportion to the template: compiled piece by piece (each one
+    rendered and dropped), a report 50 times the example stays in hundreds of megabytes, not a
+    gigabyte.  A cut falls only where no block is open; a template with names or macros defined
+    at the top (``set``, ``macro``, ``import`` …) stays whole, as they would not reach later pieces.
+    """
+    if _WHOLE_TEMPLATE_ONLY.search(template):
+        return [template]
+    pieces: list[str] = []
+    depth, count, start = 0, 0, 0
+    for match in _JINJA_TAG.finditer(template):
+        count += 1
+        statement = _STATEMENT.match(match.group(0))
+        if statement is not None:
+            word = statement.group(1)
+            if word in _OPENERS:
+                depth += 1
+            elif word.startswith("end"):
+                depth = max(0, depth - 1)
+        if depth == 0 and count >= size:
+            pieces.append(template[start : match.end()])
+            start, count = match.end(), 0
+    pieces.append(template[start:])
+    return [piece for piece in pieces if piece]
+
+
 class _StreamingTemplate(DocxTemplate):  # type: ignore[misc]
-    """docxtpl's template, compiling only the tags and rendering chunk by chunk into a buffer.
+    """docxtpl's template, compiling only the tags, piece by piece, and rendering into a buffer.
 
     docxtpl renders with Jinja's ``Template.render``, which joins *all* output chunks at once — for
     a report 50 times the example that list alone is a hundred megabytes.  The steps are docxtpl
@@ -85,10 +119,12 @@ class _StreamingTemplate(DocxTemplate):  # type: ignore[misc]
         self.current_rendering_part = part
         tags_only, static = hoist_static(src_xml)
         del src_xml
-        template = (jinja_env or Environment()).from_string(tags_only)
+        env = jinja_env or Environment()
+        values = {**context, _STATIC: static}
         buffer = io.StringIO()
-        for chunk in template.generate({**context, _STATIC: static}):
-            buffer.write(chunk)
+        for piece in segments(tags_only):
+            for chunk in env.from_string(piece).generate(values):
+                buffer.write(chunk)
         dst_xml = buffer.getvalue()
         del buffer
         for escaped, plain in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
