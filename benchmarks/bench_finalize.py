@@ -13,14 +13,14 @@ Run:  python benchmarks/bench_finalize.py [--repeat N] [--no-libreoffice]
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure this checkout, not an installed copy
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_draft import median_time
 
 from komae_docx import api
 from komae_docx.layout import libreoffice_available
@@ -28,15 +28,6 @@ from tests.filler import fill_draft, last_years_fill
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "r5_report.docx"
-
-
-def median_time(run: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def filled_draft(folder: Path) -> Path:

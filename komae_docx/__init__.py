@@ -1,10 +1,13 @@
 """komae-docx: read, check and roll forward Komae City's welfare-plan progress reports (.docx).
 
-Public API::
+Public API (:mod:`komae_docx.api`; every job returns a ``Result(value, messages)``)::
 
-    from komae_docx import read_report, read_report_result
-    report = read_report("r5_report.docx")          # -> Report (pydantic)
-    result = read_report_result("r5_report.docx")   # -> Result(value=Report, messages=[...])
+    import komae_docx as kd
+    result = kd.read("r5_report.docx")                    # Result[Report]
+    kd.check(result).value                                # findings (Message: severity, code, location)
+    made = kd.draft("r5_report.docx", "r6_draft.docx")    # Result[Draft]: path + change log
+    kd.status("r6_filled.docx")                           # what is left, per department
+    kd.finalize("r6_filled.docx", "r6_report.docx", number="R7-15")   # Result[Finalized]
 
 The names below are imported on first use (PEP 562), so that ``komae-docx --help`` and
 ``import komae_docx.errors`` do not load pydantic, lxml and the reader.
@@ -16,6 +19,19 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .api import (
+        Draft,
+        Finalized,
+        check,
+        draft,
+        finalize,
+        grade,
+        make_template,
+        read,
+        render,
+        results_template,
+        status,
+    )
     from .errors import (
         InputFileError,
         KomaeDocxError,
@@ -27,10 +43,25 @@ if TYPE_CHECKING:
         UnsafeInputError,
     )
     from .model import Report
+    from .progress import Status
     from .reading.reader import read_report, read_report_result
     from .results import Location, Message, Result
 
+_API = (
+    "read",
+    "check",
+    "grade",
+    "status",
+    "draft",
+    "make_template",
+    "render",
+    "finalize",
+    "results_template",
+)
+
 _LAZY = {
+    **{name: ".api" for name in (*_API, "Draft", "Finalized")},
+    "Status": ".progress",
     "InputFileError": ".errors",
     "KomaeDocxError": ".errors",
     "NotAReportError": ".errors",
@@ -48,6 +79,8 @@ _LAZY = {
 }
 
 __all__ = [
+    "Draft",
+    "Finalized",
     "InputFileError",
     "KomaeDocxError",
     "Location",
@@ -58,10 +91,20 @@ __all__ = [
     "Result",
     "ResultsFileError",
     "SheetFormatError",
+    "Status",
     "TemplateError",
     "UnsafeInputError",
+    "check",
+    "draft",
+    "finalize",
+    "grade",
+    "make_template",
+    "read",
     "read_report",
     "read_report_result",
+    "render",
+    "results_template",
+    "status",
 ]
 
 __version__ = "0.1.0"

@@ -87,7 +87,7 @@ def grade(
 
     >>> plans = grade("examples/r5_report.docx").value
     >>> [plan.plan_key for plan in plans]
-    ['1', '2']
+    ['plan1', 'plan2']
     """
     read_result = source if isinstance(source, Result) else read(source)
     messages = list(read_result.messages)
@@ -146,7 +146,7 @@ def draft(
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "r6_draft.docx"
     >>> made = draft("examples/r5_report.docx", out).value
-    >>> made.path == out, any(c.new == "令和6年度" for c in made.changes)
+    >>> made.path == out, any(c.new == "令和6年度報告書" for c in made.changes)
     (True, True)
     """
     from .rollover import roll_forward
@@ -262,7 +262,7 @@ def results_template(draft: Source, target: Source, *, force: bool = False) -> R
 
 @dataclass(frozen=True)
 class Finalized:
-    """What :func:`finalize` did.
+    """What :func:`finalize` did (see its example).
 
     ``path`` is None when nothing was written (work left and no ``allow_incomplete``); ``incomplete``
     lists what is left (severity error), each with its place and department; ``pages`` says how the
@@ -293,6 +293,16 @@ def finalize(
     updates), entry controls, the tool's comments and entry shading removed, ``number`` over the
     publication number placeholder.  While anything is incomplete nothing is written and the items
     come back as errors; ``allow_incomplete`` writes an interim version marked 「（中間）」.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> fresh = draft("examples/r5_report.docx", folder / "r6_draft.docx").value
+    >>> left = finalize(fresh.path, folder / "r6_report.docx", pages="fields").value
+    >>> left.path is None, len(left.incomplete) > 0      # nothing filled in yet: nothing written
+    (True, True)
+    >>> interim = finalize(fresh.path, folder / "r6_interim.docx", pages="fields", allow_incomplete=True)
+    >>> interim.value.interim, interim.value.path.name
+    (True, 'r6_interim.docx')
     """
     from .layout import libreoffice_available
     from .rules import all_determined

@@ -28,7 +28,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from .errors import InputFileError, UnsafeInputError, missing_file_text
+from .errors import InputFileError, SheetFormatError, UnsafeInputError, missing_file_text
 
 __all__ = ["DEFAULT_LIMITS", "Limits", "Package", "open_package", "parse_xml"]
 
@@ -289,6 +289,17 @@ class Package:
 
 
 # --------------------------------------------------------------------------- the input file
+
+
+def refuse_strict(package: Package, cannot: str) -> None:
+    """Refuse a Strict OOXML file for writing: its parts are read in Transitional names (see
+    :meth:`Package.xml`), and written back they would mix the two.  ``cannot`` says what cannot be
+    done (「仕上げられません」)."""
+    if package.strict:
+        raise SheetFormatError(
+            f"Strict Open XML 形式の文書は{cannot}。Word で「Word 文書 (*.docx)」として保存し直してください",
+            package.path,
+        )
 
 
 def _read_input_file(path: Path, limits: Limits) -> bytes:

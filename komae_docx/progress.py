@@ -216,7 +216,7 @@ def _empty_opinion_sheet(report: Report, plan: Plan, sheet: OpinionSheet) -> Mes
 
 def _placeholder_number(report: Report) -> Message:
     location = Location(section="奥付", column="刊行物番号", department=editor_department(report))
-    text = "刊行物番号が未定です（finalize の --number で指定するか、奥付に書いてください）"
+    text = "刊行物番号が未定です（仕上げるときに番号を指定するか、奥付に書いてください）"
     return _item("incomplete.number", text, location, found=report.publication.number)
 
 

@@ -22,6 +22,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from komae_docx import api
+from komae_docx.errors import KomaeDocxError
 from komae_docx.frontends.web import create_app
 from komae_docx.package import _STRICT_REL_PREFIX, _STRICT_TO_TRANSITIONAL, _TRANSITIONAL_REL_PREFIX
 
@@ -140,16 +141,23 @@ def test_a_strict_ooxml_report_is_read_on_the_page(client: Any, tmp_path: Path) 
     assert "strict.docx" in page.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 finding for the writing side: draft of a Strict OOXML report stops with "
-    "「テンプレートを開けません（KeyError）」, naming neither the file nor the reason",
-)
 def test_a_strict_ooxml_report_is_drafted_or_refused_by_name(client: Any, tmp_path: Path) -> None:
     strict = to_strict(EXAMPLE, tmp_path / "strict.docx")
     page = upload(client, "/draft", strict)
     assert page.status_code in (200, 400)
     assert "strict.docx" in page.text and "KeyError" not in page.text
+    assert "Strict Open XML" in page.text and "保存し直してください" in page.text
+
+
+def test_drafting_a_strict_ooxml_report_is_refused_in_japanese_and_writes_nothing(tmp_path: Path) -> None:
+    """The reader translates Strict names to Transitional; the draft would write them back mixed."""
+    strict = to_strict(EXAMPLE, tmp_path / "strict.docx")
+    before = fingerprint(strict)
+    with pytest.raises(KomaeDocxError, match="Strict Open XML 形式の文書は下書きの元にできません") as refused:
+        api.draft(strict, tmp_path / "r6_draft.docx")
+    assert "strict.docx" in str(refused.value) and "Word 文書 (*.docx)" in str(refused.value)
+    assert not (tmp_path / "r6_draft.docx").exists()
+    assert fingerprint(strict) == before
 
 
 def without_package_relationships(folder: Path) -> Path:
@@ -163,15 +171,22 @@ def test_a_report_without_package_relationships_is_still_read(tmp_path: Path) ->
     assert api.read(without_package_relationships(tmp_path)).value.fiscal_year.text == "令和5年度"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 fuzz finding (cases 400,180 and 400,299) for the writing side: render_template "
-    "reads _rels/.rels from the derived template and a KeyError escapes draft (a 500 on the page)",
-)
 def test_a_report_without_package_relationships_is_drafted_or_refused(client: Any, tmp_path: Path) -> None:
     source = without_package_relationships(tmp_path)
     page = upload(client, "/draft", source)
     assert page.status_code in (200, 400) and "no_rels.docx" in page.text
+
+
+def test_a_report_without_package_relationships_is_drafted(tmp_path: Path) -> None:
+    """The reader accepts it (main part by content type), so the draft gets its own ``_rels/.rels``."""
+    source = without_package_relationships(tmp_path)
+    made = api.draft(source, tmp_path / "r6_draft.docx").value
+    assert [c.new for c in made.changes if c.field == "fiscal_year"] == ["令和6年度（2024年度）"]
+    with zipfile.ZipFile(made.path) as archive:
+        assert "_rels/.rels" in archive.namelist()
+    drafted = api.read(made.path).value
+    assert drafted.fiscal_year.text == "令和6年度"
+    assert [plan.key for plan in drafted.plans] == [plan.key for plan in api.read(EXAMPLE).value.plans]
 
 
 # --------------------------------------------------------------------------- the CLI

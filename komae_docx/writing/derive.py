@@ -38,7 +38,7 @@ from lxml import etree
 
 from ..errors import SheetFormatError
 from ..model import Entry, LayeredPlan, OpinionSheet, Report, Sheet, SummaryTable, TableAnchor, WelfarePlan
-from ..package import Package, open_package
+from ..package import Package, open_package, refuse_strict
 from ..rollover import report_year_spans
 from ..textnorm import fold_width
 from . import ooxml
@@ -65,6 +65,7 @@ def derive_template(source: str | Path, report: Report) -> DerivedTemplate:
     Headers and footers are part of the frame: their dates of the report year are tagged too.
     """
     package = open_package(source)
+    refuse_strict(package, "下書きの元にできません")
     main = package.main_document_part
     deriver = _Deriver(report, Path(source))
     root = package.xml(main)
@@ -83,12 +84,33 @@ def _repackage(package: Package, tagged: dict[str, bytes]) -> bytes:
     """The package with its tagged parts; fixed timestamps, so the same input gives the same bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+
+        def write(name: str, data: bytes) -> None:
+            zout.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+
+        if not package.has(_PACKAGE_RELS):
+            write(_PACKAGE_RELS, _package_relationships(package.main_document_part))
         for name in package.names():
             data = tagged[name] if name in tagged else package.read(name)
-            if name == "_rels/.rels":
+            if name == _PACKAGE_RELS:
                 data = data.replace(_LEGACY_CORE_PROPERTIES, _CORE_PROPERTIES)
-            zout.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+            write(name, data)
     return out.getvalue()
+
+
+_PACKAGE_RELS = "_rels/.rels"
+
+
+def _package_relationships(main: str) -> bytes:
+    """``_rels/.rels`` for a package that lacks it (the reader found the main part by its content
+    type; python-docx under docxtpl finds it only through this part).  Core properties are left
+    out: python-docx makes its own when none are related."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'relationships/officeDocument" Target="/{main}"/></Relationships>'
+    ).encode()
 
 
 _LEGACY_CORE_PROPERTIES = (

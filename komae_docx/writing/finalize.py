@@ -31,7 +31,7 @@ from lxml import etree
 
 from ..errors import KomaeDocxError, SheetFormatError
 from ..model import Report
-from ..package import open_package
+from ..package import open_package, refuse_strict
 from ..rules import PlanGrades, PlanSummary, measure_sheet_indices, summarize
 from ..textnorm import fold_width, squash_spaces
 from .ooxml import (
@@ -125,12 +125,7 @@ class FilledPackage:
 def open_filled(path: str | Path) -> FilledPackage:
     """Open the filled draft through the one safe package reader (and its hardened parser)."""
     package = open_package(path)
-    if package.strict:  # the parts are read in Transitional names; written back they would mix
-        raise SheetFormatError(
-            "Strict Open XML 形式の文書は仕上げられません。"
-            "Word で「Word 文書 (*.docx)」として保存し直してください",
-            path,
-        )
+    refuse_strict(package, "仕上げられません")
     names = package.names()
     main = package.main_document_part
     comments = package.related_part(main, "comments")

@@ -184,10 +184,12 @@ def _prose_refs(
     body: etree._Element, old: Mapping[int, str], excluded: Sequence[etree._Element]
 ) -> list[ProseRef]:
     """Paragraphs such as 「詳細はP.22を参照」 with a reference to a page an anchor stood on."""
-    skip = {id(p) for root in excluded for p in root.iter(f"{W}p")}
+    # The elements themselves, not their ids: lxml frees a proxy nobody holds, and its id can be
+    # reused by another paragraph's proxy.  A held proxy is the one lxml hands out again.
+    skip = {p for root in excluded for p in root.iter(f"{W}p")}
     refs: list[ProseRef] = []
     for p in body.iter(f"{W}p"):
-        if id(p) in skip:
+        if p in skip:
             continue
         _, matches = _page_refs(p)
         targets = [old.get(int(flat(m.group(2)))) for m in matches]

@@ -287,6 +287,8 @@ def _with_body(package: bytes, body: str) -> bytes:
 
 
 def _main_part_name(package: zipfile.ZipFile) -> str:
+    if "_rels/.rels" not in package.namelist():  # python-docx then refuses it by the template's name
+        return "word/document.xml"
     rels = parse_xml(package.read("_rels/.rels"), path="template", part="_rels/.rels")
     for rel in rels:
         if (rel.get("Type") or "").endswith("/officeDocument"):
