@@ -288,9 +288,6 @@ class Package:
         return None
 
 
-# --------------------------------------------------------------------------- the input file
-
-
 def refuse_strict(package: Package, cannot: str) -> None:
     """Refuse a Strict OOXML file for writing: its parts are read in Transitional names (see
     :meth:`Package.xml`), and written back they would mix the two.  ``cannot`` says what cannot be
@@ -300,6 +297,9 @@ def refuse_strict(package: Package, cannot: str) -> None:
             f"Strict Open XML 形式の文書は{cannot}。Word で「Word 文書 (*.docx)」として保存し直してください",
             package.path,
         )
+
+
+# --------------------------------------------------------------------------- the input file
 
 
 def _read_input_file(path: Path, limits: Limits) -> bytes:
