@@ -244,7 +244,7 @@ def test_other_peoples_comments_still_are(drafts: dict[str, Path], tmp_path: Pat
 
 def test_the_reader_knows_the_writers_comment_author() -> None:
     from komae_docx.reading.ooxml import TOOL_COMMENT_AUTHOR
-    from komae_docx.writing.render import COMMENT_AUTHOR
+    from komae_docx.writing.context import COMMENT_AUTHOR
 
     assert TOOL_COMMENT_AUTHOR == COMMENT_AUTHOR
 

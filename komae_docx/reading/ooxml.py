@@ -177,8 +177,9 @@ def _style_names(package: Package) -> dict[str, str]:
 
 
 TOOL_COMMENT_AUTHOR = "komae-docx"
-"""The author of the reference comments ``draft`` attaches (last year's text); equal to the writer's
-``COMMENT_AUTHOR`` (a test holds them together).  Those are ours and no reason for a warning."""
+"""The author of the reference comments ``draft`` attaches (last year's text); equal to the
+writer's ``writing.context.COMMENT_AUTHOR`` (a test holds them together; the input side does not
+import the output side).  Those are ours and no reason for a warning."""
 
 
 def _comment_counts(package: Package) -> tuple[int, int]:

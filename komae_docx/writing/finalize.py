@@ -34,6 +34,7 @@ from ..model import Report
 from ..package import open_package, refuse_strict
 from ..rules import PlanGrades, PlanSummary, measure_sheet_indices, summarize
 from ..textnorm import fold_width, squash_spaces
+from .context import CARRY_HIGHLIGHT, COMMENT_AUTHOR, ENTRY_FILL
 from .ooxml import (
     W,
     append_run,
@@ -55,14 +56,6 @@ from .ooxml import (
 
 PagesMode = Literal["libreoffice", "fields"]
 
-TOOL_AUTHOR = "komae-docx"
-"""Author of the reference comments the draft attaches to a cell (last year's text); other
-people's comments stay.  The values here are what ``draft`` writes; tests/test_finalize.py drafts
-and finalizes real files, so a change on the draft side that finalize misses fails there."""
-ENTRY_FILLS = frozenset({"DEEAF6"})
-"""Shading the draft adds to the cells staff fill in."""
-TOOL_HIGHLIGHTS = frozenset({"yellow"})
-"""Highlight the draft puts on text carried from last year (``--carry-text``)."""
 REPEAT_MARK = "(再掲)"
 """The continuation form last year's file uses, for a sheet whose cell holds no mark of its own."""
 INTERIM_MARK = "（中間）"
@@ -215,12 +208,12 @@ def publish_look(package: FilledPackage) -> dict[str, int]:
     body = package.body
     done = {
         "controls": unwrap_content_controls(body),
-        "shading": remove_fills(body, ENTRY_FILLS),
-        "highlights": remove_highlights(body, TOOL_HIGHLIGHTS),
+        "shading": remove_fills(body, frozenset({ENTRY_FILL})),
+        "highlights": remove_highlights(body, frozenset({CARRY_HIGHLIGHT})),
         "comments": 0,
     }
     if package.comments is not None:
-        ours = comment_ids_by_author(package.comments, TOOL_AUTHOR)
+        ours = comment_ids_by_author(package.comments, COMMENT_AUTHOR)
         remove_comments(package.document, package.comments, ours)
         done["comments"] = len(ours)
     return done

@@ -27,7 +27,7 @@ W2 appends a "finalize" section at the end of this file.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -288,17 +288,7 @@ def tcpr(tc: etree._Element) -> etree._Element:
 
 def put_tcpr_child(tc: etree._Element, child: etree._Element) -> None:
     """Insert or replace a ``w:tcPr`` child, in the order the schema requires."""
-    props = tcpr(tc)
-    old = props.find(child.tag)
-    if old is not None:
-        props.replace(old, child)
-        return
-    rank = _TCPR_RANK.get(child.tag, len(_TCPR_RANK))
-    for i, existing in enumerate(props):
-        if _TCPR_RANK.get(existing.tag, len(_TCPR_RANK)) > rank:
-            props.insert(i, child)
-            return
-    props.append(child)
+    _put_in_schema_order(tcpr(tc), child, _TCPR_RANK)
 
 
 def set_cell_shading(tc: etree._Element, fill: str) -> None:
@@ -339,7 +329,7 @@ def _grey(rpr: etree._Element | None) -> etree._Element:
     grey = copy.deepcopy(rpr) if rpr is not None else etree.Element(w("rPr"))
     color = etree.Element(w("color"))
     color.set(w("val"), HINT_COLOR)
-    _insert_rpr_child(grey, color)
+    _put_in_schema_order(grey, color, _RPR_RANK)
     return grey
 
 
@@ -352,16 +342,17 @@ _RPR_ORDER = [
 _RPR_RANK = {w(name): i for i, name in enumerate(_RPR_ORDER)}
 
 
-def _insert_rpr_child(rpr: etree._Element, child: etree._Element) -> None:
-    """Insert ``child`` into ``rpr`` in schema order, replacing one of the same name."""
-    for old in rpr.findall(child.tag):
-        rpr.remove(old)
-    rank = _RPR_RANK.get(child.tag, len(_RPR_RANK))
-    for i, existing in enumerate(rpr):
-        if _RPR_RANK.get(existing.tag, len(_RPR_RANK)) > rank:
-            rpr.insert(i, child)
+def _put_in_schema_order(props: etree._Element, child: etree._Element, ranks: Mapping[str, int]) -> None:
+    """Put ``child`` into a properties element (``w:tcPr``, ``w:rPr``) where the schema's sequence
+    wants it, replacing any child of the same name (Word refuses properties out of order)."""
+    for old in props.findall(child.tag):
+        props.remove(old)
+    rank = ranks.get(child.tag, len(ranks))
+    for i, existing in enumerate(props):
+        if ranks.get(existing.tag, len(ranks)) > rank:
+            props.insert(i, child)
             return
-    rpr.append(child)
+    props.append(child)
 
 
 def font_size(half_points: int) -> etree._Element:
@@ -380,7 +371,7 @@ def set_highlight(r: etree._Element, color: str) -> None:
         r.insert(0, rpr)
     highlight = etree.Element(w("highlight"))
     highlight.set(w("val"), color)
-    _insert_rpr_child(rpr, highlight)
+    _put_in_schema_order(rpr, highlight, _RPR_RANK)
 
 
 def combo_box(

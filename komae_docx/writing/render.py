@@ -25,9 +25,9 @@ from markupsafe import Markup, escape
 
 from ..errors import SheetFormatError, TemplateError
 from ..package import parse_xml
+from .context import COMMENT_AUTHOR
 from .ooxml import XML_SPACE, W, w
 
-COMMENT_AUTHOR = "komae-docx"
 COMMENT_INITIALS = "前年"
 
 
