@@ -178,9 +178,18 @@ def as_text(changes: Sequence[ChangeLike], title: str, *, markdown: bool) -> str
 
 
 def _line(change: StaffChange, markdown: bool) -> str:
+    return f"- {_staff_text(change)}" if markdown else f"  ・{_staff_text(change)}"
+
+
+def staff_line(change: ChangeLike) -> str:
+    """One change in staff words: ``序章 18番目の段落 本文：「…」→「…」``."""
+    staff = staff_change(change)
+    return f"{staff.chapter} {_staff_text(staff)}"
+
+
+def _staff_text(change: StaffChange) -> str:
     place = f"{change.place} " if change.place else ""
-    what = _what_changed(change)
-    return f"- {place}{change.item}：{what}" if markdown else f"  ・{place}{change.item}：{what}"
+    return f"{place}{change.item}：{_what_changed(change)}"
 
 
 def _what_changed(change: StaffChange) -> str:

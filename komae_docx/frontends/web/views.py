@@ -12,6 +12,7 @@ from ...model import Report
 from ...results import SEVERITY_TEXT, Message
 from ...rollover import Change
 from ...rules import PlanGrades, format_percent
+from ..changelog import as_text, staff_line
 
 
 @dataclass(frozen=True)
@@ -137,16 +138,14 @@ def summary_tables(grades: Sequence[PlanGrades]) -> list[SummaryView]:
 
 
 def change_lines(changes: Iterable[Change]) -> list[str]:
-    """The change log as the readable list the page shows (a text may hold line breaks)."""
-    return [change.describe() for change in changes]
+    """The change log as the readable list the page shows, in the staff words of ``--changes``."""
+    return [staff_line(change) for change in changes]
 
 
 def change_log_text(source_name: str, changes: Sequence[Change]) -> str:
-    """The change log as a text file for Notepad: a heading, then one "・" item per change, its
-    further lines indented; CRLF line ends."""
+    """The change log as a text file for Notepad: the CLI's ``--changes x.txt`` text, CRLF line ends."""
     heading = f"「{source_name}」から翌年度の案を作ったときの変更（{len(changes)} 件）"
-    items = ["・" + change.describe().replace("\n", "\n　　") for change in changes]
-    return "\r\n".join([heading, "", *items]).replace("\n", "\r\n").replace("\r\r\n", "\r\n") + "\r\n"
+    return as_text(changes, heading, markdown=False).replace("\n", "\r\n")
 
 
 def _title_after_ref(ref: str, title: str) -> str:
