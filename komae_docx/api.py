@@ -20,7 +20,7 @@ from typing import Literal
 
 from .checks import check_report
 from .model import ProjectOutcome, Report
-from .progress import Status, incomplete_items, looks_like_draft
+from .progress import Status, incomplete_items, looks_like_draft, with_result_errors
 from .reading.reader import read_report_result
 from .reading.results_file import match_results, read_results_file
 from .results import Location, Message, Result
@@ -116,7 +116,8 @@ def status(source: Source | Result[Report]) -> Result[Status]:
     """
     read_result = source if isinstance(source, Result) else read(source)
     report = read_result.value
-    current = Status(looks_like_draft(report), incomplete_items(report), grade_report(report))
+    items = with_result_errors(incomplete_items(report), read_result.messages)
+    current = Status(looks_like_draft(report), items, grade_report(report))
     return Result(current, list(read_result.messages))
 
 
@@ -285,6 +286,8 @@ def finalize(
     allow_incomplete: bool = False,
     pages: Literal["auto", "libreoffice", "fields"] = "auto",
     force: bool = False,
+    accept_changes: bool = False,
+    drop_comments: bool = False,
 ) -> Result[Finalized]:
     """Turn the draft the departments filled in into the published report at ``target``.
 
@@ -293,6 +296,11 @@ def finalize(
     updates), entry controls, the tool's comments and entry shading removed, ``number`` over the
     publication number placeholder.  While anything is incomplete nothing is written and the items
     come back as errors; ``allow_incomplete`` writes an interim version marked 「（中間）」.
+
+    A published report carries no tracked changes and no comments of other people: while any
+    remain, nothing is written either and each comes back as an error with its place
+    (``finalize.tracked_changes``, ``finalize.comments``); ``accept_changes`` accepts them all as the
+    reader reads them, ``drop_comments`` removes the comments.  変更履歴の記録 is switched off.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -309,6 +317,7 @@ def finalize(
     from .safeio import check_outputs, write_bytes_atomic
     from .writing.finalize import FinalizeOptions, validate_number, with_printed_grades
     from .writing.publish import finalize_document
+    from .writing.revisions import review_findings
 
     inputs = [filled, *([results] if results is not None else [])]
     if number is not None:
@@ -330,13 +339,21 @@ def finalize(
         grades = with_printed_grades(report, grades)
     left = [
         item
-        for item in incomplete_items(report, chosen, severity="error")
+        for item in with_result_errors(incomplete_items(report, chosen, severity="error"), messages)
         if not (number is not None and item.code == "incomplete.number")
     ]
-    if left and not allow_incomplete:
-        return Result(Finalized(None, False, grades, left, mode), [*messages, *left])
+    blocking = review_findings(filled, report, accept_changes=accept_changes, drop_comments=drop_comments)
+    if (left and not allow_incomplete) or blocking:
+        refused = [*([] if allow_incomplete else left), *blocking]
+        return Result(Finalized(None, False, grades, refused, mode), [*messages, *refused])
     interim = bool(left) or not all_determined(grades)
-    options = FinalizeOptions(number=number, interim=interim, pages=mode)
+    options = FinalizeOptions(
+        number=number,
+        interim=interim,
+        pages=mode,
+        accept_changes=accept_changes,
+        drop_comments=drop_comments,
+    )
     document = finalize_document(filled, report, grades, options)
     write_bytes_atomic(target, document.data, force=force, inputs=inputs)
     shown = [item.model_copy(update={"severity": "warning"}) for item in left]

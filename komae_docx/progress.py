@@ -30,6 +30,8 @@ Plan = WelfarePlan | LayeredPlan
 CHAPTER1, CHAPTER2 = "第1章", "第2章"
 DEPARTMENT_JOIN = "・"
 NO_DEPARTMENT = "（担当課なし）"
+RESULT_VALUE_ERROR = "result.value"
+"""The reader's code for an unusable value in a result control (reading/sheets.py)."""
 """The group of items no 担当課 is in charge of (a project without a code, a report without an editor)."""
 
 PLACEHOLDER_MARKS = ("〇〇", "○○")
@@ -138,6 +140,16 @@ def incomplete_items(
     if number_is_placeholder(report.publication.number):
         items.append(_placeholder_number(report))
     return [item.model_copy(update={"severity": severity}) for item in items]
+
+
+def with_result_errors(items: Sequence[Message], read_messages: Sequence[Message]) -> list[Message]:
+    """``items`` where a project whose control holds an unusable value (「達成未評価」) is listed with
+    the reader's error for it (``result.value``) instead of as 未評価: the value was typed, it is wrong."""
+    errors = {m.location.project or "": m for m in read_messages if m.code == RESULT_VALUE_ERROR}
+    return [
+        errors.get(item.location.project or "", item) if item.code == "incomplete.result" else item
+        for item in items
+    ]
 
 
 def _project_items(
@@ -253,14 +265,22 @@ class Status:
 
 
 def describe_status(status: Status, source: str) -> str:
-    """The Japanese text ``komae-docx status`` prints: per department, what is still empty."""
+    """The Japanese text ``komae-docx status`` prints: per department, what is still empty (an
+    error, such as an unusable result, marked エラー)."""
     if not status.items:
         return f"{source}：未記入の箇所はありません"
     lines = [f"{source}：未記入・未確定 {len(status.items)} 件"]
+    errors = sum(1 for item in status.items if item.severity == "error")
+    if errors:
+        lines[0] += f"（うちエラー {errors} 件）"
     for department, items in status.by_department().items():
         lines += ["", f"■ {department}（{len(items)} 件）"]
-        lines += [f"  {_under_department(item).describe()}" for item in items]
+        lines += [f"  {_status_line(_under_department(item))}" for item in items]
     return "\n".join(lines)
+
+
+def _status_line(item: Message) -> str:
+    return item.describe_with_severity() if item.severity == "error" else item.describe()
 
 
 def _under_department(item: Message) -> Message:

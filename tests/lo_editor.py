@@ -10,9 +10,11 @@ Use (the ``lo_office`` fixture is session-scoped and registered in ``tests/conft
 
     def test_x(lo_office: Office, tmp_path: Path) -> None:
         done = lo_office.edit(draft, tmp_path / "typed.docx", [
-            # cursor into the cell holding this text (unique, or give occurrence=k, 1-based in
-            # document order), Tab 4 cells to the right, type; "\\n" is Enter
+            # cursor into the table cell starting with this text (unique, or give occurrence=k,
+            # 1-based in document order, -1 the last), Tab 4 cells to the right, type; "\\n" is Enter
             type_in_cell("重層的支援体制整備事業の実施に向けて", "一行目\\n二行目", cells=4),
+            # ... Tab 4 cells, then Down into the row below (a project's second entry row)
+            type_in_cell("地域づくりにおける官民協働", "二行目の Do", cells=4, rows=1),
             # the one content control in the same table row: through the content-control API
             # (text set, ShowingPlaceHolder off, as LibreOffice's own drop-down does) ...
             set_result("重層的支援体制整備事業の実施に向けて", "達成", how="api"),
@@ -73,18 +75,27 @@ Step = dict[str, Any]
 
 
 def type_in_cell(
-    row_text: str, text: str, *, cells: int = 0, occurrence: int | None = None, replace: bool = False
+    row_text: str,
+    text: str,
+    *,
+    cells: int = 0,
+    rows: int = 0,
+    occurrence: int | None = None,
+    replace: bool = False,
 ) -> Step:
-    """Click into the cell holding ``row_text``, press Tab ``cells`` times, type ``text``.
+    """Click into the table cell whose text starts with ``row_text``, press Tab ``cells`` times and
+    Down into the next row ``rows`` times, type ``text``.
 
-    The text is typed at the end of the cell's text; ``replace=True`` selects the cell's text first
-    (as a person drags over it) so that the typing replaces it.
+    ``occurrence`` picks among several such cells (1-based in document order, -1 the last).  The
+    text is typed at the end of the cell's text; ``replace=True`` selects the cell's text first (as a
+    person drags over it) so that the typing replaces it.
     """
     return {
         "op": "type_in_cell",
         "row_text": row_text,
         "occurrence": occurrence,
         "cells": cells,
+        "rows": rows,
         "text": text,
         "replace": replace,
     }
@@ -93,7 +104,7 @@ def type_in_cell(
 def set_result(
     row_text: str, value: str, *, how: Literal["api", "keyboard"] = "api", occurrence: int | None = None
 ) -> Step:
-    """Set the one content control in the table row holding ``row_text`` to ``value``."""
+    """Set the one content control in the table row of the cell starting with ``row_text``."""
     return {"op": "set_result", "row_text": row_text, "occurrence": occurrence, "value": value, "how": how}
 
 

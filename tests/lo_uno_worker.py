@@ -14,7 +14,7 @@ The plan::
 
     {"url": "uno:socket,host=127.0.0.1,port=N;urp;StarOffice.ComponentContext",
      "source": "/abs/in.docx", "target": "/abs/out.docx" (or null: nothing saved),
-     "steps": [{"op": "type_in_cell", "row_text": ..., "occurrence": null, "cells": 4,
+     "steps": [{"op": "type_in_cell", "row_text": ..., "occurrence": null, "cells": 4, "rows": 0,
                 "text": "line 1\\nline 2", "replace": false},
                {"op": "set_result", "row_text": ..., "occurrence": null, "value": "達成",
                 "how": "api" | "keyboard"},
@@ -94,26 +94,29 @@ class Session:
 
     # ---- finding places
 
-    def find(self, text: str, occurrence: int | None) -> Any:
+    def find(self, text: str, occurrence: int | None, *, cell_start: bool = False) -> Any:
+        """The hit of ``text`` (the ``occurrence``-th in document order, 1-based, negative from the
+        end); ``cell_start``: only hits in a table cell whose text starts with ``text``."""
         descriptor = self.doc.createSearchDescriptor()
         descriptor.SearchString = text
-        hits = self.doc.findAll(descriptor)
-        count = hits.getCount()
+        found = self.doc.findAll(descriptor)
+        hits = [found.getByIndex(i) for i in range(found.getCount())]
+        if cell_start:
+            hits = [h for h in hits if _in_table(h) and h.Cell.getString().strip().startswith(text)]
+        count = len(hits)
         if count == 0:
-            raise PlanError(f"text not found: {text!r}")
+            raise PlanError(f"text not found{' at a cell start' if cell_start else ''}: {text!r}")
         if occurrence is None:
             if count > 1:
                 raise PlanError(f"text found {count} times, give an occurrence: {text!r}")
-            return hits.getByIndex(0)
-        if not 1 <= occurrence <= count:
+            return hits[0]
+        if not 1 <= abs(occurrence) <= count:
             raise PlanError(f"occurrence {occurrence} of {text!r} asked, found {count}")
-        return hits.getByIndex(occurrence - 1)
+        return hits[occurrence - 1 if occurrence > 0 else occurrence]
 
     def cell_of(self, step: dict[str, Any]) -> Any:
-        """Put the view cursor into the cell holding ``row_text`` and return that hit."""
-        hit = self.find(step["row_text"], step.get("occurrence"))
-        if not _in_table(hit):
-            raise PlanError(f"{step['row_text']!r} is not in a table cell")
+        """Put the view cursor into the cell starting with ``row_text`` and return that hit."""
+        hit = self.find(step["row_text"], step.get("occurrence"), cell_start=True)
         self.cursor.gotoRange(hit.getStart(), False)
         return hit
 
@@ -121,11 +124,25 @@ class Session:
         for _ in range(cells):  # Tab in a table cell
             self.dispatch("JumpToNextCell")
 
+    def move_rows(self, rows: int) -> None:
+        """Press Down until the cursor is in the cell below, ``rows`` times."""
+        for _ in range(rows):
+            start = self.cursor.Cell.CellName
+            for _ in range(500):
+                self.dispatch("GoDown")
+                if self.cursor.Cell is None:
+                    raise PlanError("the cursor left the table going down")
+                if self.cursor.Cell.CellName != start:
+                    break
+            else:
+                raise PlanError(f"Down never left cell {start}")
+
     # ---- the steps
 
     def type_in_cell(self, step: dict[str, Any]) -> dict[str, Any]:
         self.cell_of(step)
         self.move_cells(int(step.get("cells", 0)))
+        self.move_rows(int(step.get("rows", 0)))
         cell = self.cursor.Cell
         if cell is None:
             raise PlanError("the cursor left the table")
@@ -139,21 +156,36 @@ class Session:
     def set_result(self, step: dict[str, Any]) -> dict[str, Any]:
         hit = self.cell_of(step)
         control, cell = self.control_in_row(hit)
-        inner = control.createTextCursor()
-        inner.gotoStart(False)
-        inner.gotoEnd(True)
+        anchor = control.getAnchor()  # the control's content (its own getString() is empty)
         if step.get("how", "api") == "api":
-            inner.setString(step["value"])
-            control.ShowingPlaceHolder = False
+            self.replace_content(control, step["value"])
+            control.ShowingPlaceHolder = False  # what LibreOffice's own drop-down does on a choice
         else:  # click on the grey placeholder (LibreOffice selects it), then type over it
-            self.select(inner.getStart(), inner.getEnd())
+            self.select(anchor.getStart(), anchor.getEnd())
             self.type_text(step["value"])
         return {
             "table": hit.TextTable.Name,
             "cell": cell.CellName,
-            "text": control.getString(),
+            "text": control.getAnchor().getString(),
             "showing_placeholder": bool(control.ShowingPlaceHolder),
         }
+
+    @staticmethod
+    def replace_content(control: Any, value: str) -> None:
+        """The control's text becomes ``value``.  Replacing the anchor's range (or inserting at its
+        start) puts the text *beside* the control in LibreOffice 7.4; only an insertion at its end
+        lands inside, so insert there, then delete the old text before it (selected from the end:
+        the start holds the control's mark)."""
+        text = control.getText()
+        old = control.getAnchor().getString()
+        text.insertString(control.getAnchor().getEnd(), value, False)
+        if old:  # select back from the end, over the new text, then over the old one
+            doomed = text.createTextCursorByRange(control.getAnchor().getEnd())
+            doomed.goLeft(len(value), False)
+            doomed.goLeft(len(old), True)
+            doomed.setString("")
+        if control.getAnchor().getString() != value:
+            raise PlanError(f"the control holds {control.getAnchor().getString()!r}, not {value!r}")
 
     def control_in_row(self, hit: Any) -> tuple[Any, Any]:
         """The one content control in the table row of ``hit`` (and its cell)."""

@@ -340,7 +340,7 @@ def _add_status(commands: Commands) -> None:
         "案の記入がどこまで済んだかを担当課ごとに表示します",
         "報告書（案）で、まだ空欄・未評価のところ（Do・Act・事業の結果・委員会意見・刊行物番号など）を担当課ごとに表示します。",
         ["komae-docx status r6_draft.docx", "komae-docx status r6_filled.docx --json"],
-        _codes((EXIT_UNDETERMINED, "未記入あり")),
+        _codes((EXIT_FINDINGS, "事業の結果に使えない値がある"), (EXIT_UNDETERMINED, "未記入あり")),
         "run_status",
     )
     sub.add_argument("file", metavar="報告書案.docx", help="報告書（案）の .docx ファイル")
@@ -435,7 +435,7 @@ def _add_finalize(commands: Commands) -> None:
             "komae-docx finalize r6_filled.docx -o r6_report.docx --number R7-15",
             "komae-docx finalize r6_filled.docx -o r6_interim.docx --allow-incomplete",
         ],
-        _codes((EXIT_FINDINGS, "未記入があり、書き出さなかった（一覧を表示）")),
+        _codes((EXIT_FINDINGS, "未記入・変更履歴・コメントが残り、書き出さなかった（一覧を表示）")),
         "run_finalize",
     )
     sub.add_argument("file", metavar="記入済み案.docx", help="各課が記入した報告書（案）の .docx")
@@ -448,6 +448,16 @@ def _add_finalize(commands: Commands) -> None:
         "--allow-incomplete",
         action="store_true",
         help="未記入があっても「（中間）」と明記した中間版を作ります",
+    )
+    sub.add_argument(
+        "--accept-changes",
+        action="store_true",
+        help="変更履歴をすべて承諾して仕上げます（ないと、変更履歴が残る間は書き出しません）",
+    )
+    sub.add_argument(
+        "--drop-comments",
+        action="store_true",
+        help="ほかの人のコメントを削除して仕上げます（ないと、コメントが残る間は書き出しません）",
     )
     sub.add_argument(
         "--pages",

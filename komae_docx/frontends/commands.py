@@ -34,6 +34,8 @@ from .summary import describe_report
 
 CHANGES_SUFFIXES = (".json", ".md", ".txt")
 RESULTS_SUFFIXES = (".yaml", ".yml", ".json")
+REVIEW_MARK_CODES = ("finalize.tracked_changes", "finalize.comments")
+"""Refusal items that are not work left but marks a published report may not carry."""
 
 
 # --------------------------------------------------------------------------- printing
@@ -160,7 +162,7 @@ def run_grade(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    """0 when nothing is left to fill in, 4 otherwise."""
+    """0 when nothing is left to fill in, 4 otherwise; 1 when an item is an error."""
     from ..progress import describe_status
 
     with input_path(args.file) as path:
@@ -179,6 +181,8 @@ def run_status(args: argparse.Namespace) -> int:
         write_stdout(output.model_dump_json(indent=2))
     else:
         _say(args, describe_status(current, display_name(args.file)))
+    if any(item.severity == "error" for item in current.items):
+        return EXIT_FINDINGS  # an unusable value typed in a result control, as grade and check say
     return EXIT_OK if not current.items else EXIT_UNDETERMINED
 
 
@@ -290,6 +294,8 @@ def run_finalize(args: argparse.Namespace) -> int:
         allow_incomplete=args.allow_incomplete,
         pages=args.pages,
         force=args.force,
+        accept_changes=args.accept_changes,
+        drop_comments=args.drop_comments,
     )
     finalized = made.value
     if finalized.path is None:
@@ -310,15 +316,27 @@ def run_finalize(args: argparse.Namespace) -> int:
 
 
 def _print_incomplete(args: argparse.Namespace, items: Sequence[Message]) -> None:
-    """The refusal: what is left, per department (each item once per department in charge)."""
+    """The refusal: what is left, per department (each item once per department in charge), then
+    the tracked changes and comments a published report may not carry."""
+    marks = [item for item in items if item.code in REVIEW_MARK_CODES]
+    left = [item for item in items if item.code not in REVIEW_MARK_CODES]
     groups: dict[str, list[Message]] = {}
-    for item in items:
+    for item in left:
         groups.setdefault(item.location.department or "担当課なし", []).append(item)
-    print(
-        f"エラー：{args.file}：未記入・未確定が {len(items)} 件あるため、報告書を書き出しませんでした"
-        "（中間版は --allow-incomplete）。",
-        file=sys.stderr,
-    )
+    if left:
+        print(
+            f"エラー：{args.file}：未記入・未確定が {len(left)} 件あるため、報告書を書き出しませんでした"
+            "（中間版は --allow-incomplete）。",
+            file=sys.stderr,
+        )
+    if marks:
+        print(
+            f"エラー：{args.file}：変更履歴・ほかの人のコメントが {len(marks)} 箇所に残っているため、"
+            "報告書を書き出しませんでした"
+            "（--accept-changes で変更履歴を承諾、--drop-comments でコメントを削除）。",
+            file=sys.stderr,
+        )
+        groups["変更履歴・コメント"] = marks
     for department, group in groups.items():
         print(f"■ {department}（{len(group)} 件）", file=sys.stderr)
         for item in group:

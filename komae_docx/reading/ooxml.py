@@ -177,6 +177,8 @@ def _style_names(package: Package) -> dict[str, str]:
 
 
 TOOL_COMMENT_AUTHOR = "komae-docx"
+UNGRADED_PLACEHOLDER = "未評価"
+"""The placeholder of the draft's result controls (writing/context.py), equal to its list item."""
 """The author of the reference comments ``draft`` attaches (last year's text); equal to the
 writer's ``writing.context.COMMENT_AUTHOR`` (a test holds them together; the input side does not
 import the output side).  Those are ours and no reason for a warning."""
@@ -359,8 +361,9 @@ class _BodyWalker:
         value: list[str] = []
         if content is not None:
             self._inline_text(content, value, boxes)
-        showing_placeholder = _on(sdt.find(f"{W}sdtPr/{W}showingPlcHdr"))
-        choices.append(None if showing_placeholder else "".join(value))
+        shown = "".join(value)
+        showing_placeholder = _on(sdt.find(f"{W}sdtPr/{W}showingPlcHdr")) and _placeholder_text(shown)
+        choices.append(None if showing_placeholder else shown)
 
     def _box_text(self, content: etree._Element) -> str:
         lines: list[str] = []
@@ -442,6 +445,22 @@ def _is_dropdown(sdt: etree._Element) -> bool:
 def _showing_placeholder(sdt: etree._Element) -> bool:
     """A control showing its placeholder holds no text of the document (only a grey hint)."""
     return _on(sdt.find(f"{W}sdtPr/{W}showingPlcHdr"))
+
+
+_PROMPT_WORDS = ("してください", "選択", "入力", "Click", "Choose", "Enter", "tap")
+"""Words of the prompts Word and other editors show as a control's placeholder."""
+
+
+def _placeholder_text(shown: str) -> bool:
+    """Whether a list control flagged ``w:showingPlcHdr`` really shows its placeholder.
+
+    LibreOffice keeps the flag when a person types over the grey placeholder (its keyboard path), so
+    the flag alone does not say the text is a hint: it is one when it is empty, the draft's own
+    placeholder 「未評価」 (which reads the same as no result), or a prompt such as
+    「アイテムを選択してください。」; any other text was typed.
+    """
+    text = shown.strip()
+    return not text or text == UNGRADED_PLACEHOLDER or any(word in text for word in _PROMPT_WORDS)
 
 
 def _choice(alternate: etree._Element) -> etree._Element:

@@ -463,3 +463,7 @@ class FinalizeOptions:
     number: str | None = None
     interim: bool = False
     pages: PagesMode = "libreoffice"
+    accept_changes: bool = False
+    """Accept every tracked change (writing/revisions.py) instead of refusing to finalize."""
+    drop_comments: bool = False
+    """Remove other people's comments (writing/revisions.py) instead of refusing to finalize."""

@@ -28,6 +28,7 @@ from .finalize import (
     write_grades,
 )
 from .pagination import apply_pages
+from .revisions import clear_review_marks
 
 
 @dataclass
@@ -49,7 +50,7 @@ def finalize_document(
     """
     package = open_filled(filled)
     body = package.body
-    messages: list[Message] = []
+    messages: list[Message] = clear_review_marks(package, options)
     publish_look(package)
     if options.number is not None and not fill_number(body, options.number):
         text = "刊行物番号の仮の値（R7-〇〇 など）が見つからないため、--number の番号は書いていません"

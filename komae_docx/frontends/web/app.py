@@ -313,13 +313,30 @@ class Pages:
         interim = form.get("kind") == "interim"
         number = form.get("number")
         number_text = number.strip() if isinstance(number, str) and number.strip() else None
+        review = {key: form.get(key) == "1" for key in ("accept_changes", "drop_comments")}
         # a refusal here (a mistyped number) keeps the upload: the user corrects and sends again
-        return await self.run_job(job, lambda: self.make_final(job, interim, number_text), keep_job=True)
+        return await self.run_job(
+            job, lambda: self.make_final(job, interim, number_text, **review), keep_job=True
+        )
 
-    def make_final(self, job: Job, interim: bool, number: str | None) -> Response:
+    def make_final(
+        self,
+        job: Job,
+        interim: bool,
+        number: str | None,
+        accept_changes: bool = False,
+        drop_comments: bool = False,
+    ) -> Response:
         stem = Path(job.source_name).stem
         target = job.output(f"{stem}_{'途中版' if interim else '完成版'}.docx")
-        result = api.finalize(job.upload, target, number=number, allow_incomplete=interim)
+        result = api.finalize(
+            job.upload,
+            target,
+            number=number,
+            allow_incomplete=interim,
+            accept_changes=accept_changes,
+            drop_comments=drop_comments,
+        )
         done = result.value
         if done.path is None:
             return self.render(
