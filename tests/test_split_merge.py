@@ -349,3 +349,23 @@ def test_a_copy_of_another_years_draft_is_refused(draft: Path, merged: api.Merge
     with pytest.raises(NotAReportError, match="別の案から作られています"):
         api.merge(draft, [r7_copy], tmp_path / "merged.docx")
     assert not (tmp_path / "merged.docx").exists()
+
+
+def test_a_changed_layout_is_reported_and_the_masters_stays(
+    draft: Path, split: api.Split, tmp_path: Path
+) -> None:
+    def edit(root: etree._Element) -> None:
+        for margin in root.iter(f"{W}pgMar"):
+            margin.set(f"{W}left", "2000")  # staff widened the left margin
+        first_sheet = next(t for t in root.iter(f"{W}tbl") if "Act" in "".join(t.itertext()))
+        cols = first_sheet.findall(f"{W}tblGrid/{W}gridCol")
+        cols[3].set(f"{W}w", str(int(cols[3].get(f"{W}w", "0")) + 600))  # and the Plan column
+
+    edited = rewrite_part(copy_of(split, "地域活性課"), tmp_path / "wider.docx", "word/document.xml", edit)
+    done = api.merge(draft, [edited], tmp_path / "merged.docx").value
+    assert done.path is not None
+    assert {o.what for o in done.outside} == {"用紙・余白", "表の形（列幅・行）"}
+    sheet = next(o for o in done.outside if o.what == "表の形（列幅・行）")
+    assert sheet.location.sheet == 0 and sheet.location.page == 11 and sheet.file == str(edited)
+    margins = {m.get(f"{W}left") for m in xml(done.path, "word/document.xml").iter(f"{W}pgMar")}
+    assert "2000" not in margins

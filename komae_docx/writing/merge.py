@@ -46,8 +46,20 @@ from ..textnorm import is_blank
 from .compare import without_layout
 from .context import RESULT_TAG
 from .finalize import FilledPackage
-from .ooxml import HINT_COLOR, W, body_tables, cell_at, parse_part, run, serialize, table_rows, vmerge, w
-from .split import CopyMark, unprotect, without_mark, zipped
+from .ooxml import (
+    HINT_COLOR,
+    W,
+    body_tables,
+    cell_at,
+    parse_part,
+    row_cells,
+    run,
+    serialize,
+    table_rows,
+    vmerge,
+    w,
+)
+from .split import CopyMark, custom_part, unprotect, without_mark, zipped
 
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 NO_SPLIT = "（split なし）"
@@ -169,6 +181,7 @@ def merge_copies(
             else:
                 changed.setdefault(cell.key, []).append((item, found))
         outcome.outside += outside_changes(master, item)
+        outcome.outside += layout_changes(master, package.document, item)
     chosen = _settle(cells, changed, prefer, outcome)
     if outcome.unresolved:
         return outcome
@@ -257,9 +270,9 @@ def _write(
     replaced = {package.main: serialize(package.document)}
     if package.settings_part is not None and settings is not None:
         replaced[package.settings_part] = serialize(settings)
-    for name in package.names:
-        if name.lower().endswith("custom.xml") and name.startswith("docProps/"):
-            replaced[name] = without_mark(package.raw, name)
+    custom = custom_part(package.raw)
+    if custom is not None:
+        replaced[custom] = without_mark(package.raw, custom)
     return zipped(package.names, package.raw, replaced)
 
 
@@ -282,13 +295,11 @@ class _Tables:
         return found.tc
 
 
-def _ids(package: FilledPackage, part_suffix: str, tag: str, attribute: str) -> set[str]:
-    name = next(
-        (n for n in package.names if n.startswith("word/") and n.endswith(f"/{part_suffix}.xml")), None
-    )
-    if name is None:
-        name = f"word/{part_suffix}.xml" if f"word/{part_suffix}.xml" in package.raw else None
-    if name is None:
+def _ids(package: FilledPackage, part: str, tag: str, attribute: str) -> set[str]:
+    """The ids the master defines in its ``styles`` or ``numbering`` part (beside the main part)."""
+    folder = package.main.rpartition("/")[0]
+    name = f"{folder}/{part}.xml" if folder else f"{part}.xml"
+    if name not in package.raw:
         return set()
     root = parse_part(package.raw[name], path=package.path, part=name)
     return {el.get(w(attribute)) or "" for el in root.iter(w(tag))}
@@ -484,6 +495,112 @@ def outside_changes(master: Report, item: Copy) -> list[Outside]:
         section = _SECTIONS.get(path.split(".")[0].split("[")[0], "")
         found.append(_outside(Location(section=section or None), path, item, ours_text, copied_text))
     return found
+
+
+LAYOUT_TOLERANCE = 20
+"""Twips (1/1440 inch) a width or margin may move without being a change: another program that
+saves the file rounds them (LibreOffice writes its own units back)."""
+
+
+def layout_changes(master: Report, document: etree._Element, item: Copy) -> list[Outside]:
+    """Page setup and table column widths the copy changed (the model does not hold the layout)."""
+    found: list[Outside] = []
+    ours, theirs = _page_setups(document), _page_setups(item.package.document)
+    if len(ours) != len(theirs) or any(not _close(a, b) for a, b in zip(ours, theirs, strict=False)):
+        text = "用紙・余白"
+        found.append(
+            _outside(Location(section="レイアウト"), text, item, _setup_text(ours), _setup_text(theirs))
+        )
+    sheets = {
+        sheet.anchor.table: (plan, sheet)
+        for plan in master.plans
+        for sheet in plan.sheets
+        if sheet.anchor is not None
+    }
+    our_grids, their_grids = _grids(document), _grids(item.package.document)
+    our_widths, their_widths = _columns(document), _columns(item.package.document)
+    if len(our_grids) != len(their_grids):
+        text = f"表の数 {len(our_grids)} → {len(their_grids)}"
+        found.append(_outside(Location(section="レイアウト"), "表", item, str(len(our_grids)), text))
+        return found
+    for index, (a, b) in enumerate(zip(our_grids, their_grids, strict=True)):
+        if len(a) == len(b) and _close(a, b):
+            continue
+        plan_sheet = sheets.get(index)
+        where = (
+            Location(
+                section="第1章",
+                plan=plan_sheet[0].heading,
+                sheet=plan_sheet[1].index,
+                page=plan_sheet[1].page,
+            )
+            if plan_sheet is not None
+            else Location(section=f"文書の{index + 1}番目の表")
+        )
+        found.append(
+            _outside(where, "表の形（列幅・行）", item, _widths(our_widths[index]), _widths(their_widths[index]))
+        )
+    return found
+
+
+def _page_setups(document: etree._Element) -> list[tuple[int, ...]]:
+    setups = []
+    for sect in document.iter(w("sectPr")):
+        size, margin = sect.find(w("pgSz")), sect.find(w("pgMar"))
+        values = [_twips(size, name) for name in ("w", "h")]
+        values += [_twips(margin, name) for name in ("top", "right", "bottom", "left")]
+        setups.append(tuple(values))
+    return setups
+
+
+def _grids(document: etree._Element) -> list[tuple[int, ...]]:
+    """Each table's cell edges (from the left, in twips), row after row.
+
+    Edges, not the ``w:tblGrid`` itself: a program that saves the file may rebuild the grid (drop a
+    column no cell edge uses, split one) while every cell stays where it was.
+    """
+    body = document.find(w("body"))
+    tables = body_tables(body) if body is not None else []
+    out = []
+    for tbl in tables:
+        grid = [_twips(col, "w") for col in tbl.findall(f"{W}tblGrid/{W}gridCol")]
+        starts = [sum(grid[:index]) for index in range(len(grid) + 1)]
+        edges: list[int] = []
+        for tr in table_rows(tbl):
+            edges += [starts[min(cell.col + cell.span, len(grid))] for cell in row_cells(tr)]
+        out.append(tuple(edges))
+    return out
+
+
+def _columns(document: etree._Element) -> list[tuple[int, ...]]:
+    body = document.find(w("body"))
+    tables = body_tables(body) if body is not None else []
+    return [tuple(_twips(col, "w") for col in tbl.findall(f"{W}tblGrid/{W}gridCol")) for tbl in tables]
+
+
+def _twips(el: etree._Element | None, name: str) -> int:
+    text = el.get(w(name)) if el is not None else None
+    try:
+        return round(float(text)) if text else 0
+    except ValueError:
+        return 0
+
+
+def _close(first: tuple[int, ...], second: tuple[int, ...]) -> bool:
+    return len(first) == len(second) and all(
+        abs(a - b) <= LAYOUT_TOLERANCE for a, b in zip(first, second, strict=True)
+    )
+
+
+def _widths(grid: tuple[int, ...]) -> str:
+    return "・".join(f"{width / 567:.1f}cm" for width in grid)
+
+
+def _setup_text(setups: list[tuple[int, ...]]) -> str:
+    return " / ".join(
+        f"{w_ / 567:.1f}×{h / 567:.1f}cm 余白 {t / 567:.1f}・{r / 567:.1f}・{b / 567:.1f}・{le / 567:.1f}cm"
+        for w_, h, t, r, b, le in setups
+    )
 
 
 def _outside(where: Location, what: str, item: Copy, ours: str, theirs: str) -> Outside:

@@ -246,11 +246,17 @@ def _set_properties(root: etree._Element, values: Mapping[str, str]) -> None:
         pid += 1
 
 
-def read_mark(raw: Mapping[str, bytes]) -> CopyMark | None:
-    """The mark a split copy carries in its parts (None for a plain copy of the draft)."""
+def custom_part(raw: Mapping[str, bytes]) -> str | None:
+    """The package's custom properties part, when it has one."""
     rels = _parse(raw, "_rels/.rels") if "_rels/.rels" in raw else None
     target = _custom_target(rels)
-    if target is None or target not in raw:
+    return target if target is not None and target in raw else None
+
+
+def read_mark(raw: Mapping[str, bytes]) -> CopyMark | None:
+    """The mark a split copy carries in its parts (None for a plain copy of the draft)."""
+    target = custom_part(raw)
+    if target is None:
         return None
     values: dict[str, str] = {}
     for prop in _parse(raw, target):
