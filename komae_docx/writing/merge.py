@@ -537,9 +537,8 @@ def layout_changes(master: Report, document: etree._Element, item: Copy) -> list
             if plan_sheet is not None
             else Location(section=f"文書の{index + 1}番目の表")
         )
-        found.append(
-            _outside(where, "表の形（列幅・行）", item, _widths(our_widths[index]), _widths(their_widths[index]))
-        )
+        ours_text, theirs_text = _widths(our_widths[index]), _widths(their_widths[index])
+        found.append(_outside(where, "表の形（列幅・行）", item, ours_text, theirs_text))
     return found
 
 
