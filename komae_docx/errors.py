@@ -112,3 +112,8 @@ class TemplateError(KomaeDocxError):
 
 class LayoutError(KomaeDocxError):
     """LibreOffice (or pdftotext) is missing, failed or timed out while laying out a document."""
+
+
+class PublicationNumberError(KomaeDocxError):
+    """A ``--number`` that is not this year's publication number (``R7-15``); the page shows it
+    beside its number field."""
