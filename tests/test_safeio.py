@@ -61,7 +61,8 @@ def test_existing_file_refused_without_force(tmp_path: Path) -> None:
     target.write_bytes(b"old")
     with pytest.raises(OutputError) as caught:
         write_bytes_atomic(target, b"new")
-    assert "既に存在します。上書きするには --force を指定してください" in str(caught.value)
+    assert "既に存在します。上書きするときは force=True を渡してください" in str(caught.value)
+    assert "--force" not in str(caught.value), "a Python caller has no command-line options"
     assert "out.json" in str(caught.value)
     assert target.read_bytes() == b"old"
 

@@ -257,7 +257,12 @@ def test_status_screen_lists_what_is_empty_per_department(client: TestClient, r6
         heading = re.search(rf'<h3 id="([^"]+)">{re.escape(department)}（{len(items)} 件）</h3>', page.text)
         assert heading is not None, department
         assert f'href="#{heading.group(1)}"' in page.text, "the index at the top links to each department"
+    shared_extra = sum(len((i.location.department or "").split("・")) - 1 for i in status.items)
     assert f"担当課ごとの未記入（{len(status.items)} 件）" in page.text
+    per_department = len(status.items) + shared_extra
+    shared = f"複数の課が担当する事業は各課に数えています（課ごとの合計 {per_department} 件）。"
+    assert shared in page.text
+    assert "<td>未記入</td>" in page.text and "<td>警告</td>" not in page.text, "the CLI's word for the items"
     assert page.text.count("評価総括表　") == 2
 
 
@@ -316,6 +321,39 @@ def test_without_libreoffice_the_page_says_previews_need_it(
     preview = download_links(html)[0].replace("/download/", "/preview/")
     refused = client.post(preview, data={"csrf_token": client.app.state.csrf_token})  # type: ignore[attr-defined]
     assert refused.status_code == 503 and notice in refused.text
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_previews_are_readable_open_full_size_and_stay_with_their_result(
+    client: TestClient, app: Any, tmp_path: Path
+) -> None:
+    from .docx_checks import pdf_pages, soffice
+
+    soffice()
+    result = upload(client, "/draft", EXAMPLE)
+    draft_link = download_links(result.text)[0]
+    assert client.get(draft_link).status_code == 200, "downloaded before the preview"
+    token = app.state.csrf_token
+    preview_form = draft_link.replace("/download/", "/preview/")
+    made = client.post(preview_form, data={"csrf_token": token}, follow_redirects=False)
+    assert made.status_code == 303, "POST-redirect-GET: Back from the images finds a GET page"
+    preview = client.get(made.headers["location"])
+    assert preview.status_code == 200
+    assert f'href="{result.url.path}"' in preview.text, "a link back to the result it came from"
+    images = re.findall(r'<a href="([^"]+)" target="_blank" rel="noopener"><img src="([^"]+)"', preview.text)
+    saved = tmp_path / "draft.docx"
+    saved.write_bytes(client.get(draft_link).content)
+    assert len(images) == pdf_pages(saved, tmp_path / "pdf"), "one image per page, each a link"
+    assert all(href == src for href, src in images), "each image opens itself full size"
+    width, height = png_size(client.get(images[0][0]).content)
+    assert width >= 909 and height >= 1286, "A4 at 110 dpi or more: 8.27 × 11.69 in"
+    assert client.get(str(result.url)).status_code == 200, "the result is still there"
+    assert client.get(made.headers["location"]).status_code == 200, "the previews too"
 
 
 @pytest.fixture(scope="module")

@@ -51,6 +51,7 @@ from ...errors import (
     SheetFormatError,
 )
 from ...model import Report
+from ...progress import SHARED_NOTE, department_total
 from ...results import Result
 from . import views
 from .guards import (
@@ -338,6 +339,8 @@ class Pages:
             f"/status/{job.id}",
             departments=[(department, views.message_rows(items)) for department, items in by_department],
             item_count=len(status.items),
+            department_total=department_total(status),
+            shared_note=SHARED_NOTE,
             plans=views.graded_plans(status.grades, read.value),
             summaries=views.summary_tables(status.grades),
         )
