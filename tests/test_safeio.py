@@ -148,7 +148,7 @@ def test_check_outputs_names_the_input_reason_first_and_checks_every_output(tmp_
     assert "入力ファイルと同じ" in str(caught.value) and str(source) in str(caught.value)
     with pytest.raises(OutputError) as caught:
         check_outputs([(tmp_path / "out.docx", "-o"), (existing, "--changes")], inputs=[source])
-    assert "--force" in str(caught.value) and str(existing) in str(caught.value)
+    assert "force=True" in str(caught.value) and str(existing) in str(caught.value)
     check_outputs([(tmp_path / "out.docx", "-o"), (existing, "--changes")], inputs=[source], force=True)
     assert existing.read_bytes() == b"old" and not (tmp_path / "out.docx").exists()
 
