@@ -369,3 +369,16 @@ def test_a_changed_layout_is_reported_and_the_masters_stays(
     assert sheet.location.sheet == 0 and sheet.location.page == 11 and sheet.file == str(edited)
     margins = {m.get(f"{W}left") for m in xml(done.path, "word/document.xml").iter(f"{W}pgMar")}
     assert "2000" not in margins
+
+
+def test_a_result_that_is_no_result_is_reported_with_its_copy_not_merged(
+    draft: Path, split: api.Split, tmp_path: Path
+) -> None:
+    fill = last_years_fill(api.read(EXAMPLE).value, api.read(draft).value, departments=[], results={})
+    fill.results["p2-5-(5)"] = "達成済"
+    copy = fill_draft(copy_of(split, "児童育成課"), tmp_path / "typo.docx", fill)
+    done = api.merge(draft, [copy], tmp_path / "merged.docx")
+    assert done.value.filled == []
+    error = next(m for m in done.messages if m.code == "result.value")
+    assert error.severity == "error" and error.text.startswith(f"「{copy}」：")
+    assert error.location.project == "p2-5-(5)"
