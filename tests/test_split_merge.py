@@ -340,11 +340,19 @@ def test_an_empty_cell_never_overwrites_a_filled_one(draft: Path, merged: api.Me
     assert api.status(done.path).value.items[0].code == "incomplete.number"
 
 
-def test_a_copy_of_another_years_draft_is_refused(draft: Path, merged: api.Merged, tmp_path: Path) -> None:
+def test_a_copy_of_another_years_draft_is_refused(draft: Path, tmp_path: Path) -> None:
     with pytest.raises(NotAReportError, match="令和5年度の報告書の写しです"):
         api.merge(draft, [EXAMPLE], tmp_path / "merged.docx")
-    assert merged.path is not None
-    r7 = api.draft(merged.path, tmp_path / "r7_draft.docx").value.path
+
+    def next_year(root: etree._Element) -> None:
+        for t in root.iter(f"{W}t"):
+            if t.text and "令和6年度" in t.text:
+                t.text = t.text.replace("令和6年度", "令和7年度")
+
+    r7 = rewrite_part(draft, tmp_path / "r7_draft.docx", "word/document.xml", next_year)
+    assert api.read(r7).value.fiscal_year.text == "令和7年度"
+    with pytest.raises(NotAReportError, match="令和7年度の報告書の写しです"):
+        api.merge(draft, [r7], tmp_path / "merged.docx")
     r7_copy = api.split(r7, tmp_path / "r7").value.copies[0].path
     with pytest.raises(NotAReportError, match="別の案から作られています"):
         api.merge(draft, [r7_copy], tmp_path / "merged.docx")
