@@ -44,6 +44,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ... import api
+from ...entrycells import departments_with_projects, entry_cells
 from ...errors import (
     InputFileError,
     KomaeDocxError,
@@ -80,6 +81,8 @@ CHOOSE_AGAIN = "報告書の .docx ファイルを選び直して、もう一度
 NUMBER_ITEM = "incomplete.number"
 """The one item the finalize form itself settles: the 刊行物番号 typed into its number field."""
 UPLOAD_SCREENS: tuple[Screen, ...] = ("draft", "status", "finalize", "merge")
+SPLIT_SUFFIX = "_担当課別.zip"
+"""The .zip of the draft's copies per 担当課 is named after the draft: 案_担当課別.zip."""
 MAX_COPIES = 50
 """Copies one merge takes (the city has eight 担当課; a copy per department and a few plain ones)."""
 HTTP_MESSAGES = {
@@ -315,15 +318,15 @@ class Pages:
         job.upload.unlink()
         job.offer(made.path, made.path.name)
         job.offer(log, log.name)
-        copies = self.split_copies(job, made.path)
+        copies = job.offer(job.output(made.path.stem + SPLIT_SUFFIX), made.path.stem + SPLIT_SUFFIX)
         report = read.value
         return self.keep(
             job,
             "result",
             "draft_result.html",
             f"/draft/{job.id}",
-            split_link=self.link(job, copies.name),
-            split_departments=split_departments(copies),
+            split_link=self.link(job, copies),
+            split_departments=[d.name for d in departments_with_projects(report, entry_cells(report))],
             fiscal_year=report.fiscal_year.text,
             publication=report.publication.number,
             plans=views.report_plans(report, grades),
@@ -336,15 +339,24 @@ class Pages:
             previews=previews_available(),
         )
 
-    def split_copies(self, job: Job, draft: Path) -> Path:
-        """The draft split per 担当課 (:func:`api.split`), the copies in one .zip to send round."""
-        made = api.split(draft, job.folder / "split").value
-        archive = job.output(f"{draft.stem}_担当課別.zip")
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
-            for copy in made.copies:
-                out.write(copy.path, copy.path.name)
-        job.offer(archive, archive.name)
-        return archive
+    def split_copies(self, job: Job, name: str) -> None:
+        """The draft split per 担当課 (:func:`api.split`), the copies in one .zip to send round.
+
+        Made on its first download, not with the draft: splitting takes half as long as drafting,
+        and not every user sends copies round.
+        """
+        draft = job.output(name.removesuffix(SPLIT_SUFFIX) + ".docx")
+        folder = job.folder / "split"
+        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            made = api.split(draft, folder).value
+            staged = job.folder / f".{name}.tmp"
+            with zipfile.ZipFile(staged, "w", zipfile.ZIP_DEFLATED) as out:
+                for copy in made.copies:
+                    out.write(copy.path, copy.path.name)
+            staged.replace(job.output(name))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)  # the .zip holds them
 
     # ------------------------------------------------------------------ 記入状況を見る
 
@@ -610,6 +622,14 @@ class Pages:
     async def download(self, request: Request) -> Response:
         """Send an output; it stays for another download until the job is removed."""
         found = self.find_output(request)
+        job = self.store.get(request.path_params["job_id"])
+        name = request.path_params["name"]
+        if found is None and job is not None and name in job.downloads and name.endswith(SPLIT_SUFFIX):
+            try:
+                await run_in_threadpool(self.split_copies, job, name)
+            except KomaeDocxError as error:
+                return self.error(400, self.without_folders(str(error)))
+            found = self.find_output(request)
         if found is None:
             return self.error(404, HTTP_MESSAGES[404])
         job, name, path = found
@@ -672,12 +692,6 @@ class Pages:
         if not image.is_file():
             return self.error(404, HTTP_MESSAGES[404])
         return FileResponse(image, media_type="image/png")
-
-
-def split_departments(archive: Path) -> list[str]:
-    """The departments whose copies the .zip holds (from the copies' names: 案_課名.docx)."""
-    with zipfile.ZipFile(archive) as copies:
-        return [Path(name).stem.rsplit("_", 1)[-1] for name in copies.namelist()]
 
 
 def _job_copies(job: Job) -> list[Path]:
