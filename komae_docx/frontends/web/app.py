@@ -5,6 +5,8 @@ Screens (each a plain HTML form; JavaScript only disables a button while a file 
 * ``/draft``    翌年度の案を作る: summary, check findings, the draft and its change log.
 * ``/status``   記入状況を見る: per department what is still empty, and the grades so far.
 * ``/finalize`` 報告書を仕上げる: the grades and both 評価総括表, then the finished or interim report.
+* ``/merge``    各課の記入をまとめる: the draft and the departments' copies in one form, the merge log
+  and any conflicts in tables, the merged draft (the copies per 担当課 come as one .zip from ``/draft``).
 * ``/preview``  page images of an output (LibreOffice), when it is installed.
 
 Every form posts, and its answer is a redirect to a page of its own (POST-redirect-GET): the
