@@ -29,6 +29,7 @@ from ..errors import LayoutError
 from ..model import Report
 from ..results import Location, Message, Severity
 from ..rules import PlanGrades, pages_text
+from ..wordml import Atom
 from .finalize import (
     FilledPackage,
     FinalizeOptions,
@@ -198,10 +199,10 @@ def _prose_refs(
     return refs
 
 
-def _page_refs(p: etree._Element) -> tuple[list[etree._Element], list[re.Match[str]]]:
+def _page_refs(p: etree._Element) -> tuple[list[Atom], list[re.Match[str]]]:
     """The paragraph's text nodes and the page references in their joined text."""
     nodes = paragraph_text_nodes(p)
-    return nodes, list(PAGE_REF.finditer("".join(node.text or "" for node in nodes)))
+    return nodes, list(PAGE_REF.finditer("".join(node.text for node in nodes)))
 
 
 # --------------------------------------------------------------------------- measuring with LibreOffice
@@ -361,24 +362,26 @@ def _prose_fields(ref: ProseRef) -> int:
     starts, position = [], 0
     for node in nodes:
         starts.append(position)
-        position += len(node.text or "")
+        position += len(node.text)
     by_node: dict[int, list[tuple[int, int, str]]] = {}
     left = 0
     for match, name in zip(matches, ref.targets, strict=False):
         if name is None:
             continue
         i = max(k for k, start in enumerate(starts) if start <= match.start(2))
-        end = starts[i] + len(nodes[i].text or "")
-        if match.end(2) > end or not _single_text_run(nodes[i]):
+        end = starts[i] + len(nodes[i].text)
+        if match.end(2) > end or not _single_text_run(nodes[i].el):
             left += 1
             continue
         by_node.setdefault(i, []).append((match.start(2) - starts[i], match.end(2) - starts[i], name))
     for i, spans in by_node.items():
-        _split_into_fields(nodes[i], spans)
+        _split_into_fields(nodes[i].el, spans)
     return left
 
 
 def _single_text_run(t: etree._Element) -> bool:
+    if t.tag != f"{W}t":
+        return False
     holder = t.getparent()
     return holder is not None and holder.tag == f"{W}r" and len(holder.findall(f"{W}t")) == 1
 

@@ -1,0 +1,578 @@
+"""Variants of the example the way Word 365 writes each construct a city file may hold.
+
+Each builder copies ``examples/r5_report.docx`` and edits only what Word writes for the construct,
+in Word's own markup (element names, attributes, the parts and relationships it adds).  Places are
+found by what the city's text says (a measure title, the 刊行物番号 line, the 評価総括表's empty
+cells) or by the reader's anchors of the original, never by an index guessed from the output.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+
+from komae_docx import api
+from komae_docx.model import Report
+from komae_docx.wordml import RPR_RANK, put_in_schema_order
+
+from .conftest import EXAMPLE
+from .docx_edit import replace_parts, rewrite_part
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = f"{{{W_NS}}}"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+DOCUMENT = "word/document.xml"
+OTHER_AUTHOR = "福祉政策課 山田"
+REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def w(tag: str, **attrs: str) -> etree._Element:
+    el = etree.Element(f"{W}{tag}")
+    for key, value in attrs.items():
+        el.set(f"{W}{key}", value)
+    return el
+
+
+def run(text: str, rpr: etree._Element | None = None) -> etree._Element:
+    r = w("r")
+    if rpr is not None:
+        r.append(copy.deepcopy(rpr))
+    t = etree.SubElement(r, f"{W}t")
+    t.text = text
+    t.set(XML_SPACE, "preserve")
+    return r
+
+
+def text_of(el: etree._Element) -> str:
+    return "".join(t.text or "" for t in el.iter(f"{W}t"))
+
+
+def example() -> Report:
+    return api.read(EXAMPLE).value
+
+
+def top_tables(body: etree._Element) -> list[etree._Element]:
+    return [t for t in body.iter(f"{W}tbl") if not any(a.tag == f"{W}tbl" for a in t.iterancestors())]
+
+
+def rows_of(tbl: etree._Element) -> list[etree._Element]:
+    return [tr for tr in tbl.iter(f"{W}tr") if next(tr.iterancestors(f"{W}tbl")) is tbl]
+
+
+def tc_at(tr: etree._Element, col: int) -> etree._Element:
+    """The cell of ``tr`` starting at grid column ``col`` (gridBefore and gridSpan counted)."""
+    before = tr.find(f"{W}trPr/{W}gridBefore")
+    at = int(before.get(f"{W}val") or 0) if before is not None else 0
+    for tc in tr.iter(f"{W}tc"):
+        if next(tc.iterancestors(f"{W}tr")) is not tr:
+            continue
+        if at == col:
+            return tc
+        span = tc.find(f"{W}tcPr/{W}gridSpan")
+        at += int(span.get(f"{W}val") or 1) if span is not None else 1
+    raise AssertionError(f"no cell starts at column {col}")
+
+
+def do_cell(body: etree._Element, report: Report, which: int = 0) -> etree._Element:
+    """The Do cell of the ``which``-th project entry of 地域福祉計画 (the reader's anchors)."""
+    plan = report.plans[0]
+    entries = [e for m in plan.iter_measures() for p in m.projects for e in p.entries]
+    entry = entries[which]
+    sheet = next(s for s in plan.sheets if s.index == entry.sheet)
+    assert sheet.anchor is not None
+    tr = rows_of(top_tables(body)[sheet.anchor.table])[entry.row]
+    return tc_at(tr, sheet.anchor.columns["do"])
+
+
+def first_text_run(el: etree._Element) -> etree._Element:
+    return next(r for r in el.iter(f"{W}r") if r.find(f"{W}t") is not None and text_of(r).strip())
+
+
+def variant(name: str, out: Path, edit: Callable[[etree._Element], None]) -> Path:
+    return rewrite_part(EXAMPLE, out / f"{name}.docx", DOCUMENT, edit)
+
+
+# --------------------------------------------------------------------------- symbols, ruby, hyphens
+
+WINGDINGS_CHECK = "F0FC"
+"""Wingdings' check mark, as Word stores it (private use area)."""
+WINGDINGS_UNMAPPED = "F0C5"
+"""A Wingdings character the tool has no Unicode mapping for."""
+
+
+def with_symbols(out: Path) -> Path:
+    """A Do text starting with a Wingdings check mark (Insert → Symbol), and a second Do text with a
+    Wingdings character that has no Unicode twin."""
+    report = example()
+
+    def edit(root: etree._Element) -> None:
+        body = root.find(f"{W}body")
+        assert body is not None
+        for which, char in ((0, WINGDINGS_CHECK), (1, WINGDINGS_UNMAPPED)):
+            first = first_text_run(do_cell(body, report, which))
+            r = w("r")
+            rpr = first.find(f"{W}rPr")
+            if rpr is not None:
+                r.append(copy.deepcopy(rpr))
+            r.append(w("sym", font="Wingdings", char=char))
+            first.addprevious(r)
+
+    return variant("sym", out, edit)
+
+
+def with_ruby(out: Path) -> Path:
+    """「包括」 in measure 1－(1)'s title with the furigana 「ほうかつ」 (Home → Phonetic Guide)."""
+
+    def edit(root: etree._Element) -> None:
+        for t in root.iter(f"{W}t"):
+            text = t.text or ""
+            if "包括的な切れ目" not in text:
+                continue
+            r = t.getparent()
+            assert r is not None
+            rpr = r.find(f"{W}rPr")
+            head, tail = text.split("包括", 1)
+            t.text = head
+            t.set(XML_SPACE, "preserve")
+            ruby_run = w("r")
+            ruby = etree.SubElement(ruby_run, f"{W}ruby")
+            pr = etree.SubElement(ruby, f"{W}rubyPr")
+            etree.SubElement(pr, f"{W}rubyAlign").set(f"{W}val", "distributeSpace")
+            etree.SubElement(pr, f"{W}hps").set(f"{W}val", "10")
+            etree.SubElement(pr, f"{W}hpsRaise").set(f"{W}val", "18")
+            etree.SubElement(pr, f"{W}hpsBaseText").set(f"{W}val", "21")
+            etree.SubElement(pr, f"{W}lid").set(f"{W}val", "ja-JP")
+            etree.SubElement(ruby, f"{W}rt").append(run("ほうかつ", rpr))
+            etree.SubElement(ruby, f"{W}rubyBase").append(run("包括", rpr))
+            r.addnext(ruby_run)
+            ruby_run.addnext(run(tail, rpr))
+            return
+        raise AssertionError("measure title not found")
+
+    return variant("ruby", out, edit)
+
+
+def with_no_break_hyphen(out: Path) -> Path:
+    """刊行物番号 R6‑22 typed with Ctrl+Shift+- : Word writes ``w:noBreakHyphen`` for the hyphen."""
+
+    def edit(root: etree._Element) -> None:
+        for t in root.iter(f"{W}t"):
+            if t.text == "-22":
+                r = t.getparent()
+                assert r is not None
+                t.addprevious(w("noBreakHyphen"))
+                t.text = "22"
+                return
+        raise AssertionError("no -22 run")
+
+    return variant("nobreakhyphen", out, edit)
+
+
+def split_number_like_libreoffice(draft: Path, out: Path) -> Path:
+    """A draft saved by LibreOffice: 「R7-〇〇」 stored as two runs, 「R7-」 and 「〇〇」."""
+
+    def edit(root: etree._Element) -> None:
+        for t in root.iter(f"{W}t"):
+            text = t.text or ""
+            match = re.search(r"R\d+-〇〇", text)
+            if match is None:
+                continue
+            r = t.getparent()
+            assert r is not None
+            cut = match.start() + text[match.start() :].index("〇")
+            t.text = text[:cut]
+            tail = copy.deepcopy(r)
+            for old in tail.findall(f"{W}t"):
+                old.text = text[cut:]
+            r.addnext(tail)
+            return
+        raise AssertionError("no number placeholder in the draft")
+
+    return rewrite_part(draft, out, DOCUMENT, edit)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def with_grid_after(out: Path) -> Path:
+    """評価総括表 rows whose empty trailing cells were deleted (Word then writes ``w:gridAfter``)."""
+    report = example()
+
+    def edit(root: etree._Element) -> None:
+        body = root.find(f"{W}body")
+        assert body is not None
+        tables = top_tables(body)
+        for plan in report.plans:
+            assert plan.summary is not None and plan.summary.anchor is not None
+            for tr in rows_of(tables[plan.summary.anchor.table])[2:]:
+                cells = [tc for tc in tr if tc.tag == f"{W}tc"]
+                dropped = 0
+                while len(cells) > 2 and not text_of(cells[-1]).strip():
+                    tr.remove(cells.pop())
+                    dropped += 1
+                if dropped:
+                    trpr = tr.find(f"{W}trPr")
+                    if trpr is None:
+                        trpr = w("trPr")
+                        tr.insert(0 if tr.find(f"{W}tblPrEx") is None else 1, trpr)
+                    trpr.insert(0, w("gridAfter", val=str(dropped)))
+
+    return variant("gridafter", out, edit)
+
+
+def with_cell_content_control(out: Path) -> Path:
+    """A cell-level content control (``w:sdt`` around a ``w:tc``) on a Do cell, and a row-level one."""
+    report = example()
+
+    def edit(root: etree._Element) -> None:
+        body = root.find(f"{W}body")
+        assert body is not None
+        tc = do_cell(body, report, 0)
+        sdt = w("sdt")
+        pr = etree.SubElement(sdt, f"{W}sdtPr")
+        etree.SubElement(pr, f"{W}alias").set(f"{W}val", "Do欄")
+        etree.SubElement(pr, f"{W}id").set(f"{W}val", "710101")
+        content = etree.SubElement(sdt, f"{W}sdtContent")
+        tc.addprevious(sdt)
+        content.append(tc)
+        tr = do_cell(body, report, 2).getparent()
+        assert tr is not None
+        row_sdt = w("sdt")
+        row_pr = etree.SubElement(row_sdt, f"{W}sdtPr")
+        etree.SubElement(row_pr, f"{W}id").set(f"{W}val", "710102")
+        row_content = etree.SubElement(row_sdt, f"{W}sdtContent")
+        tr.addprevious(row_sdt)
+        row_content.append(tr)
+
+    return variant("cellsdt", out, edit)
+
+
+# --------------------------------------------------------------------------- tracked changes
+
+
+def _revision(tag: str, rid: int) -> etree._Element:
+    return w(tag, id=str(rid), author=OTHER_AUTHOR, date="2024-05-01T10:00:00Z")
+
+
+def with_tracked_changes(out: Path) -> Path:
+    """Track Changes on: a Do text made bold (``w:rPrChange``), a word inserted, a word deleted, and
+    a whole project row of last year deleted (``w:trPr/w:del``, its text still in the file)."""
+    report = example()
+
+    def edit(root: etree._Element) -> None:
+        body = root.find(f"{W}body")
+        assert body is not None
+        first = first_text_run(do_cell(body, report, 0))
+        rpr = first.find(f"{W}rPr")
+        if rpr is None:
+            rpr = w("rPr")
+            first.insert(0, rpr)
+        old = copy.deepcopy(rpr)
+        put_in_schema_order(rpr, w("b"), RPR_RANK)
+        change = _revision("rPrChange", 901)
+        change.append(old)
+        put_in_schema_order(rpr, change, RPR_RANK)
+        second = first_text_run(do_cell(body, report, 1))
+        ins = _revision("ins", 902)
+        second.addprevious(ins)
+        ins.append(run("追記", second.find(f"{W}rPr")))
+        deleted = _revision("del", 903)
+        second.addnext(deleted)
+        gone = run("", second.find(f"{W}rPr"))
+        t = gone.find(f"{W}t")
+        assert t is not None
+        t.tag = f"{W}delText"
+        t.text = "削除した語"
+        deleted.append(gone)
+        tr = do_cell(body, report, 3).getparent()
+        assert tr is not None
+        dead = copy.deepcopy(tr)
+        trpr = dead.find(f"{W}trPr")
+        if trpr is None:
+            trpr = w("trPr")
+            trpr.append(w("trHeight", val="340"))  # the schema wants a row property before w:del
+            dead.insert(0, trpr)
+        trpr.append(_revision("del", 904))
+        for r in dead.iter(f"{W}r"):
+            r_del = _revision("del", 905 + len(list(dead.iter(f"{W}del"))))
+            r.addprevious(r_del)
+            r_del.append(r)
+            for t_el in r.findall(f"{W}t"):
+                t_el.tag = f"{W}delText"
+        tr.addnext(dead)
+
+    return variant("tracked", out, edit)
+
+
+DELETED_ROW_MARK = "削除した語"
+
+
+# --------------------------------------------------------------------------- comments
+
+_WML_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+_COMMENT_PARTS = {
+    name: (f"{name}.xml", f"{_WML_TYPE}{name}+xml")
+    for name in ("comments", "commentsExtended", "commentsIds", "people")
+}
+_REL_TYPES = {
+    "comments": REL_TYPE + "comments",
+    "commentsExtended": "http://schemas.microsoft.com/office/2011/relationships/commentsExtended",
+    "commentsIds": "http://schemas.microsoft.com/office/2016/09/relationships/commentsIds",
+    "people": "http://schemas.microsoft.com/office/2011/relationships/people",
+}
+W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+W16CID = "http://schemas.microsoft.com/office/word/2016/wordml/cid"
+STAFF_COMMENT = "昨年度の数字を確認してください"
+
+
+def _add_parts(
+    src: Path,
+    dst: Path,
+    parts: dict[str, bytes],
+    rels: list[tuple[str, str, str]],
+    types: list[tuple[str, str]],
+    document_edit: Callable[[etree._Element], None],
+) -> Path:
+    """Copy ``src`` with parts added, relationships of the main part and content types declared."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as z:
+        rels_xml = etree.fromstring(z.read("word/_rels/document.xml.rels"))
+        types_xml = etree.fromstring(z.read("[Content_Types].xml"))
+        document = etree.fromstring(z.read(DOCUMENT))
+    ns = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    for rid, rel_type, target in rels:
+        etree.SubElement(rels_xml, f"{ns}Relationship", Id=rid, Type=rel_type, Target=target)
+    ct = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+    for name, content_type in types:
+        if name.startswith("/"):
+            etree.SubElement(types_xml, f"{ct}Override", PartName=name, ContentType=content_type)
+        else:
+            etree.SubElement(types_xml, f"{ct}Default", Extension=name, ContentType=content_type)
+    document_edit(document)
+
+    def xml(root: etree._Element) -> bytes:
+        return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+    return replace_parts(
+        src,
+        dst,
+        {
+            **parts,
+            "word/_rels/document.xml.rels": xml(rels_xml),
+            "[Content_Types].xml": xml(types_xml),
+            DOCUMENT: xml(document),
+        },
+    )
+
+
+def with_staff_comment(out: Path) -> Path:
+    """A staff member's comment (Review → New Comment) on the text of a Do cell, as Word 365 saves it:
+    comments.xml, commentsExtended.xml, commentsIds.xml and people.xml."""
+    report = example()
+
+    def edit(root: etree._Element) -> None:
+        body = root.find(f"{W}body")
+        assert body is not None
+        tc = do_cell(body, report, 0)
+        p = next(tc.iter(f"{W}p"))
+        first = first_text_run(p)
+        first.addprevious(w("commentRangeStart", id="0"))
+        last = [r for r in p.iter(f"{W}r")][-1]
+        end = w("commentRangeEnd", id="0")
+        last.addnext(end)
+        ref_run = w("r")
+        ref_run.append(w("commentReference", id="0"))
+        end.addnext(ref_run)
+
+    comments = (
+        f'<w:comments xmlns:w="{W_NS}" xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml">'
+        f'<w:comment w:id="0" w:author="{OTHER_AUTHOR}" w:date="2024-05-01T10:00:00Z" w:initials="山">'
+        '<w:p w14:paraId="1A2B3C4D" w14:textId="77777777"><w:r><w:annotationRef/></w:r>'
+        f"<w:r><w:t>{STAFF_COMMENT}</w:t></w:r></w:p></w:comment></w:comments>"
+    ).encode()
+    extended = (
+        f'<w15:commentsEx xmlns:w15="{W15}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        '<w15:commentEx w15:paraId="1A2B3C4D" w15:done="0"/></w15:commentsEx>'
+    ).encode()
+    ids = (
+        f'<w16cid:commentsIds xmlns:w16cid="{W16CID}"><w16cid:commentId w16cid:paraId="1A2B3C4D" '
+        'w16cid:durableId="5E6F7A8B"/></w16cid:commentsIds>'
+    ).encode()
+    people = (
+        f'<w15:people xmlns:w15="{W15}"><w15:person w15:author="{OTHER_AUTHOR}">'
+        f'<w15:presenceInfo w15:providerId="None" w15:userId="{OTHER_AUTHOR}"/></w15:person></w15:people>'
+    ).encode()
+    data = {"comments": comments, "commentsExtended": extended, "commentsIds": ids, "people": people}
+    return _add_parts(
+        EXAMPLE,
+        out / "comment.docx",
+        {f"word/{_COMMENT_PARTS[k][0]}": v for k, v in data.items()},
+        [(f"rId9{i}", _REL_TYPES[k], _COMMENT_PARTS[k][0]) for i, k in enumerate(data)],
+        [(f"/word/{_COMMENT_PARTS[k][0]}", _COMMENT_PARTS[k][1]) for k in data],
+        edit,
+    )
+
+
+# --------------------------------------------------------------------------- a picture
+
+PNG_1x1 = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e2213a9f0000000049454e44ae426082"
+)
+IMAGE_PART = "word/media/image1.png"
+
+
+def with_picture_in_do_cell(out: Path) -> Path:
+    """A small picture pasted into a Do cell (Insert → Pictures): a drawing run, an image relationship
+    and the media part."""
+    report = example()
+
+    def edit(root: etree._Element) -> None:
+        body = root.find(f"{W}body")
+        assert body is not None
+        p = next(do_cell(body, report, 0).iter(f"{W}p"))
+        p.append(etree.fromstring(_DRAWING_RUN))
+
+    return _add_parts(
+        EXAMPLE,
+        out / "picture.docx",
+        {IMAGE_PART: PNG_1x1},
+        [("rId90", REL_TYPE + "image", "media/image1.png")],
+        [("png", "image/png")],
+        edit,
+    )
+
+
+_DRAWING_RUN = f"""<w:r xmlns:w="{W_NS}"
+ xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+ xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
+ xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"
+ xmlns:r="{R_NS}"><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">
+<wp:extent cx="180000" cy="180000"/><wp:docPr id="901" name="図 1"/>
+<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>
+<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">
+<pic:pic><pic:nvPicPr><pic:cNvPr id="901" name="図 1"/><pic:cNvPicPr/></pic:nvPicPr>
+<pic:blipFill><a:blip r:embed="rId90"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>
+<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="180000" cy="180000"/></a:xfrm>
+<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>
+</wp:inline></w:drawing></w:r>"""
+
+
+# --------------------------------------------------------------------------- a real table of contents
+
+TOC_PAGES = (1, 3, 3, 3, 3, 3, 3, 3, 4, 5, 7, 11, 21, 31, 33, 35)
+"""The printed pages of the example's 16 headings of levels 1–3, as LibreOffice lays the example out
+(``pdftotext`` of its PDF: 序章 1, 1 進捗管理 3 … 第1章 7, 1 地域福祉計画 11, 2 重層… 21, 第2章 31,
+1 地域福祉計画 33, 2 重層… 35)."""
+HEADING_STYLES = {"1": "11", "2": "21", "3": "31"}
+"""Heading style id → the TOC style id of its level (the example has 「toc 1」 11 and 「toc 2」 21;
+Word adds 「toc 3」 when a TOC lists level 3)."""
+
+
+def with_toc_field(out: Path) -> Path:
+    """References → Table of Contents (headings 1–3): a TOC field in a building-block content control,
+    one hyperlinked line per heading with a PAGEREF field, and ``_Toc`` bookmarks on the headings.
+    Headings 「1 地域福祉計画」 and 「2 重層的支援体制整備事業実施計画」 stand in both chapters, and the
+    city's manual numbering gives lines such as 「(1)進捗管理シート⇥3」 (no space after the label)."""
+    src = EXAMPLE
+    dst = out / "toc.docx"
+
+    def edit(root: etree._Element) -> None:
+        body = root.find(f"{W}body")
+        assert body is not None
+        headings = [
+            p
+            for p in body.findall(f"{W}p")
+            if (style := p.find(f"{W}pPr/{W}pStyle")) is not None and style.get(f"{W}val") in HEADING_STYLES
+        ]
+        assert len(headings) == len(TOC_PAGES), [text_of(p) for p in headings]
+        old = [p for p in body.findall(f"{W}p") if _style_of(p) in ("11", "21")]
+        title = next(p for p in body.findall(f"{W}p") if text_of(p) == "目次")
+        lines: list[etree._Element] = []
+        for number, (heading, page) in enumerate(zip(headings, TOC_PAGES, strict=True)):
+            name = f"_Toc15{number:07d}"
+            heading_ppr = heading.find(f"{W}pPr")
+            at = 1 if heading_ppr is not None else 0
+            heading.insert(at, w("bookmarkStart", id=str(800 + number), name=name))
+            heading.append(w("bookmarkEnd", id=str(800 + number)))
+            level = heading.find(f"{W}pPr/{W}pStyle").get(f"{W}val")  # type: ignore[union-attr]
+            lines.append(_toc_line(HEADING_STYLES[level], text_of(heading), name, page, first=number == 0))
+        end = w("p")
+        end_run = etree.SubElement(end, f"{W}r")
+        end_run.append(w("fldChar", fldCharType="end"))
+        lines.append(end)
+        sdt = w("sdt")
+        pr = etree.SubElement(sdt, f"{W}sdtPr")
+        etree.SubElement(pr, f"{W}id").set(f"{W}val", "-1520300000")
+        part = etree.SubElement(pr, f"{W}docPartObj")
+        etree.SubElement(part, f"{W}docPartGallery").set(f"{W}val", "Table of Contents")
+        etree.SubElement(part, f"{W}docPartUnique")
+        content = etree.SubElement(sdt, f"{W}sdtContent")
+        title.addprevious(sdt)
+        content.append(title)
+        content.extend(lines)
+        for p in old:
+            body.remove(p)
+
+    def styles(root: etree._Element) -> None:
+        toc2 = next(s for s in root.iter(f"{W}style") if s.get(f"{W}styleId") == "21")
+        toc3 = copy.deepcopy(toc2)
+        toc3.set(f"{W}styleId", "31")
+        name = toc3.find(f"{W}name")
+        assert name is not None
+        name.set(f"{W}val", "toc 3")
+        ind = toc3.find(f"{W}pPr/{W}ind")
+        if ind is not None:
+            ind.set(f"{W}leftChars", "200")
+            ind.set(f"{W}left", "420")
+        toc2.addnext(toc3)
+
+    step = rewrite_part(src, out / "toc_styles.docx", "word/styles.xml", styles)
+    return rewrite_part(step, dst, DOCUMENT, edit)
+
+
+def _style_of(p: etree._Element) -> str | None:
+    style = p.find(f"{W}pPr/{W}pStyle")
+    return style.get(f"{W}val") if style is not None else None
+
+
+def _toc_line(style: str, text: str, bookmark: str, page: int, *, first: bool) -> etree._Element:
+    p = w("p")
+    ppr = etree.SubElement(p, f"{W}pPr")
+    ppr.append(w("pStyle", val=style))
+    tabs = etree.SubElement(ppr, f"{W}tabs")
+    tabs.append(w("tab", val="right", leader="dot", pos="8494"))
+    etree.SubElement(ppr, f"{W}rPr").append(w("noProof"))
+    if first:
+        for kind in ("begin", "code", "separate"):
+            r = etree.SubElement(p, f"{W}r")
+            if kind == "code":
+                code = etree.SubElement(r, f"{W}instrText")
+                code.text = ' TOC \\o "1-3" \\h \\z \\u '
+                code.set(XML_SPACE, "preserve")
+            else:
+                r.append(w("fldChar", fldCharType=kind))
+    link = etree.SubElement(p, f"{W}hyperlink")
+    link.set(f"{W}anchor", bookmark)
+    link.set(f"{W}history", "1")
+    link.append(run(text))
+    tab_run = etree.SubElement(link, f"{W}r")
+    tab_run.append(w("tab"))
+    for kind in ("begin", "code", "separate", "page", "end"):
+        r = etree.SubElement(link, f"{W}r")
+        if kind == "code":
+            code = etree.SubElement(r, f"{W}instrText")
+            code.text = f" PAGEREF {bookmark} \\h "
+            code.set(XML_SPACE, "preserve")
+        elif kind == "page":
+            t = etree.SubElement(r, f"{W}t")
+            t.text = str(page)
+        else:
+            r.append(w("fldChar", fldCharType=kind))
+    return p
