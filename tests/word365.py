@@ -576,3 +576,219 @@ def _toc_line(style: str, text: str, bookmark: str, page: int, *, first: bool) -
         else:
             r.append(w("fldChar", fldCharType=kind))
     return p
+
+
+# --------------------------------------------------------------------------- content controls, fields, notes
+
+
+def _plain_text_control(sdt_id: str, alias: str) -> tuple[etree._Element, etree._Element]:
+    sdt = w("sdt")
+    pr = etree.SubElement(sdt, f"{W}sdtPr")
+    etree.SubElement(pr, f"{W}alias").set(f"{W}val", alias)
+    etree.SubElement(pr, f"{W}tag").set(f"{W}val", alias)
+    etree.SubElement(pr, f"{W}id").set(f"{W}val", sdt_id)
+    return sdt, etree.SubElement(sdt, f"{W}sdtContent")
+
+
+def with_content_controls(out: Path) -> Path:
+    """Developer → Controls as a city clerk uses them: a run-level plain-text control around a Do
+    text's first run, a block-level rich-text control around the cover's title paragraph, a
+    cell-level control around a Do cell and a row-level one around a project row."""
+    report = example()
+    step = with_cell_content_control(out)
+
+    def edit(root: etree._Element) -> None:
+        body = root.find(f"{W}body")
+        assert body is not None
+        first = first_text_run(do_cell(body, report, 1))
+        sdt, content = _plain_text_control("710201", "Do本文")
+        first.addprevious(sdt)
+        content.append(first)
+        cover = next(p for p in body.iter(f"{W}p") if "令和5年度" in text_of(p))
+        block, block_content = _plain_text_control("710202", "表紙")
+        cover.addprevious(block)
+        block_content.append(cover)
+
+    return rewrite_part(step, out / "controls.docx", DOCUMENT, edit)
+
+
+def with_simple_field_footer(out: Path) -> Path:
+    """A footer whose page number is a simple field (``w:fldSimple``, as Word writes after Alt+F9
+    round trips and as other producers do), beside the complex PAGE field of the other footer."""
+
+    def edit(root: etree._Element) -> None:
+        p = next(root.iter(f"{W}p"))
+        ppr = p.find(f"{W}pPr")
+        for child in list(p):
+            if child is not ppr:
+                p.remove(child)
+        field = etree.SubElement(p, f"{W}fldSimple")
+        field.set(f"{W}instr", " PAGE   \\* MERGEFORMAT ")
+        field.append(run("3"))
+
+    return rewrite_part(EXAMPLE, out / "fldsimple.docx", "word/footer2.xml", edit)
+
+
+FOOTNOTE_TEXT = "重層的支援体制整備事業は社会福祉法第106条の4に基づく事業です。"
+ENDNOTE_TEXT = "本報告書の数値は令和6年3月末現在のものです。"
+
+
+def with_notes(out: Path) -> Path:
+    """References → Insert Footnote / Insert Endnote in the 序章's prose: footnotes.xml and
+    endnotes.xml with Word's separator notes, and the reference runs in the text."""
+
+    def edit(root: etree._Element) -> None:
+        body = root.find(f"{W}body")
+        assert body is not None
+        prose = [p for p in body.findall(f"{W}p") if len(text_of(p)) > 60]
+        for p, kind in ((prose[0], "footnote"), (prose[1], "endnote")):
+            r = w("r")
+            rpr = etree.SubElement(r, f"{W}rPr")
+            rpr.append(w("vertAlign", val="superscript"))
+            r.append(w(f"{kind}Reference", id="1"))
+            p.append(r)
+
+    def notes(kind: str, text: str) -> bytes:
+        root = f"{kind}s"
+        return (
+            f'<w:{root} xmlns:w="{W_NS}">'
+            f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+            'w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:' + kind + ">"
+            f'<w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" '
+            'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:'
+            + kind
+            + ">"
+            f'<w:{kind} w:id="1"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+            f'<w:{kind}Ref/></w:r><w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:{kind}>'
+            f"</w:{root}>"
+        ).encode()
+
+    return _add_parts(
+        EXAMPLE,
+        out / "notes.docx",
+        {
+            "word/footnotes.xml": notes("footnote", FOOTNOTE_TEXT),
+            "word/endnotes.xml": notes("endnote", ENDNOTE_TEXT),
+        },
+        [
+            ("rId95", REL_TYPE + "footnotes", "footnotes.xml"),
+            ("rId96", REL_TYPE + "endnotes", "endnotes.xml"),
+        ],
+        [
+            ("/word/footnotes.xml", f"{_WML_TYPE}footnotes+xml"),
+            ("/word/endnotes.xml", f"{_WML_TYPE}endnotes+xml"),
+        ],
+        edit,
+    )
+
+
+CUSTOM_PROPERTY = "文書管理番号"
+
+
+def with_custom_xml(out: Path) -> Path:
+    """A document library's metadata, as SharePoint and Word 365 store it: a Custom XML part with its
+    properties part, a document-level ``w:customXml`` element around a paragraph, and a custom
+    document property (File → Info → Properties → Advanced)."""
+    import zipfile
+
+    declaration = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    office = "http://schemas.openxmlformats.org/officeDocument/2006/"
+    item = f'{declaration}<kd:meta xmlns:kd="urn:komae:meta"><kd:no>F-2024-118</kd:no></kd:meta>'.encode()
+    props = (
+        f'{declaration}<ds:datastoreItem ds:itemID="{{6B3A1C22-8C1B-4C1E-9E2A-1D2C3B4A5F60}}" '
+        f'xmlns:ds="{office}customXml"><ds:schemaRefs>'
+        '<ds:schemaRef ds:uri="urn:komae:meta"/></ds:schemaRefs></ds:datastoreItem>'
+    ).encode()
+    item_rels = (
+        f'{declaration}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{office}relationships/customXmlProps" Target="itemProps1.xml"/>'
+        "</Relationships>"
+    ).encode()
+    custom = (
+        f'{declaration}<Properties xmlns="{office}custom-properties" xmlns:vt="{office}docPropsVTypes">'
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="2" name="{CUSTOM_PROPERTY}">'
+        "<vt:lpwstr>F-2024-118</vt:lpwstr></property></Properties>"
+    ).encode()
+
+    def edit(root: etree._Element) -> None:
+        body = root.find(f"{W}body")
+        assert body is not None
+        p = next(p for p in body.findall(f"{W}p") if text_of(p).startswith("刊行物番号"))
+        wrapper = w("customXml", uri="urn:komae:meta", element="no")
+        p.addprevious(wrapper)
+        wrapper.append(p)
+
+    step = _add_parts(
+        EXAMPLE,
+        out / "customxml_step.docx",
+        {
+            "customXml/item1.xml": item,
+            "customXml/itemProps1.xml": props,
+            "customXml/_rels/item1.xml.rels": item_rels,
+        },
+        [("rId97", REL_TYPE + "customXml", "../customXml/item1.xml")],
+        [
+            (
+                "/customXml/itemProps1.xml",
+                "application/vnd.openxmlformats-officedocument.customXmlProperties+xml",
+            ),
+            ("/docProps/custom.xml", "application/vnd.openxmlformats-officedocument.custom-properties+xml"),
+        ],
+        edit,
+    )
+    with zipfile.ZipFile(step) as z:
+        rels = etree.fromstring(z.read("_rels/.rels"))
+    ns = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    etree.SubElement(
+        rels,
+        f"{ns}Relationship",
+        Id="rId90",
+        Type=REL_TYPE + "custom-properties",
+        Target="docProps/custom.xml",
+    )
+    return replace_parts(
+        step,
+        out / "customxml.docx",
+        {
+            "docProps/custom.xml": custom,
+            "_rels/.rels": etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True),
+        },
+    )
+
+
+def with_runs_split_everywhere(out: Path) -> Path:
+    """Every character of the body in a run of its own (as documents edited over years in Word with
+    revision IDs come to be), with ``w:proofErr`` marks and a bookmark every few characters."""
+
+    def edit(root: etree._Element) -> None:
+        body = root.find(f"{W}body")
+        assert body is not None
+        marks = 0
+        for r in list(body.iter(f"{W}r")):
+            children = [c for c in r if c.tag != f"{W}rPr"]
+            if len(children) != 1 or children[0].tag != f"{W}t" or len(children[0].text or "") < 2:
+                continue
+            parent = r.getparent()
+            assert parent is not None
+            rpr = r.find(f"{W}rPr")
+            previous = r
+            for i, ch in enumerate(children[0].text or ""):
+                piece = run(ch, rpr)
+                previous.addnext(piece)
+                previous = piece
+                if i % 3 == 1 and parent.tag == f"{W}p":
+                    kind = "gramStart" if marks % 2 == 0 else "gramEnd"
+                    mark = w("proofErr", type=kind if i % 6 == 1 else "spellStart")
+                    if i % 6 != 1:
+                        mark = w("bookmarkStart", id=str(5000 + marks), name=f"_GoBack{marks}")
+                        end = w("bookmarkEnd", id=str(5000 + marks))
+                        previous.addnext(mark)
+                        mark.addnext(end)
+                        previous = end
+                    marks += 1
+            parent.remove(r)
+        for p in body.iter(f"{W}p"):  # proofErr marks must pair up: drop any left open
+            for mark in p.findall(f"{W}proofErr"):
+                p.remove(mark)
+
+    return variant("split", out, edit)

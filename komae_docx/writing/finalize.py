@@ -158,8 +158,12 @@ class Layout:
     sheets: list[SheetTable] = field(default_factory=list)
 
 
-def locate(body: etree._Element) -> Layout:
-    """Find the tables by their header rows, as the reader recognises them."""
+def locate(body: etree._Element, report: Report | None = None) -> Layout:
+    """The report's tables: at the reader's anchors (:class:`~komae_docx.model.TableAnchor`) when the
+    model has them all, else found again by their header rows."""
+    anchored = _anchored_layout(body, report) if report is not None else None
+    if anchored is not None:
+        return anchored
     layout = Layout()
     for tbl in body_tables(body):
         rows = table_rows(tbl)
@@ -171,6 +175,23 @@ def locate(body: etree._Element) -> Layout:
             layout.summaries.append(tbl)
         elif "担当課" in head and "Act" in head and ("Do" in head or "DO" in head):
             layout.sheets.append(SheetTable(tbl, rows, _check_column(rows)))
+    return layout
+
+
+def _anchored_layout(body: etree._Element, report: Report) -> Layout | None:
+    """The tables at the model's anchors (the floor's table walk counts them as the reader did)."""
+    tables = body_tables(body)
+    layout = Layout()
+    for plan in report.plans:
+        if plan.summary is None or plan.summary.anchor is None or plan.summary.anchor.table >= len(tables):
+            return None
+        layout.summaries.append(tables[plan.summary.anchor.table])
+        for sheet in plan.sheets:
+            anchor = sheet.anchor
+            if anchor is None or anchor.table >= len(tables) or "check" not in anchor.columns:
+                return None
+            tbl = tables[anchor.table]
+            layout.sheets.append(SheetTable(tbl, table_rows(tbl), anchor.columns["check"]))
     return layout
 
 

@@ -1,0 +1,296 @@
+"""Word 365's own constructs in the city's file (tests/word365.py makes each variant as Word does).
+
+One test per construct says what the construct must not break; :func:`test_each_variant_goes_the_whole_way`
+takes every variant through parse → draft → make-template → a department's filling → finalize and
+asserts nothing is lost, no warning is untrue, openxml-audit finds nothing beyond its baseline and
+LibreOffice lays out the draft and the published report in the variant's page count.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from komae_docx import api
+from komae_docx.model import Report
+
+from . import word365
+from .conftest import EXAMPLE
+from .docx_checks import audit_findings, pdf_pages
+from .filler import fill_draft, last_years_fill
+
+W = word365.W
+Builder = Callable[[Path], Path]
+
+VARIANTS: dict[str, Builder] = {
+    "sym": word365.with_symbols,
+    "ruby": word365.with_ruby,
+    "nobreakhyphen": word365.with_no_break_hyphen,
+    "gridafter": word365.with_grid_after,
+    "cellsdt": word365.with_cell_content_control,
+    "tracked": word365.with_tracked_changes,
+    "comment": word365.with_staff_comment,
+    "picture": word365.with_picture_in_do_cell,
+    "toc": word365.with_toc_field,
+    "controls": word365.with_content_controls,
+    "fldsimple": word365.with_simple_field_footer,
+    "notes": word365.with_notes,
+    "customxml": word365.with_custom_xml,
+    "split": word365.with_runs_split_everywhere,
+}
+TRUE_WARNINGS: dict[str, set[str]] = {
+    "sym": {"reader.format"},  # the Wingdings character without a Unicode twin
+    "tracked": {"reader.tracked_changes"},
+    "comment": {"reader.comments"},  # the staff comment stays (finalize's policy on it is not tested here)
+}
+"""What reading a variant (or its published report) may warn about: what is true of it."""
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("word365")
+
+
+_made: dict[str, Path] = {}
+
+
+def made(name: str, work: Path) -> Path:
+    """The variant ``name`` (built once per test session)."""
+    if name not in _made or not _made[name].exists():
+        folder = work / name
+        folder.mkdir(exist_ok=True)
+        _made[name] = VARIANTS[name](folder)
+    return _made[name]
+
+
+@pytest.fixture(scope="module")
+def last_year() -> Report:
+    return api.read(EXAMPLE).value
+
+
+def part(path: Path, name: str) -> etree._Element:
+    with zipfile.ZipFile(path) as archive:
+        return etree.fromstring(archive.read(name))
+
+
+def names_in(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as archive:
+        return archive.namelist()
+
+
+def body_text(path: Path) -> str:
+    return "".join(t.text or "" for t in part(path, "word/document.xml").iter(f"{W}t"))
+
+
+def entries(report: Report, plan: int = 0) -> list[list[str]]:
+    return [e.do for m in report.plans[plan].iter_measures() for p in m.projects for e in p.entries]
+
+
+# --------------------------------------------------------------------------- one test per construct
+
+
+def test_a_wingdings_check_mark_in_a_do_text_is_kept(work: Path, last_year: Report) -> None:
+    result = api.read(made("sym", work))
+    first = entries(result.value)[0]
+    assert first[0] == "\u2714" + entries(last_year)[0][0]  # Wingdings F0FC is a heavy check mark
+
+
+def test_a_symbol_without_a_unicode_twin_is_warned_with_its_place(work: Path, last_year: Report) -> None:
+    result = api.read(made("sym", work))
+    warned = [m for m in result.messages if word365.WINGDINGS_UNMAPPED in m.text]
+    assert len(warned) == 1
+    assert "Wingdings" in warned[0].text
+    assert warned[0].location.section == "第1章" and warned[0].location.row is not None
+    second = entries(last_year)[1][0]
+    assert second[:20] in warned[0].text  # the paragraph it stands in
+
+
+def test_ruby_is_read_by_its_base_text(work: Path, last_year: Report) -> None:
+    report = api.read(made("ruby", work)).value
+    title = next(report.plans[0].iter_measures()).title
+    assert title == next(last_year.plans[0].iter_measures()).title
+    assert "包括" in title and "ほうかつ" not in title
+
+
+def test_a_no_break_hyphen_in_the_number_rolls_and_publishes(work: Path) -> None:
+    variant = made("nobreakhyphen", work)
+    assert api.read(variant).value.publication.number == "R6-22"
+    draft = api.draft(variant, work / "nobreakhyphen" / "draft.docx").value.path
+    assert api.read(draft).value.publication.number == "R7-〇〇"
+    assert "R6" not in body_text(draft).split("刊行物番号")[-1]
+    final = _finalize(draft, work / "nobreakhyphen", api.read(variant).value)
+    assert api.read(final).value.publication.number == "R7-15"
+
+
+def test_a_number_libreoffice_split_over_two_runs_is_published(work: Path, last_year: Report) -> None:
+    draft = api.draft(EXAMPLE, work / "split_draft.docx").value.path
+    split = word365.split_number_like_libreoffice(draft, work / "split_draft_lo.docx")
+    texts = [t.text or "" for t in part(split, "word/document.xml").iter(f"{W}t")]
+    assert "R7-〇〇" in "".join(texts) and not [text for text in texts if "R7-〇〇" in text]  # two runs
+    final = _finalize(split, work / "split", last_year)
+    assert api.read(final).value.publication.number == "R7-15"
+
+
+def test_grid_after_on_summary_rows_drafts_and_makes_a_template(work: Path) -> None:
+    variant = made("gridafter", work)
+    assert any(el.tag == f"{W}gridAfter" for el in part(variant, "word/document.xml").iter())
+    draft = api.draft(variant, work / "gridafter" / "draft.docx").value.path
+    api.make_template(variant, work / "gridafter" / "template.docx")
+    report = api.read(draft).value
+    assert all(plan.summary is not None and plan.summary.groups for plan in report.plans)
+
+
+def test_a_cell_level_content_control_drafts_from_a_template(work: Path) -> None:
+    variant = made("cellsdt", work)
+    template = api.make_template(variant, work / "cellsdt" / "template.docx").value
+    result = api.draft(variant, work / "cellsdt" / "from_template.docx", template=template)
+    draft = api.read(result.value.path).value
+    assert all(not e for e in entries(draft)[:3])  # the Do cells inside the controls were cleared
+
+
+def test_tracked_changes_leave_no_duplicate_revision_and_no_deleted_row(work: Path) -> None:
+    variant = made("tracked", work)
+    assert word365.DELETED_ROW_MARK in "".join(
+        t.text or "" for t in part(variant, "word/document.xml").iter(f"{W}delText")
+    )
+    draft = api.draft(variant, work / "tracked" / "draft.docx", carry_text=True).value.path
+    document = part(draft, "word/document.xml")
+    ids = [el.get(f"{W}id") for el in document.iter(f"{W}rPrChange", f"{W}ins", f"{W}del", f"{W}pPrChange")]
+    assert len(ids) == len(set(ids))
+    assert word365.DELETED_ROW_MARK not in etree.tostring(document, encoding="unicode")
+    assert not list(document.iter(f"{W}trPr")) or not any(
+        tr.find(f"{W}del") is not None for tr in document.iter(f"{W}trPr")
+    )
+    assert audit_findings(draft) == []
+
+
+def test_a_staff_comment_in_a_cleared_do_cell_stays_anchored(work: Path) -> None:
+    variant = made("comment", work)
+    draft = api.draft(variant, work / "comment" / "draft.docx").value.path
+    document = part(draft, "word/document.xml")
+    comments = part(draft, "word/comments.xml")
+    staff = [c for c in comments.iter(f"{W}comment") if c.get(f"{W}author") == word365.OTHER_AUTHOR]
+    assert len(staff) == 1 and word365.STAFF_COMMENT in "".join(staff[0].itertext())
+    anchored = {el.get(f"{W}id") for el in document.iter(f"{W}commentReference")}
+    assert {c.get(f"{W}id") for c in comments.iter(f"{W}comment")} == anchored  # none orphaned
+    starts = {el.get(f"{W}id") for el in document.iter(f"{W}commentRangeStart")}
+    ends = {el.get(f"{W}id") for el in document.iter(f"{W}commentRangeEnd")}
+    assert starts == ends == anchored
+    assert audit_findings(draft) == []
+
+
+def test_a_picture_in_a_cleared_do_cell_leaves_no_part_behind(work: Path) -> None:
+    variant = made("picture", work)
+    assert word365.IMAGE_PART in names_in(variant)
+    draft = api.draft(variant, work / "picture" / "draft.docx").value.path
+    assert word365.IMAGE_PART not in names_in(draft)
+    rels = part(draft, "word/_rels/document.xml.rels")
+    assert not [rel for rel in rels if rel.get("Type", "").endswith("/image")]
+    assert audit_findings(draft) == []
+
+
+def test_a_toc_field_repeating_headings_gives_the_right_pages(work: Path, last_year: Report) -> None:
+    variant = made("toc", work)
+    report = api.read(variant).value
+    labels = [(e.label, e.title) for e in report.toc]
+    assert labels.count(("1", "地域福祉計画")) == 2 and ("(1)", "進捗管理シート") in labels
+    assert len(report.toc) == len(word365.TOC_PAGES)
+    for plan, before in zip(report.plans, last_year.plans, strict=True):
+        assert [s.page for s in plan.sheets] == [s.page for s in before.sheets]
+    findings = {m.describe() for m in api.check(variant).value}
+    assert findings == {m.describe() for m in api.check(EXAMPLE).value}
+    draft = api.draft(variant, work / "toc" / "draft.docx").value.path
+    expected = {(plan.heading, sheet.index): sheet.page for plan in last_year.plans for sheet in plan.sheets}
+    left = [m for m in api.status(draft).value.items if m.location.sheet is not None]
+    assert left and all(m.location.page == expected[(m.location.plan, m.location.sheet)] for m in left), {
+        m.location.describe() for m in left
+    }
+
+
+def test_content_controls_at_run_block_and_cell_level_are_read_and_cleared(
+    work: Path, last_year: Report
+) -> None:
+    variant = made("controls", work)
+    report = api.read(variant).value
+    assert entries(report) == entries(last_year)  # the Do texts inside run-level and cell-level controls
+    assert report.cover.report_title == last_year.cover.report_title  # the title in a block-level one
+    draft = api.read(api.draft(variant, work / "controls" / "draft.docx").value.path).value
+    assert draft.fiscal_year.era_year == last_year.fiscal_year.era_year + 1
+    assert all(not e for e in entries(draft))
+
+
+def test_a_simple_page_field_in_a_footer_stays_a_field(work: Path) -> None:
+    variant = made("fldsimple", work)
+    draft = api.draft(variant, work / "fldsimple" / "draft.docx").value.path
+    fields = list(part(draft, "word/footer2.xml").iter(f"{W}fldSimple"))
+    assert len(fields) == 1 and "PAGE" in (fields[0].get(f"{W}instr") or "")
+    assert list(part(draft, "word/footer1.xml").iter(f"{W}instrText"))  # the complex one too
+
+
+def test_footnotes_and_endnotes_survive_the_draft(work: Path) -> None:
+    variant = made("notes", work)
+    draft = api.draft(variant, work / "notes" / "draft.docx").value.path
+    for kind, text in (("footnote", word365.FOOTNOTE_TEXT), ("endnote", word365.ENDNOTE_TEXT)):
+        notes = part(draft, f"word/{kind}s.xml")
+        assert text in "".join(notes.itertext())
+        refs = [el.get(f"{W}id") for el in part(draft, "word/document.xml").iter(f"{W}{kind}Reference")]
+        assert refs == ["1"]
+
+
+def test_custom_xml_parts_and_properties_survive_the_draft(work: Path) -> None:
+    variant = made("customxml", work)
+    draft = api.draft(variant, work / "customxml" / "draft.docx").value.path
+    assert {"customXml/item1.xml", "customXml/itemProps1.xml", "docProps/custom.xml"} <= set(names_in(draft))
+    assert word365.CUSTOM_PROPERTY in etree.tostring(part(draft, "docProps/custom.xml"), encoding="unicode")
+    assert api.read(draft).value.publication.number == "R7-〇〇"  # the colophon inside w:customXml rolled
+
+
+def test_runs_split_at_every_character_draft_as_the_example_does(work: Path) -> None:
+    variant = made("split", work)
+    assert api.read(variant).value == api.read(EXAMPLE).value
+    draft = api.draft(variant, work / "split" / "draft.docx").value.path
+    example_draft = api.draft(EXAMPLE, work / "split" / "example_draft.docx").value.path
+    assert api.read(draft).value == api.read(example_draft).value  # every date rolled, every cell cleared
+
+
+# --------------------------------------------------------------------------- the whole way
+
+
+def _finalize(draft: Path, folder: Path, last_year: Report, *, pages: str = "fields") -> Path:
+    """The draft filled as a department does in Word (tests/filler.py), finalized with R7-15."""
+    folder.mkdir(exist_ok=True)
+    fill = last_years_fill(last_year, api.read(draft).value)
+    filled = fill_draft(draft, folder / "filled.docx", fill)
+    result = api.finalize(filled, folder / "published.docx", number="R7-15", pages=pages)  # type: ignore[arg-type]
+    assert result.value.path is not None, [m.describe() for m in result.messages]
+    return result.value.path
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_each_variant_goes_the_whole_way(name: str, work: Path, last_year: Report) -> None:
+    variant = made(name, work)
+    folder = work / name / "whole"
+    folder.mkdir(parents=True, exist_ok=True)
+    read = api.read(variant)
+    assert {m.code for m in read.messages} <= TRUE_WARNINGS.get(name, set())  # nothing lost, nothing untrue
+    assert [len(p.sheets) for p in read.value.plans] == [len(p.sheets) for p in last_year.plans]
+    assert [e for plan in range(2) for e in entries(read.value, plan)] != []
+    drafted = api.draft(variant, folder / "draft.docx")
+    assert [m for m in drafted.messages if m.severity == "error"] == []
+    draft = drafted.value.path
+    template = api.make_template(variant, folder / "template.docx").value
+    final = _finalize(draft, folder, read.value)
+    published = api.read(final)
+    assert published.value.publication.number == "R7-15"
+    allowed = TRUE_WARNINGS.get(name, set()) - {"reader.tracked_changes"}  # the draft accepted them
+    assert {m.code for m in published.messages} <= allowed, [m.describe() for m in published.messages]
+    assert {m.code for m in api.read(draft).messages} <= allowed
+    for made_file in (draft, template, final):
+        assert audit_findings(made_file) == [], made_file.name
+    pages = pdf_pages(variant, folder / "pdf_variant")
+    assert pdf_pages(draft, folder / "pdf_draft") == pages
+    assert pdf_pages(final, folder / "pdf_final") == pages
