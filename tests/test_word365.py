@@ -41,6 +41,9 @@ VARIANTS: dict[str, Builder] = {
     "notes": word365.with_notes,
     "customxml": word365.with_custom_xml,
     "split": word365.with_runs_split_everywhere,
+    "sections": word365.with_section_per_sheet,
+    "fonts": word365.with_embedded_font,
+    "group": word365.with_grouped_flow_diagram,
 }
 TRUE_WARNINGS: dict[str, set[str]] = {
     "sym": {"reader.format"},  # the Wingdings character without a Unicode twin
@@ -255,6 +258,43 @@ def test_runs_split_at_every_character_draft_as_the_example_does(work: Path) -> 
     draft = api.draft(variant, work / "split" / "draft.docx").value.path
     example_draft = api.draft(EXAMPLE, work / "split" / "example_draft.docx").value.path
     assert api.read(draft).value == api.read(example_draft).value  # every date rolled, every cell cleared
+
+
+def test_a_landscape_section_per_sheet_with_first_page_headers(work: Path, last_year: Report) -> None:
+    variant = made("sections", work)
+    document = part(variant, "word/document.xml")
+    sections = [s for s in document.iter(f"{W}sectPr") if s.find(f"{W}titlePg") is not None]
+    sheets = sum(len(p.sheets) for p in last_year.plans)
+    assert len(sections) >= sheets - len(last_year.plans)  # all but the sheet after each 評価総括表
+    assert all(s.find(f"{W}pgSz").get(f"{W}orient") == "landscape" for s in sections)  # type: ignore[union-attr]
+    report = api.read(variant).value
+    for plan, before in zip(report.plans, last_year.plans, strict=True):
+        assert [s.page for s in plan.sheets] == [s.page for s in before.sheets]
+    draft = api.draft(variant, work / "sections" / "draft.docx").value.path
+    header = "".join(part(draft, word365.HEADER_PART).itertext())
+    assert header == word365.HEADER_TEXT.replace("令和5年度", "令和6年度")  # the header's date rolled
+
+
+def test_an_embedded_font_is_carried_into_the_draft(work: Path) -> None:
+    variant = made("fonts", work)
+    draft = api.draft(variant, work / "fonts" / "draft.docx").value.path
+    with zipfile.ZipFile(variant) as before, zipfile.ZipFile(draft) as after:
+        assert after.read(word365.FONT_PART) == before.read(word365.FONT_PART)
+    table = part(draft, "word/fontTable.xml")
+    embedded = [f for f in table.iter(f"{W}font") if f.get(f"{W}name") == word365.EMBEDDED_FONT]
+    assert len(embedded) == 1 and embedded[0].find(f"{W}embedRegular") is not None
+    assert part(draft, "word/settings.xml").find(f"{W}embedTrueTypeFonts") is not None
+
+
+def test_a_flow_diagram_drawn_as_one_group_is_read_box_by_box(work: Path, last_year: Report) -> None:
+    variant = made("group", work)
+    groups = list(part(variant, "word/document.xml").iter(f"{{{word365.WPG}}}wgp"))
+    assert len(groups) == 1 and len(list(groups[0].iter(f"{{{word365.WPS}}}wsp"))) == 5
+    schedule = api.read(variant).value.intro.schedule
+    assert schedule is not None and last_year.intro.schedule is not None
+    boxes = {month: cell.boxes for month, cell in zip(schedule.months, schedule.cells, strict=False)}
+    assert boxes["5"] == ["市民福祉推進委員会①"]  # not all five in the 5月 cell
+    assert schedule == last_year.intro.schedule
 
 
 # --------------------------------------------------------------------------- the whole way

@@ -792,3 +792,225 @@ def with_runs_split_everywhere(out: Path) -> Path:
                 p.remove(mark)
 
     return variant("split", out, edit)
+
+
+# --------------------------------------------------------------------------- sections
+
+HEADER_TEXT = "進捗管理シート（令和5年度）"
+HEADER_PART = "word/header1.xml"
+
+
+def with_section_per_sheet(out: Path) -> Path:
+    """Layout → Breaks → Next Page before every sheet of 第1章 instead of a page break: a landscape
+    section per sheet, each with "Different First Page" (``w:titlePg``) and a first-page header, the
+    footer's page number carried on."""
+
+    def edit(root: etree._Element) -> None:
+        body = root.find(f"{W}body")
+        assert body is not None
+        children = list(body)
+        chapter = next(
+            i for i, el in enumerate(children) if text_of(el).replace("\u3000", "") == "第1章進捗管理シート"
+        )
+        end = next(
+            i for i, el in enumerate(children) if i > chapter and el.find(f"{W}pPr/{W}sectPr") is not None
+        )
+        landscape = children[end].find(f"{W}pPr/{W}sectPr")
+        assert landscape is not None
+        footer = next(
+            el.get(f"{{{R_NS}}}id")
+            for el in body.iter(f"{W}footerReference")
+            if el.getparent() is not landscape
+        )
+        for i in range(chapter + 1, end):
+            p, following = children[i], children[i + 1]
+            breaks = [br for br in p.iter(f"{W}br") if br.get(f"{W}type") == "page"]
+            if p.tag != f"{W}p" or not breaks or following.tag != f"{W}tbl" or text_of(p).strip():
+                continue
+            for br in breaks:
+                holder = br.getparent()
+                assert holder is not None
+                holder.remove(br)
+                if holder.tag == f"{W}r" and all(c.tag == f"{W}rPr" for c in holder):
+                    p.remove(holder)
+            sect = copy.deepcopy(landscape)
+            for old in sect.findall(f"{W}headerReference") + sect.findall(f"{W}footerReference"):
+                sect.remove(old)
+            refs = [("headerReference", "first", "rId98"), ("footerReference", "default", footer)]
+            refs.append(("footerReference", "first", footer))
+            for position, (tag, kind, rid) in enumerate(refs):
+                ref = w(tag, type=kind)
+                ref.set(f"{{{R_NS}}}id", rid or "")
+                sect.insert(position, ref)
+            later = [
+                el
+                for el in sect
+                if etree.QName(el).localname in ("textDirection", "bidi", "rtlGutter", "docGrid")
+            ]
+            if later:
+                later[0].addprevious(w("titlePg"))
+            else:
+                sect.append(w("titlePg"))
+            ppr = p.find(f"{W}pPr")
+            if ppr is None:
+                ppr = w("pPr")
+                p.insert(0, ppr)
+            ppr.append(sect)
+
+    header = (
+        f'<w:hdr xmlns:w="{W_NS}"><w:p><w:pPr><w:jc w:val="right"/></w:pPr>'
+        f"<w:r><w:t>{HEADER_TEXT}</w:t></w:r></w:p></w:hdr>"
+    ).encode()
+    return _add_parts(
+        EXAMPLE,
+        out / "sections.docx",
+        {HEADER_PART: header},
+        [("rId98", REL_TYPE + "header", "header1.xml")],
+        [("/word/header1.xml", f"{_WML_TYPE}header+xml")],
+        edit,
+    )
+
+
+# --------------------------------------------------------------------------- embedded fonts
+
+FONT_PART = "word/fonts/font1.odttf"
+EMBEDDED_FONT = "Komae Embedded Sans"
+FONT_KEY = "{4F6A2B1C-9D3E-4A5B-8C7D-1E2F3A4B5C6D}"
+_SETTINGS_BEFORE_EMBED = {
+    "writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
+    "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
+    "printFractionalCharacterWidth", "printFormsData",
+}  # fmt: skip
+
+
+def with_embedded_font(out: Path) -> Path:
+    """File → Options → Save → "Embed fonts in the file": an obfuscated font part related from
+    fontTable.xml (``w:embedRegular`` with its ``w:fontKey``) and ``w:embedTrueTypeFonts`` in the
+    settings.  The part's bytes stand in for a font (a TrueType header, then filler): the tool must
+    carry the part and its relationships as they are; no text of the report uses the font."""
+    import zipfile
+
+    font = bytearray(b"\x00\x01\x00\x00\x00\x04\x00\x80" + bytes(range(256)) * 2)
+    key = bytes.fromhex(FONT_KEY.strip("{}").replace("-", ""))[::-1]
+    for i in range(32):  # ECMA-376 Part 2 font obfuscation: the first 32 bytes XORed with the key
+        font[i] ^= key[i % 16]
+    with zipfile.ZipFile(EXAMPLE) as z:
+        table = etree.fromstring(z.read("word/fontTable.xml"))
+        settings = etree.fromstring(z.read("word/settings.xml"))
+    entry = w("font", name=EMBEDDED_FONT)
+    entry.append(w("charset", val="00"))
+    entry.append(w("family", val="swiss"))
+    entry.append(w("pitch", val="variable"))
+    embed = w("embedRegular", fontKey=FONT_KEY)
+    embed.set(f"{{{R_NS}}}id", "rId1")
+    entry.append(embed)
+    table.append(entry)
+    before = [el for el in settings if etree.QName(el).localname in _SETTINGS_BEFORE_EMBED]
+    if before:
+        before[-1].addnext(w("embedTrueTypeFonts"))
+    else:
+        settings.insert(0, w("embedTrueTypeFonts"))
+
+    def xml(root: etree._Element) -> bytes:
+        return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+    font_rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{REL_TYPE}font" Target="fonts/font1.odttf"/></Relationships>'
+    ).encode()
+    return _add_parts(
+        EXAMPLE,
+        out / "fonts.docx",
+        {
+            FONT_PART: bytes(font),
+            "word/_rels/fontTable.xml.rels": font_rels,
+            "word/fontTable.xml": xml(table),
+            "word/settings.xml": xml(settings),
+        },
+        [],
+        [("odttf", "application/vnd.openxmlformats-officedocument.obfuscatedFont")],
+        lambda root: None,
+    )
+
+
+# --------------------------------------------------------------------------- one DrawingML group
+
+WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+WPG = "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+EMU_PER_TWIP = 635
+
+
+def with_grouped_flow_diagram(out: Path) -> Path:
+    """進捗評価の流れ drawn as one DrawingML group (select the five boxes → Group): one anchored
+    ``wpg:wgp`` in the 5月 cell holding the five rounded boxes, each at its month's offset."""
+
+    def edit(root: etree._Element) -> None:
+        body = root.find(f"{W}body")
+        assert body is not None
+        table = next(
+            t
+            for t in top_tables(body)
+            if [text_of(tc) for tc in rows_of(t)[0].iter(f"{W}tc")][:3] == ["3", "4", "5"]
+        )
+        grid = [int(col.get(f"{W}w") or 0) for col in table.iter(f"{W}gridCol")]
+        shapes: list[tuple[int, etree._Element]] = []
+        host: etree._Element | None = None
+        for tr in rows_of(table)[1:]:
+            col = 0
+            for tc in [c for c in tr if c.tag == f"{W}tc"]:
+                for alternate in list(tc.iter(f"{{{MC_NS}}}AlternateContent")):
+                    anchor = alternate.find(f".//{{{WP}}}anchor")
+                    shape = alternate.find(f".//{{{WPS}}}wsp")
+                    if anchor is None or shape is None:
+                        continue
+                    offset = int(anchor.findtext(f"{{{WP}}}positionH/{{{WP}}}posOffset") or 0)
+                    shapes.append((sum(grid[:col]) * EMU_PER_TWIP + offset, shape))
+                    holder = alternate.getparent()
+                    if host is None:
+                        host = holder
+                        host_anchor = copy.deepcopy(anchor)
+                    else:
+                        assert holder is not None
+                        holder.remove(alternate)
+                span = tc.find(f"{W}tcPr/{W}gridSpan")
+                col += int(span.get(f"{W}val") or 1) if span is not None else 1
+        assert host is not None and len(shapes) == 5, len(shapes)
+        origin = shapes[0][0]
+        width = shapes[-1][0] - origin + 360000
+        height = 540000
+        group = etree.Element(f"{{{WPG}}}wgp", nsmap={"wpg": WPG, "wps": WPS, "a": A})
+        etree.SubElement(group, f"{{{WPG}}}cNvGrpSpPr")
+        xfrm = etree.SubElement(etree.SubElement(group, f"{{{WPG}}}grpSpPr"), f"{{{A}}}xfrm")
+        for tag, x, y in (("off", 0, 0), ("ext", width, height), ("chOff", 0, 0), ("chExt", width, height)):
+            el = etree.SubElement(xfrm, f"{{{A}}}{tag}")
+            el.set("x" if tag.endswith("ff") else "cx", str(x))
+            el.set("y" if tag.endswith("ff") else "cy", str(y))
+        for number, (x, shape) in enumerate(shapes):
+            shape = copy.deepcopy(shape)
+            c_nv = etree.Element(f"{{{WPS}}}cNvPr", id=str(700 + number), name=f"角丸四角形 {700 + number}")
+            shape.insert(0, c_nv)
+            off = shape.find(f"{{{WPS}}}spPr/{{{A}}}xfrm/{{{A}}}off")
+            assert off is not None
+            off.set("x", str(x - origin))
+            group.append(shape)
+        anchor = host_anchor
+        graphic_data = anchor.find(f"{{{A}}}graphic/{{{A}}}graphicData")
+        assert graphic_data is not None
+        graphic_data.set("uri", WPG)
+        for child in list(graphic_data):
+            graphic_data.remove(child)
+        graphic_data.append(group)
+        anchor.find(f"{{{WP}}}extent").set("cx", str(width))  # type: ignore[union-attr]
+        anchor.find(f"{{{WP}}}docPr").set("name", "グループ化 1")  # type: ignore[union-attr]
+        alternate = etree.Element(f"{{{MC_NS}}}AlternateContent")
+        choice = etree.SubElement(alternate, f"{{{MC_NS}}}Choice", Requires="wpg")
+        etree.SubElement(choice, f"{W}drawing").append(anchor)
+        old = host.find(f"{{{MC_NS}}}AlternateContent")
+        assert old is not None
+        host.replace(old, alternate)
+
+    return variant("group", out, edit)

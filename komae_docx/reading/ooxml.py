@@ -58,6 +58,9 @@ class Paragraph:
     choices: list[str | None] = field(default_factory=list)
     unknown_symbols: list[str] = field(default_factory=list)
     """Symbols (``w:sym``) with no Unicode mapping, named for a warning (「Wingdings の記号 F0A3」)."""
+    placed: list[tuple[int, str]] = field(default_factory=list)
+    """Text boxes of a drawing group anchored here, each with its centre's distance (EMU) from the
+    anchor's column: in a table the reader gives each box to the cell it stands over."""
 
 
 @dataclass(slots=True)
@@ -227,6 +230,7 @@ class _BodyWalker:
         self.content_controls = 0
         self.pages = _PageCounter([])
         self.top_tables = 0
+        self._placed: list[tuple[int, str]] = []
 
     # ---- blocks
 
@@ -274,7 +278,9 @@ class _BodyWalker:
         choices: list[str | None] = []
         out: list[str] = []
         unknown: list[str] = []
+        outer, self._placed = self._placed, []
         self._inline_text(p, out, boxes, choices, unknown)
+        placed, self._placed = self._placed, outer
         return Paragraph(
             uid=next(self.uids),
             text="".join(out),
@@ -282,6 +288,7 @@ class _BodyWalker:
             boxes=boxes,
             choices=choices,
             unknown_symbols=unknown,
+            placed=placed,
         )
 
     def _inline_text(
@@ -320,7 +327,7 @@ class _BodyWalker:
                 self._dropdown(child, boxes, choices)
             elif tag == _TXBX_CONTENT:
                 boxes.append(self._box_text(child))
-            elif tag == _SDT and _showing_placeholder(child):
+            elif tag in (_ANCHOR, _SDT) and self._not_inline_text(child):
                 continue
             elif tag in _SEE_THROUGH:
                 content = wordml.content_of(child)
@@ -346,6 +353,27 @@ class _BodyWalker:
         showing_placeholder = _on(sdt.find(f"{W}sdtPr/{W}showingPlcHdr"))
         choices.append(None if showing_placeholder else "".join(value))
 
+    def _not_inline_text(self, el: etree._Element) -> bool:
+        """A drawing group's boxes (placed by position) or a control showing its placeholder."""
+        return self._group_boxes(el) if el.tag == _ANCHOR else _showing_placeholder(el)
+
+    def _group_boxes(self, anchor: etree._Element) -> bool:
+        """A floating drawing group (``wpg:wgp``) positioned from its column: its text boxes are
+        kept with their horizontal places (:attr:`Paragraph.placed`); False for anything else."""
+        group = next(anchor.iter(_WGP), None)
+        offset = _column_offset(anchor)
+        if group is None or offset is None:
+            return False
+        scale = _group_scale(group)
+        for shape in group.iter(_WSP):
+            content = next(shape.iter(_TXBX_CONTENT), None)
+            xfrm = shape.find(f"{_WPS}spPr/{_A}xfrm")
+            if content is None or xfrm is None:
+                continue
+            x = _emu(xfrm.find(f"{_A}off"), "x") + _emu(xfrm.find(f"{_A}ext"), "cx") // 2
+            self._placed.append((offset + int(x * scale), self._box_text(content)))
+        return True
+
     def _box_text(self, content: etree._Element) -> str:
         lines: list[str] = []
         for block in self._block_children(content):
@@ -360,6 +388,8 @@ class _BodyWalker:
     def _table(self, tbl: etree._Element) -> Table:
         grid = [_int_attr(col, "w") for col in tbl.findall(f"{W}tblGrid/{W}gridCol")]
         rows = [self._row(tr, index) for index, tr in enumerate(wordml.table_rows(tbl))]
+        for row in rows:
+            _place_group_boxes(row, grid)
         return Table(uid=next(self.uids), grid=grid, rows=rows, page=self.pages.number)
 
     def _row(self, tr: etree._Element, index: int) -> Row:
@@ -381,6 +411,61 @@ class _BodyWalker:
             else:
                 paragraphs.extend(self._table(block).paragraphs())
         return paragraphs
+
+
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_WPS = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_ANCHOR, _WGP = f"{_WP}anchor", "{http://schemas.microsoft.com/office/word/2010/wordprocessingGroup}wgp"
+_WSP = f"{_WPS}wsp"
+EMU_PER_TWIP = 635
+CELL_MARGIN = 108
+"""Word's default left cell margin (twips): a drawing anchored in a cell is placed from there."""
+
+
+def _emu(el: etree._Element | None, name: str) -> int:
+    text = (el.get(name) or "") if el is not None else ""
+    return int(text) if text.lstrip("-").isdigit() and len(text) < 12 else 0
+
+
+def _column_offset(anchor: etree._Element) -> int | None:
+    """The anchor's horizontal offset (EMU) from its column, or None when placed otherwise."""
+    position = anchor.find(f"{_WP}positionH")
+    if position is None or position.get("relativeFrom") not in ("column", "character"):
+        return None
+    offset = position.find(f"{_WP}posOffset")
+    text = (offset.text or "0").strip() if offset is not None else "0"
+    return int(text) if text.lstrip("-").isdigit() and len(text) < 12 else 0
+
+
+def _group_scale(group: etree._Element) -> float:
+    """The group's child coordinates → its extent (Word writes them equal; scaled when not)."""
+    xfrm = group.find(
+        f"{{http://schemas.microsoft.com/office/word/2010/wordprocessingGroup}}grpSpPr/{_A}xfrm"
+    )
+    ext, child = (xfrm.find(f"{_A}ext"), xfrm.find(f"{_A}chExt")) if xfrm is not None else (None, None)
+    width, child_width = _emu(ext, "cx"), _emu(child, "cx")
+    return width / child_width if width > 0 and child_width > 0 else 1.0
+
+
+def _place_group_boxes(row: Row, grid: list[int]) -> None:
+    """Give each text box of a drawing group to the cell of ``row`` its centre stands over (a
+    diagram drawn as one group, anchored in one month's cell, names every month's step)."""
+    lefts = [sum(grid[:col]) for col in range(len(grid) + 1)]
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            for x, text in paragraph.placed:
+                at = lefts[min(cell.col, len(grid))] + CELL_MARGIN + x // EMU_PER_TWIP
+                target = next(
+                    (
+                        c
+                        for c in row.cells
+                        if c.paragraphs and lefts[min(c.col, len(grid))] <= at < lefts[min(c.end, len(grid))]
+                    ),
+                    cell,
+                )
+                (target.paragraphs[0] if target.paragraphs else paragraph).boxes.append(text)
+            paragraph.placed = []
 
 
 def _is_dropdown(sdt: etree._Element) -> bool:
