@@ -20,7 +20,7 @@ from komae_docx.model import Report
 
 from . import word365
 from .conftest import EXAMPLE
-from .docx_checks import audit_findings, pdf_pages
+from .docx_checks import audit_findings, pdf_page_counts
 from .filler import fill_draft, last_years_fill
 
 W = word365.W
@@ -129,12 +129,22 @@ def test_a_no_break_hyphen_in_the_number_rolls_and_publishes(work: Path) -> None
     assert api.read(final).value.publication.number == "R7-15"
 
 
-def test_a_number_libreoffice_split_over_two_runs_is_published(work: Path, last_year: Report) -> None:
-    draft = api.draft(EXAMPLE, work / "split_draft.docx").value.path
-    split = word365.split_number_like_libreoffice(draft, work / "split_draft_lo.docx")
-    texts = [t.text or "" for t in part(split, "word/document.xml").iter(f"{W}t")]
-    assert "R7-〇〇" in "".join(texts) and not [text for text in texts if "R7-〇〇" in text]  # two runs
-    final = _finalize(split, work / "split", last_year)
+@pytest.mark.parametrize(
+    "editor",
+    [word365.split_number_like_libreoffice, word365.number_hyphen_like_word],
+    ids=["libreoffice", "word"],
+)
+def test_a_number_placeholder_an_editor_split_is_published(
+    editor: Callable[[Path, Path], Path], work: Path, last_year: Report
+) -> None:
+    folder = work / f"number_{editor.__name__}"
+    folder.mkdir()
+    draft = api.draft(EXAMPLE, folder / "draft.docx").value.path
+    edited = editor(draft, folder / "edited.docx")
+    texts = [t.text or "" for t in part(edited, "word/document.xml").iter(f"{W}t")]
+    assert not [text for text in texts if "R7-〇〇" in text]  # no run holds the whole placeholder
+    assert api.read(edited).value.publication.number == "R7-〇〇"
+    final = _finalize(edited, folder, last_year)
     assert api.read(final).value.publication.number == "R7-15"
 
 
@@ -331,6 +341,5 @@ def test_each_variant_goes_the_whole_way(name: str, work: Path, last_year: Repor
     assert {m.code for m in api.read(draft).messages} <= allowed
     for made_file in (draft, template, final):
         assert audit_findings(made_file) == [], made_file.name
-    pages = pdf_pages(variant, folder / "pdf_variant")
-    assert pdf_pages(draft, folder / "pdf_draft") == pages
-    assert pdf_pages(final, folder / "pdf_final") == pages
+    pages, draft_pages, final_pages = pdf_page_counts([variant, draft, final], folder / "pdf")
+    assert (draft_pages, final_pages) == (pages, pages)

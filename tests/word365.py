@@ -1014,3 +1014,26 @@ def with_grouped_flow_diagram(out: Path) -> Path:
         host.replace(old, alternate)
 
     return variant("group", out, edit)
+
+
+def number_hyphen_like_word(draft: Path, out: Path) -> Path:
+    """A draft whose 「R7-〇〇」 a clerk retyped in Word with a no-break hyphen: 「R7」, ``w:noBreakHyphen``,
+    「〇〇」 in one run."""
+
+    def edit(root: etree._Element) -> None:
+        for t in root.iter(f"{W}t"):
+            text = t.text or ""
+            match = re.search(r"R\d+-〇〇", text)
+            if match is None:
+                continue
+            cut = match.start() + text[match.start() :].index("-")
+            t.text = text[:cut]
+            t.set(XML_SPACE, "preserve")
+            tail = etree.Element(f"{W}t")
+            tail.text = text[cut + 1 :]
+            t.addnext(tail)
+            t.addnext(w("noBreakHyphen"))
+            return
+        raise AssertionError("no number placeholder in the draft")
+
+    return rewrite_part(draft, out, DOCUMENT, edit)
