@@ -231,6 +231,7 @@ class _BodyWalker:
         self.pages = _PageCounter([])
         self.top_tables = 0
         self._placed: list[tuple[int, str]] = []
+        self.group_boxes = 0
 
     # ---- blocks
 
@@ -372,6 +373,7 @@ class _BodyWalker:
                 continue
             x = _emu(xfrm.find(f"{_A}off"), "x") + _emu(xfrm.find(f"{_A}ext"), "cx") // 2
             self._placed.append((offset + int(x * scale), self._box_text(content)))
+            self.group_boxes += 1
         return True
 
     def _box_text(self, content: etree._Element) -> str:
@@ -387,9 +389,11 @@ class _BodyWalker:
 
     def _table(self, tbl: etree._Element) -> Table:
         grid = [_int_attr(col, "w") for col in tbl.findall(f"{W}tblGrid/{W}gridCol")]
+        groups = self.group_boxes
         rows = [self._row(tr, index) for index, tr in enumerate(wordml.table_rows(tbl))]
-        for row in rows:
-            _place_group_boxes(row, grid)
+        if self.group_boxes != groups:  # only a table holding a drawing group
+            for row in rows:
+                _place_group_boxes(row, grid)
         return Table(uid=next(self.uids), grid=grid, rows=rows, page=self.pages.number)
 
     def _row(self, tr: etree._Element, index: int) -> Row:

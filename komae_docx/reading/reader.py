@@ -483,14 +483,15 @@ class _ReportReader:
         for block in self.body.blocks:
             section = self.section_of.get(block.uid)
             if isinstance(block, Paragraph):
-                places = [(block, Location(section=section, page=block.page))]
+                here = Location(section=section, page=block.page)
+                places = [(block, here)] if block.unknown_symbols else []
             else:
                 places = [
-                    (paragraph, Location(section=section, page=block.page, row=row.index, column=column))
+                    (paragraph, _cell_location(section, block.page, row.index, cell.col))
                     for row in block.rows
                     for cell in row.cells
-                    for column in [f"{cell.col + 1}列目"]
                     for paragraph in cell.paragraphs
+                    if paragraph.unknown_symbols
                 ]
             for paragraph, location in places:
                 for symbol in paragraph.unknown_symbols:
@@ -544,6 +545,10 @@ class _IntroParts:
 
 def _chosen(paragraph: Paragraph) -> list[str]:
     return [choice for choice in paragraph.choices if choice]
+
+
+def _cell_location(section: str | None, page: int, row: int, col: int) -> Location:
+    return Location(section=section, page=page, row=row, column=f"{col + 1}列目")
 
 
 def _next_entry(wanted: list[tuple[str, int]], text: str, start: int) -> int | None:
