@@ -1,10 +1,15 @@
-"""WordprocessingML on the way in: the only module that knows OOXML element names.
+"""WordprocessingML on the way in, built on the floor (:mod:`komae_docx.wordml`).
 
-It turns ``word/document.xml`` into plain blocks — :class:`Paragraph` and :class:`Table` with
+The floor says what to see through and what to skip and walks blocks, rows and grid cells, for
+this side and the output side alike (so both count tables the same).  This module turns
+``word/document.xml`` into plain blocks — :class:`Paragraph` and :class:`Table` with
 an explicit cell grid — and absorbs Word's habits on the way:
 
 * runs split anywhere, ``w:proofErr``, bookmarks, ``w:lastRenderedPageBreak``: ignored;
-* soft breaks (``w:br`` without a page type, ``w:cr``) become ``\\n``, tabs ``\\t``;
+* soft breaks (``w:br`` without a page type, ``w:cr``) become ``\\n``, tabs ``\\t``; no-break
+  hyphens ``-``; symbols (``w:sym``) their Unicode character, or a warning naming the place;
+  ruby by its base text;
+* a drawing group anchored in a table cell: each of its text boxes goes to the cell it stands over;
 * text boxes: ``mc:AlternateContent`` carries a box twice (DrawingML choice, VML fallback) —
   only the choice is read; box texts are kept apart from the paragraph's own text;
 * content controls (``w:sdt``) are read through; tracked changes are read as accepted

@@ -91,7 +91,7 @@ def _unreferenced_images(package: Package, root: etree._Element) -> dict[str, by
     rels_part = posixpath.join(folder, "_rels", name + ".rels")
     if not package.has(rels_part):
         return {}
-    used = {str(value) for el in root.iter() for key, value in el.attrib.items() if str(key).startswith(R)}
+    used = {str(v) for el in root.iter() for key, v in el.attrib.items() if _is_relationship(str(key))}
     rels = package.xml(rels_part)
     gone: list[str] = []
     for rel in list(rels):
@@ -112,6 +112,11 @@ def _unreferenced_images(package: Package, root: etree._Element) -> dict[str, by
         if posixpath.basename(part) not in elsewhere and package.has(part):
             changes[part] = None
     return changes
+
+
+def _is_relationship(attribute: str) -> bool:
+    """An attribute holding a relationship id: ``r:embed``, ``r:id``, ``r:link`` … and VML's ``o:relid``."""
+    return attribute.startswith(R) or attribute == "{urn:schemas-microsoft-com:office:office}relid"
 
 
 def _repackage(package: Package, tagged: Mapping[str, bytes | None]) -> bytes:

@@ -1,4 +1,4 @@
-"""WordprocessingML on the way out: the only output-side module that knows OOXML element names.
+"""WordprocessingML on the way out, built on the floor (:mod:`komae_docx.wordml`).
 
 Everything is edited in place on an lxml tree parsed with :func:`komae_docx.package.parse_xml`
 (the one hardened parser), so whatever the tool does not touch stays exactly as the city wrote it.
@@ -6,12 +6,8 @@ Everything is edited in place on an lxml tree parsed with :func:`komae_docx.pack
 Sections:
 
 * **parts** — :func:`parse_part`, :func:`serialize`;
-* **tables in document order** — :func:`body_tables` walks the body's tables the way the reader
-  (``reading/ooxml.py``) counts them: through ``w:sdt``, ``w:ins``, ``w:customXml`` and
-  ``mc:AlternateContent``, skipping ``w:del``; :func:`table_rows` likewise for rows;
-* **the grid** — :func:`row_cells` places each ``w:tc`` of a row on the grid (``w:gridBefore``,
-  ``w:gridSpan``); :func:`cell_at` finds the cell covering a grid column; :func:`vmerge` reads a
-  cell's vertical merge;
+* **tables in document order and the grid** — the floor's walk, re-exported: :func:`body_tables`,
+  :func:`table_rows`, :func:`row_cells`, :func:`cell_at`, :func:`vmerge` (the reader uses the same);
 * **text** — :func:`set_cell_text` / :func:`set_paragraph_text` replace content keeping the first
   paragraph's ``w:pPr`` and the first run's ``w:rPr``; :func:`paragraph_text_nodes` and
   :func:`replace_spans` edit a paragraph's text across run boundaries without touching its runs'
