@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from komae_docx import api
+from komae_docx import api, wordml
 from komae_docx.model import Report
+from komae_docx.package import open_package
+from komae_docx.reading.ooxml import Table, read_body
 
 from . import word365
 from .conftest import EXAMPLE
@@ -305,6 +307,51 @@ def test_a_flow_diagram_drawn_as_one_group_is_read_box_by_box(work: Path, last_y
     boxes = {month: cell.boxes for month, cell in zip(schedule.months, schedule.cells, strict=False)}
     assert boxes["5"] == ["市民福祉推進委員会①"]  # not all five in the 5月 cell
     assert schedule == last_year.intro.schedule
+
+
+_NOT_THE_BODYS = {f"{W}tbl", f"{W}del", f"{W}moveFrom", f"{W}txbxContent", f"{{{word365.MC_NS}}}Fallback"}
+
+
+def _grid(tr: etree._Element) -> list[tuple[int, int]]:
+    """(grid column, span) of each cell, counted by hand from the row's XML."""
+    before = tr.find(f"{W}trPr/{W}gridBefore")
+    col = int(before.get(f"{W}val") or 0) if before is not None else 0
+    cells = []
+    for tc in tr.iter(f"{W}tc"):
+        if next(tc.iterancestors(f"{W}tr")) is not tr:
+            continue
+        span = tc.find(f"{W}tcPr/{W}gridSpan")
+        width = int(span.get(f"{W}val") or 1) if span is not None else 1
+        cells.append((col, width))
+        col += width
+    return cells
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_both_sides_see_the_tables_rows_and_cells_of_the_xml(name: str, work: Path) -> None:
+    """The reader's tables, rows and grid cells and the writer's are those the XML holds (counted here by
+    hand: top-level tables, rows not deleted, cells by gridBefore and gridSpan)."""
+    variant = made(name, work)
+    body = read_body(open_package(variant, for_reading=True))
+    read_tables = [block for block in body.blocks if isinstance(block, Table)]
+    document = part(variant, "word/document.xml").find(f"{W}body")
+    assert document is not None
+    tables = [
+        t for t in document.iter(f"{W}tbl") if not any(a.tag in _NOT_THE_BODYS for a in t.iterancestors())
+    ]
+    written = wordml.body_tables(document)
+    assert written == tables and len(read_tables) == len(tables)
+    for table, tbl in zip(read_tables, tables, strict=True):
+        rows = [
+            tr
+            for tr in tbl.iter(f"{W}tr")
+            if next(tr.iterancestors(f"{W}tbl")) is tbl and tr.find(f"{W}trPr/{W}del") is None
+        ]
+        assert wordml.table_rows(tbl) == rows and len(table.rows) == len(rows)
+        for row, tr in zip(table.rows, rows, strict=True):
+            by_hand = _grid(tr)
+            assert [(c.col, c.span) for c in row.cells] == by_hand
+            assert [(c.col, c.span) for c in wordml.row_cells(tr)] == by_hand
 
 
 # --------------------------------------------------------------------------- the whole way
