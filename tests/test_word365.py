@@ -226,6 +226,21 @@ def test_a_toc_field_repeating_headings_gives_the_right_pages(work: Path, last_y
     }
 
 
+def test_finalize_measures_the_pages_of_a_toc_that_repeats_headings(work: Path) -> None:
+    variant = made("toc", work)
+    folder = work / "toc" / "lo"
+    folder.mkdir(parents=True)
+    draft = api.draft(variant, folder / "draft.docx").value.path
+    filled = fill_draft(
+        draft, folder / "filled.docx", last_years_fill(api.read(variant).value, api.read(draft).value)
+    )
+    finalized = api.finalize(filled, folder / "published.docx", number="R7-15", pages="libreoffice")
+    assert finalized.value.path is not None
+    assert not [m.describe() for m in finalized.messages if m.code == "finalize.toc_heading_missing"]
+    toc = api.read(finalized.value.path).value.toc
+    assert [int(e.page) for e in toc] == list(word365.TOC_PAGES)
+
+
 def test_content_controls_at_run_block_and_cell_level_are_read_and_cleared(
     work: Path, last_year: Report
 ) -> None:
