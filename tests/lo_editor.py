@@ -97,6 +97,12 @@ def set_result(
     return {"op": "set_result", "row_text": row_text, "occurrence": occurrence, "value": value, "how": how}
 
 
+def edit_document() -> Step:
+    """Click 「文書を編集」 (.uno:EditDoc): LibreOffice opens a file with Word's editing restriction
+    read-only, and a person switches to editing before typing."""
+    return {"op": "edit_document"}
+
+
 def type_over(find: str, text: str, *, within: str | None = None, occurrence: int | None = None) -> Step:
     """Select ``find`` (inside the unique text ``within`` when given) and type ``text`` over it."""
     return {"op": "type_over", "find": find, "within": within, "occurrence": occurrence, "text": text}

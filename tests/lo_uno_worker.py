@@ -92,6 +92,12 @@ class Session:
         self.cursor.gotoRange(start, False)
         self.cursor.gotoRange(end, True)
 
+    def edit_document(self, step: dict[str, Any]) -> dict[str, Any]:
+        """Click 「文書を編集」 in the bar of a document LibreOffice opened read-only (a file with
+        Word's editing restriction)."""
+        self.dispatch("EditDoc")
+        return {"op": "edit_document"}
+
     # ---- finding places
 
     def find(self, text: str, occurrence: int | None) -> Any:

@@ -18,18 +18,27 @@ import argparse
 import json
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from .. import api
 from ..errors import KomaeDocxError
-from ..results import SEVERITY_TEXT, Message
+from ..results import INCOMPLETE_WORD, SEVERITY_TEXT, Message, severity_word
 from ..safeio import check_distinct, check_outputs, write_text_atomic
 from . import changelog
 from .exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_REFUSED, EXIT_UNDETERMINED
 from .schemas import CheckOutput, StatusOutput, schema
-from .streams import DOCX_SUFFIXES, STDIO, display_name, input_path, require_suffix, write_stdout
+from .streams import (
+    DOCX_SUFFIXES,
+    STDIO,
+    display_name,
+    input_path,
+    refuse_stdin,
+    require_suffix,
+    write_stdout,
+)
 from .summary import describe_report
 
 CHANGES_SUFFIXES = (".json", ".md", ".txt")
@@ -125,13 +134,18 @@ def run_check(args: argparse.Namespace) -> int:
         write_stdout(output.model_dump_json(indent=2))
     else:
         shown = [f for f in findings if f.severity == "error" or not args.quiet]
-        tally = "・".join(
-            f"{text} {counts[key]} 件" for key, text in SEVERITY_TEXT.items() if counts[key] or key != "info"
-        )
-        _say(args, f"{display_name(args.file)} の検査結果：{tally}")
+        _say(args, f"{display_name(args.file)} の検査結果：{_tally(findings)}")
         for finding in shown:
             print(f"  {finding.describe_with_severity()}")
     return EXIT_FINDINGS if counts["error"] else EXIT_OK
+
+
+def _tally(findings: Sequence[Message]) -> str:
+    """``エラー 0 件・警告 9 件・未記入 106 件``: the same words as the lines below it."""
+    words = Counter(severity_word(f.severity, f.code) for f in findings)
+    shown = [SEVERITY_TEXT["error"], SEVERITY_TEXT["warning"]]
+    shown += [word for word in (SEVERITY_TEXT["info"], INCOMPLETE_WORD) if words[word]]
+    return "・".join(f"{word} {words[word]} 件" for word in shown)
 
 
 def run_grade(args: argparse.Namespace) -> int:
@@ -163,6 +177,8 @@ def run_status(args: argparse.Namespace) -> int:
     """0 when nothing is left to fill in, 4 otherwise."""
     from ..progress import describe_status
 
+    refuse_stdin(args.file, "status", "r6_draft.docx")
+
     with input_path(args.file) as path:
         result = api.status(path)
     current = result.value
@@ -184,6 +200,7 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_results_template(args: argparse.Namespace) -> int:
     output: str = args.output
+    refuse_stdin(args.file, "results-template", "r6_draft.docx -o results.yaml")
     _plan([(output, "-o", RESULTS_SUFFIXES, "results.yaml")], [args.file], args.force)
     if output == STDIO:
         with tempfile.TemporaryDirectory(prefix="komae-docx-results-") as folder:
@@ -209,6 +226,7 @@ def _inputs(*given: str | None) -> list[str]:
 
 def run_draft(args: argparse.Namespace) -> int:
     output: str = args.output
+    refuse_stdin(args.file, "draft", "r5_report.docx -o r6_draft.docx")
     changes: str | None = args.changes
     planned: list[Planned] = [(output, "-o", DOCX_SUFFIXES, "r6_draft.docx")]
     if changes is not None:
@@ -265,8 +283,84 @@ def _draft_summary(args: argparse.Namespace, changes: Sequence[Any], messages: S
             print(changelog.as_text(changes, "変更一覧", markdown=False), end="", file=stream)
 
 
+def run_split(args: argparse.Namespace) -> int:
+    made = api.split(args.file, args.output, force=args.force).value
+    _say(args, f"{made.folder} に担当課ごとの写しを {len(made.copies)} 件書き出しました。")
+    for copy in made.copies:
+        _say(args, f"  {copy.path.name}（{copy.department}：記入欄 {copy.cells}）")
+    _say(
+        args,
+        "次に：各課が Word で自分の欄に記入します。"
+        f"戻った写しは komae-docx merge {args.file} 写し.docx … -o まとめ.docx でまとめます。",
+    )
+    return EXIT_OK
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    """0 merged; 1 when copies disagree on a cell (nothing written, each conflict listed)."""
+    from . import mergelog
+
+    output: str = args.output
+    changes: str | None = args.changes
+    planned: list[Planned] = [(output, "-o", DOCX_SUFFIXES, "r6_merged.docx")]
+    if changes is not None:
+        planned.append((changes, "--changes", CHANGES_SUFFIXES, "まとめ.md"))
+    _plan(planned, [args.file, *args.copies], args.force)
+    existed = Path(output).exists()
+    result = api.merge(args.file, args.copies, output, prefer=args.prefer, force=args.force)
+    merged = result.value
+    if merged.path is None:
+        _print_conflicts(merged)
+        return EXIT_FINDINGS
+    try:
+        if changes is not None:
+            _write_merge_log(merged, changes, args)
+    except KomaeDocxError:
+        if not existed:
+            Path(output).unlink(missing_ok=True)
+        raise
+    _print_messages(args, [m for m in result.messages if m.severity != "info"], limit=10)
+    _say(args, f"{output} にまとめた案を書き出しました。")
+    _say(args, mergelog.summary_line(merged, len(args.copies)) + "。")
+    if args.verbose and changes != STDIO:
+        print(mergelog.as_text(merged, "まとめの記録", markdown=False), end="")
+    _say(args, f"次に：残りは komae-docx status {output} で確かめられます。")
+    return EXIT_OK
+
+
+def _print_conflicts(merged: api.Merged) -> None:
+    unresolved = merged.unresolved
+    print(
+        f"エラー：同じ欄に違う記入をした写しがあり（{len(unresolved)} 件）、何も書き出しませんでした。"
+        "どちらかに直すか、--prefer 写し.docx で一方に決めてください。",
+        file=sys.stderr,
+    )
+    for conflict in unresolved:
+        first, second = conflict.first, conflict.second
+        print(f"■ {conflict.location.describe()}", file=sys.stderr)
+        for side in (first, second):
+            print(f"  {side.file}（{side.department}）：「{' '.join(side.text.split())}」", file=sys.stderr)
+
+
+def _write_merge_log(merged: api.Merged, target: str, args: argparse.Namespace) -> None:
+    from . import mergelog
+
+    suffix = ".json" if target == STDIO else Path(target).suffix.lower()
+    title = f"{args.file} と写し {len(args.copies)} 件 → {args.output} のまとめの記録"
+    if suffix == ".json":
+        text = _dump(mergelog.as_json(merged)) + "\n"
+    else:
+        text = mergelog.as_text(merged, title, markdown=suffix == ".md")
+    if target == STDIO:
+        sys.stdout.write(text)
+    else:
+        inputs = _inputs(args.file, *args.copies, args.output)
+        write_text_atomic(target, text, force=args.force, inputs=inputs)
+
+
 def run_make_template(args: argparse.Namespace) -> int:
     output: str = args.output
+    refuse_stdin(args.file, "make-template", "r5_report.docx -o template.docx")
     _plan([(output, "-o", DOCX_SUFFIXES, "template.docx")], [args.file], args.force)
     made = api.make_template(args.file, output, force=args.force)
     _print_messages(args, made.messages)
@@ -281,6 +375,7 @@ def run_make_template(args: argparse.Namespace) -> int:
 def run_finalize(args: argparse.Namespace) -> int:
     """0 written; 1 when something is left to fill in (nothing written, the list per department)."""
     output: str = args.output
+    refuse_stdin(args.file, "finalize", "r6_filled.docx -o r6_report.docx")
     _plan([(output, "-o", DOCX_SUFFIXES, "r6_report.docx")], [args.file, args.results], args.force)
     made = api.finalize(
         args.file,

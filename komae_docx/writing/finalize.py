@@ -27,7 +27,7 @@ from typing import Literal
 
 from lxml import etree
 
-from ..errors import KomaeDocxError, SheetFormatError
+from ..errors import PublicationNumberError, SheetFormatError
 from ..model import Report
 from ..package import open_package, refuse_strict, write_package
 from ..rules import PlanGrades, PlanSummary, measure_sheet_indices, summarize
@@ -235,10 +235,6 @@ def publish_look(package: FilledPackage) -> dict[str, int]:
         remove_comments(package.document, package.comments, ours)
         done["comments"] = len(ours)
     return done
-
-
-class PublicationNumberError(KomaeDocxError):
-    """A ``--number`` that is not a publication number such as ``R7-15``."""
 
 
 _NUMBER = re.compile(r"^[A-Za-z]{0,3}[0-9]{1,4}[-－‐][0-9]{1,5}$")
