@@ -398,6 +398,12 @@ def test_a_filled_draft_is_finalized_with_last_years_grades(
             assert count == len(refs) and all(ref in measures for ref in refs), (plan["heading"], letter)
     action = re.search(r'action="(/finalize/[^"]+)"', preview)
     assert action is not None
+    no_number = client.post(action.group(1), data={"csrf_token": app.state.csrf_token, "kind": "final"})
+    assert no_number.status_code == 409 and download_links(no_number.text) == []
+    assert error_summary(no_number.text) == {
+        "#number": "刊行物番号がまだ決まっていません。"
+        "「刊行物番号」に番号を入れて、もう一度押してください（案では「R7-〇〇」です）。"
+    }, "the fix is the number field, not the interim version"
     final_form = {"csrf_token": app.state.csrf_token, "kind": "final", "number": "R7-15"}
     made = client.post(action.group(1), data=final_form)
     assert made.status_code == 200 and "仕上げた報告書ができました" in made.text

@@ -403,6 +403,10 @@ class Pages:
         result = api.finalize(job.upload, target, number=number, allow_incomplete=interim, force=True)
         done = result.value
         if done.path is None:
+            if all(item.code == NUMBER_ITEM for item in done.incomplete):
+                placeholder = done.incomplete[0].found or ""
+                fix = f"「刊行物番号」に番号を入れて、もう一度押してください（案では「{placeholder}」です）。"
+                return "", FormError("number", "刊行物番号がまだ決まっていません", fix)
             left = len(done.incomplete)
             message = f"未記入・未確定の所が {left} 件あるため、仕上げた報告書は作りませんでした"
             fix = "各課の記入を待つか、「途中版を作る」を押してください（未記入の所は下の一覧にあります）。"
