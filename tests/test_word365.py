@@ -46,6 +46,7 @@ VARIANTS: dict[str, Builder] = {
     "sections": word365.with_section_per_sheet,
     "fonts": word365.with_embedded_font,
     "group": word365.with_grouped_flow_diagram,
+    "hmerge": word365.with_legacy_horizontal_merge,
 }
 TRUE_WARNINGS: dict[str, set[str]] = {
     "sym": {"reader.format"},  # the Wingdings character without a Unicode twin
@@ -328,7 +329,7 @@ _NOT_THE_BODYS = {f"{W}tbl", f"{W}del", f"{W}moveFrom", f"{W}txbxContent", f"{{{
 
 
 def _grid(tr: etree._Element) -> list[tuple[int, int]]:
-    """(grid column, span) of each cell, counted by hand from the row's XML."""
+    """(grid column, span) of each cell, counted by hand from the row's XML (hMerge: one cell)."""
     before = tr.find(f"{W}trPr/{W}gridBefore")
     col = int(before.get(f"{W}val") or 0) if before is not None else 0
     cells = []
@@ -337,9 +338,27 @@ def _grid(tr: etree._Element) -> list[tuple[int, int]]:
             continue
         span = tc.find(f"{W}tcPr/{W}gridSpan")
         width = int(span.get(f"{W}val") or 1) if span is not None else 1
-        cells.append((col, width))
+        merge = tc.find(f"{W}tcPr/{W}hMerge")
+        if merge is not None and merge.get(f"{W}val") != "restart" and cells:
+            cells[-1] = (cells[-1][0], cells[-1][1] + width)  # a legacy merge continues the cell before
+        else:
+            cells.append((col, width))
         col += width
     return cells
+
+
+def test_a_legacy_horizontal_merge_is_one_cell(work: Path, last_year: Report) -> None:
+    variant = made("hmerge", work)
+    merges = [el.get(f"{W}val") for el in part(variant, "word/document.xml").iter(f"{W}hMerge")]
+    assert merges.count("restart") == 2 and merges.count(None) == 2
+    report = api.read(variant).value
+    assert [p.summary for p in report.plans] == [p.summary for p in last_year.plans]
+    draft = api.draft(variant, work / "hmerge" / "draft.docx").value.path
+    final = _finalize(draft, work / "hmerge" / "final", report)
+    published = api.read(final).value
+    assert [p.summary.total if p.summary else None for p in published.plans] == [
+        p.summary.total if p.summary else None for p in last_year.plans
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))

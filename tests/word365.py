@@ -1037,3 +1037,38 @@ def number_hyphen_like_word(draft: Path, out: Path) -> Path:
         raise AssertionError("no number placeholder in the draft")
 
     return rewrite_part(draft, out, DOCUMENT, edit)
+
+
+def with_legacy_horizontal_merge(out: Path) -> Path:
+    """The 評価総括表's total rows with their wide cell merged the legacy way (``w:hMerge``, as Word
+    keeps it from files made in Word 2003): two cells, the second continuing the first."""
+    report = example()
+
+    def edit(root: etree._Element) -> None:
+        body = root.find(f"{W}body")
+        assert body is not None
+        tables = top_tables(body)
+        for plan in report.plans:
+            assert plan.summary is not None and plan.summary.anchor is not None
+            assert plan.summary.total_row is not None
+            tr = rows_of(tables[plan.summary.anchor.table])[plan.summary.total_row]
+            wide = next(tc for tc in tr if tc.tag == f"{W}tc" and tc.find(f"{W}tcPr/{W}gridSpan") is not None)
+            tcpr = wide.find(f"{W}tcPr")
+            span = tcpr.find(f"{W}gridSpan")  # type: ignore[union-attr]
+            assert tcpr is not None and span is not None and span.get(f"{W}val") == "2"
+            width = tcpr.find(f"{W}tcW")
+            half = str(int(width.get(f"{W}w") or 0) // 2) if width is not None else "0"
+            if width is not None:
+                width.set(f"{W}w", half)
+            span.addnext(w("hMerge", val="restart"))
+            tcpr.remove(span)
+            follower = w("tc")
+            follower_pr = copy.deepcopy(tcpr)
+            merge = follower_pr.find(f"{W}hMerge")
+            assert merge is not None
+            merge.attrib.pop(f"{W}val")
+            follower.append(follower_pr)
+            follower.append(w("p"))
+            wide.addnext(follower)
+
+    return variant("hmerge", out, edit)
