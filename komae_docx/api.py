@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from .checks import check_report
+from .filekind import FileKind, judge
 from .model import ProjectOutcome, Report
 from .progress import Status, incomplete_items, looks_like_draft
 from .reading.reader import read_report_result
@@ -38,6 +39,19 @@ def read(source: Source) -> Result[Report]:
     '令和5年度'
     """
     return read_report_result(source)
+
+
+def identify(source: Source | Result[Report]) -> Result[FileKind]:
+    """What the file is: a published report, a fresh draft, a draft being filled, a filled draft,
+    an interim version or a finalized report (:class:`~komae_docx.filekind.FileKind`, with a
+    Japanese ``label``).  Every command and screen takes its judgement from here.
+
+    >>> kind = identify("examples/r5_report.docx").value
+    >>> kind.value, kind.label
+    ('published', '公表済みの報告書')
+    """
+    read_result = source if isinstance(source, Result) else read(source)
+    return Result(judge(read_result.value), list(read_result.messages))
 
 
 def check(source: Source | Result[Report], *, layout: bool = False) -> Result[list[Message]]:
