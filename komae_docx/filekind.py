@@ -15,6 +15,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Literal
 
+from .errors import WrongFileKindError
 from .model import Report
 from .progress import DRAFT_MARK, INTERIM_MARK, incomplete_items, looks_like_draft
 
@@ -146,3 +147,10 @@ def refusal(job: Job, kind: FileKind) -> str | None:
     else:
         why = "仕上げるのは各課が記入した報告書（案）です。"
     return f"{what}{why}このファイルには「{JOB_NAMES[fitting_job(kind)]}」が使えます"
+
+
+def require(job: Job, kind: FileKind, path: str | None = None) -> None:
+    """Raise :class:`~komae_docx.errors.WrongFileKindError` (exit 2) when ``job`` does not take ``kind``."""
+    text = refusal(job, kind)
+    if text is not None:
+        raise WrongFileKindError(text, path, kind=kind.value, job=job)

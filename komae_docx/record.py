@@ -21,14 +21,118 @@ Shape (namespace ``urn:komae-docx:results:1``)::
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from lxml import etree
 from pydantic import ValidationError
 
-from .model import CriterionRecord, MeasureRecord, ProjectRecord, ResultsRecord
+from .model import (
+    CriterionRecord,
+    MeasureRecord,
+    ProjectOutcome,
+    ProjectRecord,
+    RecordStage,
+    Report,
+    ResultsRecord,
+    TargetCount,
+)
+from .rules import PlanGrades, outcome_text, parse_outcome, result_of, target_count
 
 NAMESPACE = "urn:komae-docx:results:1"
 KD = f"{{{NAMESPACE}}}"
 ROOT = f"{KD}results"
+
+
+# --------------------------------------------------------------------------- building and using
+
+
+def build_record(
+    report: Report,
+    grades: Sequence[PlanGrades],
+    stage: RecordStage,
+    results: Mapping[str, ProjectOutcome] | None = None,
+    check_cells: Mapping[str, list[str]] | None = None,
+) -> ResultsRecord:
+    """The record of ``report``: each project's result (``results`` over the draft's controls),
+    the measures' computed grades and shares, the rule's thresholds, and the city's Check cells
+    (``check_cells`` by project id; default: those ``report``'s own record holds)."""
+    cells = dict(check_cells) if check_cells is not None else city_check_cells(report)
+    projects = []
+    for plan, _, project in report.iter_projects():
+        outcome = result_of(project.id, project.result, results)
+        count = target_count(outcome)
+        projects.append(
+            ProjectRecord(
+                id=project.id,
+                plan=plan.key,
+                value=outcome_text(outcome),
+                achieved=count.achieved if count else None,
+                targets=count.targets if count else None,
+                check_cells=cells.get(project.id, []),
+            )
+        )
+    measures = [
+        MeasureRecord(
+            id=g.measure_id,
+            plan=plan.plan_key,
+            ref=g.ref,
+            grade=g.letter,
+            achieved=g.achieved,
+            targets=g.targets,
+            share=g.share_text,
+        )
+        for plan in grades
+        for g in plan.measures
+    ]
+    criteria = [
+        CriterionRecord(
+            letter=c.letter,
+            lower_percent=c.lower_percent,
+            upper_percent=c.upper_percent,
+            upper_inclusive=c.upper_inclusive,
+        )
+        for c in report.intro.criteria
+    ]
+    return ResultsRecord(
+        stage=stage,
+        fiscal_year=report.fiscal_year.western_year,
+        criteria=criteria,
+        projects=projects,
+        measures=measures,
+    )
+
+
+def city_check_cells(report: Report) -> dict[str, list[str]]:
+    """What the city's file had in each project's Check cells: the record's, else the cells as read."""
+    if report.record is not None:
+        return {p.id: list(p.check_cells) for p in report.record.projects}
+    return {project.id: [e.check for e in project.entries] for _, _, project in report.iter_projects()}
+
+
+def recorded_results(report: Report) -> dict[str, ProjectOutcome] | None:
+    """The project results a finalized (or interim) report keeps in its record; None without one.
+
+    Only when the document has no result controls left to read (the draft's controls win: a
+    draft carrying a record keeps it for the city's Check cells, not for results).
+    """
+    record = report.record
+    if record is None or record.stage == "draft":
+        return None
+    if any(project.result is not None for _, _, project in report.iter_projects()):
+        return None
+    out: dict[str, ProjectOutcome] = {}
+    for project in record.projects:
+        try:
+            if project.achieved is not None and project.targets is not None:
+                out[project.id] = TargetCount(achieved=project.achieved, targets=project.targets)
+            else:
+                out[project.id] = parse_outcome(project.value)
+        except ValueError:  # a record edited by hand: that project stays undetermined
+            out[project.id] = "未評価"
+    return out
+
+
+# --------------------------------------------------------------------------- XML
 
 
 def record_xml(record: ResultsRecord) -> bytes:

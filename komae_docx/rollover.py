@@ -77,11 +77,12 @@ from .model import (
     Measure,
     OpinionRow,
     Project,
+    Publication,
     Report,
     SummaryTable,
     WelfarePlan,
 )
-from .textnorm import split_leading_label
+from .textnorm import fold_width, split_leading_label
 
 __all__ = [
     "PUBLICATION_SERIAL_PLACEHOLDER",
@@ -344,6 +345,19 @@ def next_publication_number(number: str, month: EraMonth) -> str:
     return f"{_ERA_LETTER[ey.era]}{ey.year}{sep}{PUBLICATION_SERIAL_PLACEHOLDER}"
 
 
+def publication_prefix(publication: Publication) -> str:
+    """The 刊行物番号's prefix of the publication year: ``R7`` for a report published in 令和7年.
+
+    The placeholder the draft carries (``R7-〇〇``) says it; else the publication month does.
+    """
+    m = _PUBLICATION_NUMBER.match(fold_width(publication.number))
+    if m is not None:
+        return f"{m.group('letter').upper()}{int(m.group('year'))}"
+    month = publication.month
+    ey = EraYear(month.era, month.era_year)
+    return f"{_ERA_LETTER[ey.era]}{ey.year}"
+
+
 # --------------------------------------------------------------------------- places
 
 
@@ -538,6 +552,7 @@ def roll_forward(report: Report) -> Rollover:
     old = _fiscal_era_year(report.fiscal_year)
     new = next_fiscal_year(old)
     draft = report.model_copy(deep=True)
+    draft.record = None  # last year's results are not next year's: the draft writes its own part
     roller = _Roller(old.western, new.western)
     draft.fiscal_year = _fiscal_year_model(new)
     roller.log(
