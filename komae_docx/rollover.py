@@ -82,6 +82,7 @@ from .model import (
     SummaryTable,
     WelfarePlan,
 )
+from .progress import DRAFT_MARK
 from .textnorm import fold_width, split_leading_label
 
 __all__ = [
@@ -405,6 +406,14 @@ class _Roller:
         self.log(where, field, value, moved)
         return moved
 
+    def draft_title(self, value: str) -> str:
+        """The cover's report title of the draft: the year moved and 「（案）」 after it (once)."""
+        moved = roll_report_dates(value, self.old_year, self.new_year)
+        if DRAFT_MARK not in moved:
+            moved += DRAFT_MARK
+        self.log("表紙", "report_title", value, moved)
+        return moved
+
     def texts(self, where: str, field: str, values: Sequence[str]) -> list[str]:
         return [self.text(where, f"{field}[{i}]", value) for i, value in enumerate(values)]
 
@@ -423,7 +432,7 @@ class _Roller:
     def report(self, draft: Report) -> None:
         cover = draft.cover
         cover.title_lines = self.texts("表紙", "title_lines", cover.title_lines)
-        cover.report_title = self.text("表紙", "report_title", cover.report_title)
+        cover.report_title = self.draft_title(cover.report_title)
         for entry in draft.toc:
             entry.title = self.text(f"目次 {entry.label}", "title", entry.title)
         self.intro(draft)

@@ -27,6 +27,7 @@ from komae_docx.frontends.web import create_app
 from komae_docx.package import _STRICT_REL_PREFIX, _STRICT_TO_TRANSITIONAL, _TRANSITIONAL_REL_PREFIX
 
 from .conftest import EXAMPLE
+from .filler import published_next_year
 from .test_package import (
     BILLION_LAUGHS,
     example_entries,
@@ -241,10 +242,11 @@ def test_twenty_uploads_at_once_never_mix_and_the_server_keeps_answering(
     import httpx2
 
     r6 = api.draft(EXAMPLE, tmp_path / "r6.docx").value.path
+    r6_report = published_next_year(EXAMPLE, tmp_path)  # draft takes a published report only
     uploads: dict[str, tuple[str, Path, str]] = {}
     for n in range(4):
         uploads[f"r5_{n}.docx"] = ("/draft", EXAMPLE, "令和6年度")
-        uploads[f"r6_{n}.docx"] = ("/draft", r6, "令和7年度")
+        uploads[f"r6_{n}.docx"] = ("/draft", r6_report, "令和7年度")
     for n in range(5):
         uploads[f"status_{n}.docx"] = ("/status", r6, "")
     for kind in KINDS:

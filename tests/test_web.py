@@ -32,6 +32,7 @@ from komae_docx.frontends.web.jobs import safe_file_name
 from komae_docx.frontends.web.server import ServeError, bind_socket
 
 from .conftest import EXAMPLE
+from .filler import published_next_year
 from .test_safety_cli import hostile_files
 
 LOCAL = "http://127.0.0.1"
@@ -541,13 +542,14 @@ def test_preview_and_finalize_posts_need_the_token_too(client: TestClient) -> No
 # --------------------------------------------------------------------------- concurrency, clean-up
 
 
-def test_concurrent_uploads_never_mix(app: Any, r6_draft: Path) -> None:
+def test_concurrent_uploads_never_mix(app: Any, tmp_path: Path) -> None:
     """Six uploads at once (three of each year): each page and each draft belongs to its own file."""
     import httpx2
 
     token = app.state.csrf_token
+    r6_report = published_next_year(EXAMPLE, tmp_path)
     sources = {f"r5_{n}.docx": (EXAMPLE, "令和6年度") for n in range(3)}
-    sources |= {f"r6_{n}.docx": (r6_draft, "令和7年度") for n in range(3)}
+    sources |= {f"r6_{n}.docx": (r6_report, "令和7年度") for n in range(3)}
 
     async def one(client: httpx2.AsyncClient, name: str, file: Path) -> tuple[str, str, bytes]:
         files = {"file": (name, file.read_bytes(), DOCX_TYPE)}

@@ -98,7 +98,8 @@ def run_parse(args: argparse.Namespace) -> int:
         write_stdout(report_json)
         _print_messages(args, result.messages)
     elif output is None:
-        _say(args, describe_report(result.value, display_name(args.file), result.messages))
+        text = describe_report(result.value, display_name(args.file), result.messages).split("\n")
+        _say(args, "\n".join([text[0], kind_line(api.identify(result).value), *text[1:]]))
     else:
         _print_messages(args, result.messages)
     return EXIT_OK

@@ -54,7 +54,7 @@ def put_record(parts: Parts, main: str, data: bytes, *, path: str | Path) -> Par
     out[props] = _item_props()
     item_rels = [("rId1", REL_CUSTOM_XML_PROPS, f"itemProps{n}.xml")]
     out[f"customXml/_rels/item{n}.xml.rels"] = _relationships(item_rels)
-    out[CONTENT_TYPES] = _with_override(parts[CONTENT_TYPES], f"/{props}", path)
+    out[CONTENT_TYPES] = _with_override(parts.get(CONTENT_TYPES), f"/{props}", path)
     rels = _rels_part(main)
     target = posixpath.relpath(item, posixpath.dirname(main) or ".")
     out[rels] = _with_relationship(parts.get(rels), REL_CUSTOM_XML, target, path, rels)
@@ -101,8 +101,16 @@ def _relationships(rels: list[tuple[str, str, str]]) -> bytes:
     return serialize(root)
 
 
-def _with_override(data: bytes, part_name: str, path: str | Path) -> bytes:
-    root = parse_xml(data, path=path, part=CONTENT_TYPES)
+def _with_override(data: bytes | None, part_name: str, path: str | Path) -> bytes:
+    if data is None:  # a package without content types: give it the least it needs
+        root = etree.Element(f"{{{CT_NS}}}Types", nsmap={None: CT_NS})  # type: ignore[dict-item]
+        for extension, kind in (
+            ("rels", "application/vnd.openxmlformats-package.relationships+xml"),
+            ("xml", "application/xml"),
+        ):
+            etree.SubElement(root, f"{{{CT_NS}}}Default", Extension=extension, ContentType=kind)
+    else:
+        root = parse_xml(data, path=path, part=CONTENT_TYPES)
     if not any(o.get("PartName", "").lower() == part_name.lower() for o in root.iter(f"{{{CT_NS}}}Override")):
         etree.SubElement(root, f"{{{CT_NS}}}Override", PartName=part_name, ContentType=PROPS_CONTENT_TYPE)
     return serialize(root)

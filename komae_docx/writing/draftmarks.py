@@ -41,12 +41,15 @@ def mark_draft(data: bytes, rolled: Report, previous: Report, *, name: str | Pat
     """
     parts = read_parts(data)
     main = main_part(parts, name)
+    if main not in parts:
+        return data
     document = parse_part(parts[main], path=name, part=main)
     body = document.find(f"{W}body")
     if body is not None:
-        title = rolled.cover.report_title
-        if DRAFT_MARK not in title:
-            mark_cover(body, title, DRAFT_MARK)
+        title = rolled.cover.report_title  # the rollover put 「（案）」 after the year's title
+        unmarked = title.replace(DRAFT_MARK, "")
+        if not _cover_marked(body, title):
+            mark_cover(body, unmarked, DRAFT_MARK)
         layout = locate(body)
         if len(layout.summaries) == len(rolled.plans):
             for tbl in plan_summaries(rolled, layout):
@@ -54,6 +57,12 @@ def mark_draft(data: bytes, rolled: Report, previous: Report, *, name: str | Pat
     parts[main] = serialize(document)
     record = build_record(rolled, [], "draft", check_cells=city_check_cells(previous))
     return write_parts(put_record(parts, main, record_xml(record), path=name))
+
+
+def _cover_marked(body: etree._Element, title: str) -> bool:
+    """True when the cover's title paragraph already reads 「…（案）」 (a draft made from a draft)."""
+    wanted = flat(title)
+    return any(flat(visible_text(p)) == wanted for p in body.iter(f"{W}p"))
 
 
 def note_summary(tbl: etree._Element) -> bool:
@@ -91,9 +100,7 @@ def remove_cover_mark(body: etree._Element, report_title: str) -> bool:
 def read_parts(data: bytes) -> Parts:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {
-            info.filename: archive.read(info.filename)
-            for info in archive.infolist()
-            if not info.is_dir()
+            info.filename: archive.read(info.filename) for info in archive.infolist() if not info.is_dir()
         }
 
 
