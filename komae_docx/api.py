@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .checks import check_report
 from .filekind import FileKind, judge, require
@@ -29,6 +29,11 @@ from .rollover import Change
 from .rules import PlanGrades, grade_report
 
 Source = str | Path
+
+if TYPE_CHECKING:
+    from .writing.merge import Conflict as MergeConflict
+    from .writing.merge import Filled as MergedCell
+    from .writing.merge import Outside as NotMerged
 
 
 def read(source: Source) -> Result[Report]:
@@ -399,3 +404,205 @@ def finalize(
     shown = [item.model_copy(update={"severity": "warning"}) for item in left]
     finalized = Finalized(Path(target), interim, grades, shown, mode)
     return Result(finalized, [*messages, *shown, *document.messages])
+
+
+@dataclass(frozen=True)
+class DepartmentCopy:
+    """One copy :func:`split` wrote: its path, its department and how many cells it opens."""
+
+    path: Path
+    department: str
+    code: str
+    cells: int
+
+
+@dataclass(frozen=True)
+class Split:
+    """What :func:`split` wrote: one copy per 担当課 that has projects, in the report's order."""
+
+    folder: Path
+    copies: list[DepartmentCopy]
+
+
+def split(draft: Source, folder: Source, *, force: bool = False) -> Result[Split]:
+    """Write one copy of ``draft`` per 担当課 into ``folder`` (made when its parent exists).
+
+    Each copy is the whole draft, read-only in Word except the department's own entry cells (Do,
+    Act, the result control of its projects; the editor's copy also the committee's opinions), and
+    records its department and draft for :func:`merge`.  All copies are written, or none.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> made = draft("examples/r5_report.docx", folder / "r6_draft.docx").value
+    >>> copies = split(made.path, folder / "copies").value.copies
+    >>> len(copies), copies[0].path.name
+    (8, 'r6_draft_地域活性課.docx')
+    """
+    from .entrycells import departments_with_projects, draft_identity, entry_cells
+    from .errors import NotAReportError, OutputError
+    from .package import open_package, refuse_strict
+    from .safeio import write_all_atomic
+    from .writing.split import split_copies
+
+    read_result = read(draft)
+    report = read_result.value
+    cells = entry_cells(report)
+    departments = departments_with_projects(report, cells)
+    if not departments:
+        raise NotAReportError("担当課の表にある課が担当する事業がないため、課ごとに分けられません", draft)
+    package = open_package(draft)
+    refuse_strict(package, "課ごとに分けられません")
+    copies = split_copies(package, cells, departments, draft_identity(report))
+    out = Path(folder)
+    created = False
+    if not out.exists() and out.parent.is_dir():
+        try:
+            out.mkdir()
+        except OSError as exc:
+            from .errors import os_error_text
+
+            raise OutputError(f"フォルダーを作れません（{os_error_text(exc)}）", out) from exc
+        created = True
+    if out.exists() and not out.is_dir():
+        raise OutputError("出力先はフォルダーを指定してください（ファイルがあります）", out)
+    try:
+        write_all_atomic([(out / c.name, c.data) for c in copies], force=force, inputs=[draft])
+    except Exception:
+        if created:
+            out.rmdir()
+        raise
+    made = [DepartmentCopy(out / c.name, c.mark.department, c.mark.code, c.cells) for c in copies]
+    return Result(Split(out, made), list(read_result.messages))
+
+
+@dataclass(frozen=True)
+class Merged:
+    """What :func:`merge` did (see :mod:`komae_docx.writing.merge` for the rules).
+
+    ``path`` is None when nothing was written: a conflict no ``prefer`` settled.  ``filled`` is the
+    merge log (who filled what), ``conflicts`` two copies' different texts for one cell,
+    ``outside`` changes not merged (outside the entry cells, another department's cell), ``kept``
+    cells a copy left empty where text stays, ``dropped`` what a merged cell held that the draft
+    cannot take.
+    """
+
+    path: Path | None
+    filled: list[MergedCell]
+    conflicts: list[MergeConflict]
+    outside: list[NotMerged]
+    kept: list[MergedCell]
+    dropped: list[NotMerged]
+
+    @property
+    def unresolved(self) -> list[MergeConflict]:
+        return [conflict for conflict in self.conflicts if conflict.chosen is None]
+
+
+def merge(
+    draft: Source,
+    copies: Sequence[Source],
+    target: Source,
+    *,
+    prefer: Source | None = None,
+    force: bool = False,
+) -> Result[Merged]:
+    """Merge the departments' copies of ``draft`` into one draft at ``target``.
+
+    Each entry cell is taken from the copy that changed it; a copy made by :func:`split` only in its
+    department's cells.  Two copies that changed a cell differently are a conflict: nothing is
+    written (``path`` None, the conflicts as errors) unless ``prefer`` names the copy to follow.  A
+    copy of another draft is refused (:class:`~komae_docx.errors.NotAReportError`).
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> made = draft("examples/r5_report.docx", folder / "r6_draft.docx").value
+    >>> parts = [c.path for c in split(made.path, folder / "copies").value.copies]
+    >>> merged = merge(made.path, parts, folder / "r6_merged.docx").value
+    >>> merged.path.name, merged.filled, merged.conflicts
+    ('r6_merged.docx', [], [])
+    """
+    from .safeio import check_outputs, write_bytes_atomic
+    from .writing.finalize import open_filled
+    from .writing.merge import Copy, merge_copies
+    from .writing.split import read_mark
+
+    inputs = [draft, *copies]
+    check_outputs([(target, "-o")], inputs=inputs, force=force)
+    preferred = _preferred_label(copies, prefer)
+    master = read(draft)
+    loaded = [Copy(str(c), read(c).value, (parts := open_filled(c)), read_mark(parts.raw)) for c in copies]
+    outcome = merge_copies(master.value, open_filled(draft), loaded, preferred)
+    path: Path | None = None
+    if outcome.data is not None:
+        write_bytes_atomic(target, outcome.data, force=force, inputs=inputs)
+        path = Path(target)
+    merged = Merged(path, outcome.filled, outcome.conflicts, outcome.outside, outcome.kept, outcome.dropped)
+    return Result(merged, [*master.messages, *merge_messages(merged)])
+
+
+def _preferred_label(copies: Sequence[Source], prefer: Source | None) -> str | None:
+    if prefer is None:
+        return None
+    import os
+
+    for copy in copies:
+        try:
+            if str(copy) == str(prefer) or os.path.samefile(copy, prefer):
+                return str(copy)
+        except OSError:
+            continue
+    from .errors import InputFileError
+
+    raise InputFileError(
+        "--prefer のファイルが、まとめる写しの中にありません。写しの一つを指定してください", prefer
+    )
+
+
+def merge_messages(merged: Merged) -> list[Message]:
+    """The merge's findings as messages: conflicts (errors while unresolved), changes not merged,
+    what was left out, the cells kept, and the log of cells taken."""
+    messages: list[Message] = []
+    for conflict in merged.conflicts:
+        first, second = conflict.first, conflict.second
+        text = (
+            f"「{first.file}」（{first.department}）と「{second.file}」（{second.department}）が"
+            f"違う内容を記入しています：「{_short(first.text)}」／「{_short(second.text)}」"
+        )
+        if conflict.chosen is not None:
+            text += f"。「{conflict.chosen}」の記入を採りました"
+        severity: Literal["error", "warning"] = "error" if conflict.chosen is None else "warning"
+        messages.append(
+            Message(severity=severity, code="merge.conflict", text=text, location=conflict.location)
+        )
+    for item in [*merged.outside, *merged.dropped]:
+        code = "merge.dropped" if item in merged.dropped else "merge.outside"
+        text = f"「{item.file}」（{item.department}）の{item.what}：{item.reason}"
+        messages.append(
+            Message(
+                code=code,
+                text=text,
+                location=item.location,
+                expected=_short(item.master) if item.master else None,
+                found=_short(item.copy) if item.copy else None,
+            )
+        )
+    for cell in merged.kept:
+        text = f"「{cell.file}」ではこの欄が空ですが、空欄では上書きしません"
+        messages.append(Message(severity="info", code="merge.kept", text=text, location=cell.location))
+    for cell in merged.filled:
+        text = f"「{cell.file}」（{cell.department}）の記入を取り込みました"
+        messages.append(
+            Message(
+                severity="info",
+                code="merge.filled",
+                text=text,
+                location=cell.location,
+                found=_short(cell.text),
+            )
+        )
+    return messages
+
+
+def _short(text: str, limit: int = 40) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -416,13 +416,33 @@ def describe_grades(plans: Sequence[PlanGrades], source: str, results_source: st
     return "\n".join(lines)
 
 
+def measure_share_text(measure: MeasureGrade) -> str:
+    """What every front end (CLI, JSON, page) shows for a measure's share of its annual targets.
+
+    Determined: 「1/3（33.3%）」 (Σk / Σn over the targets, never over the projects).  While some
+    project is 未評価: 「未評価 2 事業」, and what the others reached so far
+    (「・ほかの事業の年次目標 3/4 達成」).  A published report's printed grade, whose results the
+    file does not hold: 「公表済みの評価」.
+    """
+    if measure.printed:
+        return PRINTED_GRADE
+    if measure.share_text is not None:
+        return measure.share_text
+    known = f"・ほかの事業の年次目標 {measure.achieved}/{measure.targets} 達成" if measure.targets else ""
+    return f"未評価 {len(measure.pending)} 事業{known}"
+
+
+PRINTED_GRADE = "公表済みの評価"
+"""The share's place for a grade printed on a published report's sheet (its results are not in the file)."""
+
+
 def _measure_line(measure: MeasureGrade) -> str:
     if measure.printed:
-        return f"{measure.letter}       {measure.ref}（公表済みの評価）"
+        return f"{measure.letter}       {measure.ref}（{measure_share_text(measure)}）"
     if measure.letter is None:
-        known = f"、ほかの事業の年次目標 {measure.achieved}/{measure.targets} 達成" if measure.targets else ""
-        return f"未確定  {measure.ref}（未評価：{'、'.join(measure.pending)}{known}）"
-    return f"{measure.letter}       {measure.ref}（年次目標の達成 {measure.share_text}）"
+        pending = "、".join(measure.pending)
+        return f"未確定  {measure.ref}（{measure_share_text(measure)}）未評価の事業：{pending}"
+    return f"{measure.letter}       {measure.ref}（年次目標の達成 {measure_share_text(measure)}）"
 
 
 def grades_as_json(plans: Iterable[PlanGrades]) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .errors import OutputError, first_missing_folder, os_error_text
 
-__all__ = ["check_distinct", "check_outputs", "write_bytes_atomic", "write_text_atomic"]
+__all__ = ["check_distinct", "check_outputs", "write_all_atomic", "write_bytes_atomic", "write_text_atomic"]
 
 PathArg = str | os.PathLike[str]
 
@@ -54,6 +54,60 @@ def write_bytes_atomic(
     _refuse_input(path, inputs)
     _refuse_unwritable_target(path, force)
     _replace_with(path, data)
+
+
+def write_all_atomic(
+    files: Sequence[tuple[PathArg, bytes]], *, force: bool = False, inputs: Sequence[PathArg] = ()
+) -> None:
+    """Write several files as one: all of them, or (when one cannot be written) none.
+
+    Every target is checked first (:func:`check_outputs`), every file's data then goes to a
+    temporary file beside its target, and only when all are on disk are they renamed into place;
+    a rename that fails takes back the files renamed before it.
+    """
+    outputs = [(target, Path(target).name) for target, _ in files]
+    check_outputs(outputs, inputs=inputs, force=force)
+    temps: list[tuple[str, Path]] = []
+    done: list[Path] = []
+    current = Path(files[0][0]) if files else Path()
+    try:
+        for target, data in files:
+            current = Path(target)
+            temps.append((_temp_file_with(current, data), current))
+        for temp, path in temps:
+            current = path
+            os.replace(temp, path)
+            done.append(path)
+    except OSError as exc:
+        for path in done:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        text = f"書き込めませんでした（{os_error_text(exc)}）。どのファイルも書き出していません"
+        raise OutputError(text, current) from exc
+    finally:
+        for temp, _ in temps[len(done) :]:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+    for folder in {path.parent for path in done}:
+        _fsync_directory(folder)
+
+
+def _temp_file_with(path: Path, data: bytes) -> str:
+    """A temporary file beside ``path`` holding ``data`` (flushed and fsynced, the target's mode)."""
+    mode = _mode_for(path)
+    with tempfile.NamedTemporaryFile(
+        dir=path.parent, delete=False, prefix="." + path.name + ".", suffix=".tmp"
+    ) as temp:
+        try:
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        except OSError:
+            temp.close()
+            os.unlink(temp.name)
+            raise
+    os.chmod(temp.name, mode)
+    return temp.name
 
 
 def check_outputs(

@@ -46,3 +46,6 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is absent (fresh clone)")
     return SHARED
+
+
+from .lo_editor import lo_office  # noqa: E402, F401  (session fixture: LibreOffice as the staff's editor)

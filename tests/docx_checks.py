@@ -38,6 +38,16 @@ def soffice() -> str:
     return exe
 
 
+def tools_present(*names: str) -> bool:
+    """Whether the external tools are on PATH, looked up here and not by the product's own
+    ``libreoffice_available()`` / ``previews_available()`` (a broken one must not hide a test).
+    In CI a missing tool fails: .ci/run installs them all."""
+    missing = [name for name in names if shutil.which(name) is None]
+    if missing and os.environ.get("CI"):
+        pytest.fail(f"{'、'.join(missing)} is missing in CI")
+    return not missing
+
+
 def pdf_pages(docx: Path, outdir: Path) -> int:
     """Convert ``docx`` with LibreOffice and count the PDF's pages (soffice exits 0 even on failure)."""
     outdir.mkdir(parents=True, exist_ok=True)

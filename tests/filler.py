@@ -14,10 +14,12 @@ text and content-control choices, and nothing else:
 * 委員会からの意見 cells: the opinions, one paragraph each.
 * the 刊行物番号 placeholder ``〇〇``, when a number is given.
 
-The texts are LAST YEAR'S own (the report the draft was made from), and :func:`reproducing_results`
-chooses project results that give last year's published grades — one of them a typed "k/n" (the
-R5 report's 3－(1), one project graded C, needs several targets) — so that a finalized round trip
-must reproduce last year's grades and 評価総括表.
+The texts are LAST YEAR'S own (the report the draft was made from), and the project results come
+from the table written by hand in ``tests/data/r5_results.yaml`` (:func:`hand_results`): its
+``published`` set gives last year's published grades — one of them a typed "k/n" (the R5 report's
+3－(1), one project graded C, needs several targets) — so that a finalized round trip must
+reproduce last year's grades and 評価総括表; the table lists the grades and shares each set must give,
+worked out by hand from 序章 3, never by the rule under test.
 
 Places come from the reader's anchors (``Sheet.anchor``: the table's ordinal among the body's tables
 and the grid columns of Do / Check / Act), and rows from ``Entry.row``: the filler never guesses by
@@ -32,11 +34,11 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
 from lxml import etree
 
 from komae_docx import read_report
 from komae_docx.model import LayeredPlan, OpinionSheet, Project, Report, Sheet, WelfarePlan
-from komae_docx.rules import grade
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -74,10 +76,10 @@ def last_years_fill(
 ) -> Fill:
     """Last year's texts for the draft's projects (only ``departments``' codes when given).
 
-    ``results`` defaults to :func:`reproducing_results`; a project outside ``departments`` gets
+    ``results`` defaults to the hand-written table's published set; a project outside ``departments`` gets
     neither text nor result, as when one department has not yet done its part.
     """
-    chosen = reproducing_results(last_year) if results is None else dict(results)
+    chosen = hand_results() if results is None else dict(results)
     fill = Fill(number=number)
     old = {(plan.key, project.id): project for plan, _, project in last_year.iter_projects()}
     for plan, _, project in draft.iter_projects():
@@ -104,29 +106,44 @@ def _last_years_opinions(last_plan: Plan, plan: Plan) -> Iterator[tuple[tuple[st
                 yield (plan.key, sheet.index, row.row), list(old_row.opinions)
 
 
-def reproducing_results(report: Report) -> dict[str, str]:
-    """Results that give every measure its published grade: 達成 / 未達成 where k of n projects
-    can give it, else a typed "k/n" on the first project (3－(1): one project graded C → "1/3")."""
-    criteria = report.intro.criteria
-    results: dict[str, str] = {}
-    for _, measure, _ in report.iter_projects():
-        if measure.grade is None or measure.projects[0].id in results:
-            continue
-        ids = list(dict.fromkeys(p.id for p in measure.projects))
-        n = len(ids)
-        achieved = next((k for k in range(n, -1, -1) if grade(k, n, criteria) == measure.grade), None)
-        if achieved is not None:
-            results.update({pid: "達成" if i < achieved else "未達成" for i, pid in enumerate(ids)})
-            continue
-        k, targets = next(
-            (k, t)
-            for t in range(2, 11)
-            for k in range(t, -1, -1)
-            if grade(k + n - 1, t + n - 1, criteria) == measure.grade
-        )
-        results[ids[0]] = f"{k}/{targets}"
-        results.update({pid: "達成" for pid in ids[1:]})
-    return results
+RESULTS_TABLE = Path(__file__).parent / "data" / "r5_results.yaml"
+"""Hand-written project results for the example and the grades and shares they give (序章 3)."""
+
+
+@dataclass(frozen=True)
+class ExpectedMeasure:
+    """One measure's line of the hand-written table: what every front end must show for it."""
+
+    plan: str
+    ref: str
+    pages: str
+    grade: str
+    share: str
+    results: dict[str, str]
+
+
+def expected_measures(name: str = "published") -> list[ExpectedMeasure]:
+    """The table's measures for one set of results (``published``, ``variant`` or ``fractions``)."""
+    table = yaml.safe_load(RESULTS_TABLE.read_text(encoding="utf-8"))[name]
+    return [
+        ExpectedMeasure(plan, str(m["ref"]), str(m["pages"]), m["grade"], m["share"], dict(m["results"]))
+        for plan, measures in table["plans"].items()
+        for m in measures
+    ]
+
+
+def hand_results(name: str = "published") -> dict[str, str]:
+    """Project id → result, from the hand-written table (never from the rule under test)."""
+    return {pid: str(value) for m in expected_measures(name) for pid, value in m.results.items()}
+
+
+def expected_summary(name: str = "published") -> dict[str, dict[str, list[tuple[str, str]]]]:
+    """plan key → grade letter → [(ref, pages)] in document order: the 評価総括表 the table implies."""
+    summary: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    for m in expected_measures(name):
+        groups = summary.setdefault(m.plan, {letter: [] for letter in "ABCD"})
+        groups[m.grade].append((m.ref, m.pages))
+    return summary
 
 
 # --------------------------------------------------------------------------- writing like Word

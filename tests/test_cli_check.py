@@ -112,7 +112,9 @@ def test_grade_reports_unknown_and_missing_ids_and_exits_1(report: Report, tmp_p
     path = results_yaml(report, tmp_path, **{"p2-8-(9)": "達成", "p2-8-(2)": "未評価"})
     done = run("grade", EXAMPLE, "--results", path)
     assert done.returncode == 1
-    assert "未確定  8 参加支援事業の実施（未評価：p2-8-(2)、ほかの事業の年次目標 1/1 達成）" in done.stdout
+    pending = "未確定  8 参加支援事業の実施（未評価 1 事業・ほかの事業の年次目標 1/1 達成）"
+    pending += "未評価の事業：p2-8-(2)"
+    assert pending in done.stdout
     wanted = "エラー：results.yaml 32行目：結果ファイルの事業 id「p2-8-(9)」はこの報告書にありません"
     assert wanted in done.stderr
 

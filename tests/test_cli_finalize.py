@@ -9,9 +9,11 @@ import signal
 import subprocess
 import sys
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from komae_docx import api, read_report
 
@@ -19,13 +21,19 @@ from .conftest import EXAMPLE
 from .filler import fill_draft, last_years_fill
 from .test_cli import run
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh draft (r6.docx) and the same draft filled in with last year's texts (filled.docx)."""
+    """A fresh draft (r6.docx) and the same draft filled in with last year's texts (filled.docx).
+
+    The filler leaves the 刊行物番号 as the draft has it (R7-〇〇): the tests give it with --number,
+    so that a number finalize fails to write shows in its output.
+    """
     here = tmp_path_factory.mktemp("cli_finalize")
     api.draft(EXAMPLE, here / "r6.docx")
-    fill = last_years_fill(read_report(EXAMPLE), read_report(here / "r6.docx"), number="R7-15")
+    fill = last_years_fill(read_report(EXAMPLE), read_report(here / "r6.docx"))
     fill_draft(here / "r6.docx", here / "filled.docx", fill)
     return here
 
@@ -43,18 +51,37 @@ def test_finalize_of_a_fresh_draft_lists_the_work_left_per_department_and_writes
     assert not (folder / "r6_report.docx").exists()
 
 
+def paragraph_texts(docx: Path) -> list[str]:
+    """Every body paragraph's text as Word shows it (runs joined), read from the file itself."""
+    with zipfile.ZipFile(docx) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    return ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p")]
+
+
 def test_finalize_interim_version(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "interim.docx"
     done = run("finalize", folder / "r6.docx", "-o", out, "--allow-incomplete", "--pages", "fields")
     assert done.returncode == 0, done.stderr
     assert f"{out} に中間版を書き出しました。" in done.stdout
     assert "頁番号：Word で開くと更新されます。" in done.stdout
-    assert out.exists()
+    texts = paragraph_texts(out)
+    assert "令和6年度報告書（中間）" in texts, "the cover's report title is marked interim"
+    titles = [t for t in texts if "評価総括表" in t and "令和6年度報告書" in t]
+    assert len(titles) == 2 and all(t.endswith("評価総括表（中間）") for t in titles), titles
+
+
+def test_the_final_version_is_not_marked_interim(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "final.docx"
+    done = run("finalize", folder / "filled.docx", "-o", out, "--pages", "fields", "--number", "R7-15")
+    assert done.returncode == 0, done.stderr
+    texts = paragraph_texts(out)
+    assert not [t for t in texts if "（中間）" in t]
+    assert "刊行物番号\u3000R7-15" in texts, "the colophon carries the number given, as the city writes it"
 
 
 def test_finalize_of_a_filled_draft_writes_the_report(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "r6_report.docx"
-    done = run("finalize", folder / "filled.docx", "-o", out, "--pages", "fields")
+    done = run("finalize", folder / "filled.docx", "-o", out, "--pages", "fields", "--number", "R7-16")
     assert done.returncode == 0, done.stderr
     assert f"{out} に報告書を書き出しました。" in done.stdout
     assert "頁番号：Word で開くと更新されます。" in done.stdout
@@ -63,7 +90,11 @@ def test_finalize_of_a_filled_draft_writes_the_report(folder: Path, tmp_path: Pa
     published = json.loads(run("parse", out, "--json").stdout)
     last_year = json.loads(run("parse", EXAMPLE, "--json").stdout)
     assert _grades(published) == _grades(last_year) and "A" in _grades(published).values()
-    assert published["publication"]["number"] == "R7-15"
+    assert published["publication"]["number"] == "R7-16"
+    assert "刊行物番号\u3000R7-16" in paragraph_texts(out)
+    month = published["publication"]["month"]
+    assert (month["era"], month["era_year"], month["month"]) == ("令和", 7, 9)
+    assert "".join(grade or "－" for grade in _grades(published).values()) == "AAAAC" + "AAAAAABA"
 
 
 def _grades(model: dict) -> dict[str, str | None]:  # type: ignore[type-arg]
@@ -108,7 +139,6 @@ def test_render_round_trip_through_the_cli(tmp_path: Path) -> None:
 
 
 def test_serve_prints_its_address_answers_and_stops_on_ctrl_c() -> None:
-    pytest.importorskip("uvicorn")
     process = subprocess.Popen(
         [sys.executable, "-m", "komae_docx", "serve", "--no-browser"],
         stdout=subprocess.PIPE,

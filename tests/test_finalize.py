@@ -28,9 +28,9 @@ from komae_docx.writing import ooxml
 from komae_docx.writing.finalize import locate
 
 from .conftest import EXAMPLE, EXPECT
-from .docx_checks import audit_findings
+from .docx_checks import audit_findings, soffice
 from .docx_edit import rewrite_part
-from .filler import fill_draft, last_years_fill, reproducing_results
+from .filler import fill_draft, hand_results, last_years_fill
 
 W = ooxml.W
 OTHER_AUTHOR = "福祉政策課 山田"
@@ -45,8 +45,8 @@ def c_project(report: Report) -> str:
 
 
 def typed_results(last_year: Report) -> dict[str, str]:
-    """Results that give last year's grades (tests/filler.py), 3－(1)'s typed full-width 「１／３」."""
-    results = reproducing_results(last_year)
+    """Results that give last year's grades (tests/data/r5_results.yaml), 3－(1)'s typed 「１／３」."""
+    results = hand_results()
     assert results[c_project(last_year)] == "1/3"
     return {**results, c_project(last_year): "１／３"}
 
@@ -414,10 +414,9 @@ def grown(work: Path, draft: Path, last_year: Report) -> Path:
 
 @pytest.fixture(scope="module")
 def moved(work: Path, grown: Path) -> Iterator[tuple[Any, list[str]]]:
-    from komae_docx.layout import convert_to_pdf, libreoffice_available, pdf_page_texts
+    from komae_docx.layout import convert_to_pdf, pdf_page_texts
 
-    if not libreoffice_available():
-        pytest.skip("LibreOffice is not installed")
+    soffice()  # skips without LibreOffice, fails in CI: never the product's own libreoffice_available()
     result = api.finalize(grown, work / "grown_report.docx", number="R7-15", pages="libreoffice")
     assert result.value.path is not None
     pdf = convert_to_pdf(result.value.path, work / "grown_pdf")
@@ -491,10 +490,7 @@ def test_libreoffice_version_passes_the_audit(moved: tuple[Any, list[str]]) -> N
 
 @pytest.fixture(scope="module")
 def round_trip(work: Path, filled: Path) -> Any:
-    from komae_docx.layout import libreoffice_available
-
-    if not libreoffice_available():
-        pytest.skip("LibreOffice is not installed")
+    soffice()  # skips without LibreOffice, fails in CI: never the product's own libreoffice_available()
     return api.finalize(filled, work / "r6_report.docx", number="R7-15", pages="libreoffice")
 
 
@@ -580,7 +576,7 @@ def test_results_file_gives_the_results_the_controls_lack(
     """Results from ``--results`` (one 「1/3」) instead of the draft's controls, left 未評価."""
     texts_only = fill_like_word(draft, work / "texts_only.docx", last_year=last_year, results={})
     results = work / "results.yaml"
-    lines = [f"'{pid}': '{value}'" for pid, value in reproducing_results(last_year).items()]
+    lines = [f"'{pid}': '{value}'" for pid, value in hand_results().items()]
     results.write_text("\n".join(lines) + "\n", encoding="utf-8")
     made = api.finalize(
         texts_only, work / "from_results.docx", results=results, number="R7-15", pages="fields"

@@ -18,11 +18,10 @@ from komae_docx import Report, read_report
 from komae_docx.api import check, draft, grade, read, status
 from komae_docx.model import TargetCount
 from komae_docx.progress import describe_status, looks_like_draft
-from komae_docx.rules import summary_from_sheets
 
 from .conftest import EXAMPLE
 from .docx_edit import W, paragraph_with_text, replace_parts, rewrite_part
-from .filler import fill_draft, last_years_fill, reproducing_results
+from .filler import expected_measures, expected_summary, fill_draft, hand_results, last_years_fill
 
 ONE_PROJECT_C = "p1-3-1-1-b"  # 3－(1): one project, published C
 
@@ -144,10 +143,32 @@ def filled(drafts: dict[str, Path], example: Report, tmp_path_factory: pytest.Te
     return fill(drafts, example, "filled.docx", tmp_path_factory.mktemp("filled"), number="R7-15")
 
 
-def test_reproducing_results_use_one_k_of_n_for_the_single_project_c(example: Report) -> None:
-    results = reproducing_results(example)
+def test_the_hand_written_results_use_one_k_of_n_for_the_single_project_c() -> None:
+    results = hand_results()
     assert results[ONE_PROJECT_C] == "1/3"
     assert [v for v in results.values() if "/" in v] == ["1/3"]
+
+
+def test_the_hand_written_table_holds_the_reports_own_grades(expect: dict[str, object]) -> None:
+    """The table's published set is the report's grades (tests/data/r5_report.expect.json)."""
+    published = [(plan["key"], m["ref"], m["grade"]) for plan in expect["plans"] for m in plan["measures"]]  # type: ignore[attr-defined, index]
+    assert [(m.plan, m.ref, m.grade) for m in expected_measures()] == published
+    assert "".join(m.grade for m in expected_measures()) == "AAAAC" + "AAAAAABA"
+
+
+@pytest.mark.parametrize("name", ["published", "variant", "fractions"])
+def test_a_filled_draft_grades_as_the_hand_written_table_says(
+    drafts: dict[str, Path], example: Report, tmp_path: Path, name: str
+) -> None:
+    filled = fill(drafts, example, f"{name}.docx", tmp_path, results=hand_results(name))
+    plans = grade(filled).value
+    shown = [(p.plan_key, g.ref, g.letter, g.share_text) for p in plans for g in p.measures]
+    assert shown == [(m.plan, m.ref, m.grade, m.share) for m in expected_measures(name)]
+    summary = expected_summary(name)
+    for graded in plans:
+        assert [(g.letter, [(e.ref, e.pages) for e in g.entries]) for g in graded.summary.groups] == list(
+            summary[graded.plan_key].items()
+        )
 
 
 def test_a_filled_draft_grades_as_last_year_was_published(filled: Path, example: Report) -> None:
@@ -157,12 +178,17 @@ def test_a_filled_draft_grades_as_last_year_was_published(filled: Path, example:
     plans = grade(filled).value
     assert [(g.ref, g.letter) for p in plans for g in p.measures] == [
         (m.ref, m.grade) for plan in example.plans for m in plan.iter_measures()
+    ], "the grades the rule gives are the ones printed in last year's report"
+    # 評価総括表 of the report (p.9 and p.19), as printed
+    assert [(g.letter, [e.ref for e in g.entries]) for g in plans[0].summary.groups] == [
+        ("A", ["1－(1)", "1－(2)－①", "1－(2)－③", "2－(3)"]),
+        ("B", []),
+        ("C", ["3－(1)"]),
+        ("D", []),
     ]
-    for graded, published_plan in zip(plans, example.plans, strict=True):
-        published = summary_from_sheets(published_plan, example.intro.criteria)
-        assert [(g.letter, [(e.ref, e.pages) for e in g.entries]) for g in graded.summary.groups] == [
-            (g.letter, [(e.ref, e.pages) for e in g.entries]) for g in published.groups
-        ]
+    assert [(g.letter, g.count) for g in plans[1].summary.groups] == [("A", 7), ("B", 1), ("C", 0), ("D", 0)]
+    b_group = plans[1].summary.group("B").entries
+    assert [(e.ref, e.pages) for e in b_group] == [("7 アウトリーチ等事業の実施", "29")]
 
 
 def test_a_filled_draft_has_nothing_left(filled: Path) -> None:
@@ -188,7 +214,7 @@ def test_a_partly_filled_draft_lists_only_the_departments_not_done(
 def test_a_bad_typed_result_is_an_error_naming_sheet_row_and_project(
     drafts: dict[str, Path], example: Report, tmp_path: Path, typed: str, reason: str
 ) -> None:
-    results = {**reproducing_results(example), ONE_PROJECT_C: typed}
+    results = {**hand_results(), ONE_PROJECT_C: typed}
     bad = fill(drafts, example, "bad.docx", tmp_path, results=results)
     [error] = [m for m in read(bad).messages if m.code == "result.value"]
     where = error.location
@@ -207,7 +233,7 @@ def test_a_bad_typed_result_is_an_error_naming_sheet_row_and_project(
 
 
 def test_a_full_width_k_of_n_counts(drafts: dict[str, Path], example: Report, tmp_path: Path) -> None:
-    results = {**reproducing_results(example), ONE_PROJECT_C: "１／３"}
+    results = {**hand_results(), ONE_PROJECT_C: "１／３"}
     typed = fill(drafts, example, "wide.docx", tmp_path, results=results)
     three_one = next(g for p in grade(typed).value for g in p.measures if g.ref == "3－(1)")
     assert (three_one.letter, three_one.share_text) == ("C", "1/3（33.3%）")

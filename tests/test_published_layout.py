@@ -24,7 +24,7 @@ from komae_docx.writing.draftmarks import SUMMARY_NOTE
 
 from .conftest import EXAMPLE
 from .docx_checks import audit_findings, pdf_pages, soffice
-from .filler import fill_draft, last_years_fill, reproducing_results
+from .filler import expected_measures, fill_draft, hand_results, last_years_fill
 from .test_cli import run
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -65,7 +65,7 @@ def texts_of(path: Path) -> str:
 
 
 def test_the_results_filled_in_are_those_the_acceptance_names() -> None:
-    chosen = reproducing_results(read_report(EXAMPLE))
+    chosen = hand_results()
     assert chosen["p1-3-1-1-b"] == "1/3" and chosen["p2-7-(2)"] == "未達成"
 
 
@@ -169,6 +169,7 @@ def test_grade_of_the_finalized_report_gives_the_grades_and_shares(cycle: Path) 
     assert ["".join(m["grade"] for m in plan["measures"]) for plan in data["plans"]] == ["AAAAC", "AAAAAABA"]
     shares = {m["ref"]: m["share"] for plan in data["plans"] for m in plan["measures"]}
     assert shares["3－(1)"] == "1/3（33.3%）" and shares["1－(1)"] == "1/1（100%）"
+    assert shares == {m.ref: m.share for m in expected_measures()}  # the hand-written table
 
 
 def test_status_and_check_read_the_results_part(cycle: Path) -> None:

@@ -280,6 +280,9 @@ def test_published_layered_grades_follow_from_plausible_results(report: Report) 
     graded = grade_plan(report.plans[1], report.intro.criteria, results)
     published = summary_from_sheets(report.plans[1], report.intro.criteria)
     assert summary_rows(graded.summary) == summary_rows(published)
+    # and as the report prints it (p.19): seven A, one B
+    assert summary_rows(graded.summary)["B"] == [("29", "7 アウトリーチ等事業の実施")]
+    assert [g.count for g in graded.summary.groups] == [7, 1, 0, 0]
 
 
 def test_a_single_project_measure_is_a_or_d_only(report: Report) -> None:

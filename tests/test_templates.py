@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import re
 import sys
 import zipfile
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -53,7 +55,10 @@ def test_bundled_template_is_the_one_the_writer_uses() -> None:
 
 
 def test_template_is_in_step_with_the_example() -> None:
-    """Compared part by part (zip bytes may differ): run tools/build_template.py when this fails."""
+    """Compared part by part (zip bytes may differ): run tools/build_template.py when this fails.
+
+    A staleness check only: the template's content is held to the report itself by
+    test_template_is_the_reports_frame_with_its_yearly_content_tagged."""
     assert docx_parts(_build_module().build()) == docx_parts(TEMPLATE.read_bytes())
 
 
@@ -85,6 +90,25 @@ def test_template_tags_only_the_yearly_content(report: Report) -> None:
     plain = re.sub(r"<[^>]+>", "", xml)
     assert "平成26年7月" in plain and "令和3年3月" in plain  # history stays as written
     assert report.plans[1].measures_list()[0].projects[0].plan_text.replace("\n", "") in plain  # plan content
+
+
+def test_template_is_the_reports_frame_with_its_yearly_content_tagged(expect: dict[str, Any]) -> None:
+    """Checked against the report (expect.json, written from it), not against make-template's output:
+    every Do / Act text of FY2023 is gone (tagged), every plan and measure text stays as the city wrote
+    it, and the tags are where the report has yearly cells."""
+    xml = _document(TEMPLATE)
+    plain = html.unescape(re.sub(r"<[^>]+>", "", xml))
+    assert [t for t in expect["do_texts"] + expect["act_texts"] if t in plain] == []
+    assert [t for t in expect["plan_texts"] + expect["measure_texts"] if t not in plain] == []
+    assert "R6-22" not in plain and plain.count("{{ publication.number }}") == 1
+    entries = sum(p["entries"] for plan in expect["plans"] for m in plan["measures"] for p in m["projects"])
+    grade_cells = sum(len(m["grade_cells"]) for plan in expect["plans"] for m in plan["measures"])
+    assert (entries, grade_cells) == (35, 18)
+    assert len(re.findall(r"\{\{r c\.t\d+r\d+c\d+\.note \}\}", plain)) == 2 * entries  # Do and Act
+    assert len(re.findall(r"\{\{r c\.t\d+r\d+c\d+\.control \}\}", plain)) == entries + grade_cells
+    # two 評価総括表 (one per plan), each with the four grades of 序章 3 and a total
+    assert len(re.findall(r"\{\{ c\.t\d+r\d+\.count \}\}", plain)) == 2 * 4
+    assert len(re.findall(r"\{\{ c\.t\d+total \}\}", plain)) == 2
 
 
 def test_lint_reports_unknown_names_with_their_place(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ from komae_docx.frontends.web.jobs import safe_file_name
 from komae_docx.frontends.web.server import ServeError, bind_socket
 
 from .conftest import EXAMPLE
+from .docx_checks import tools_present
 from .filler import published_next_year
 from .test_safety_cli import hostile_files
 
@@ -309,9 +310,8 @@ def test_a_filled_draft_is_finalized_with_last_years_grades(
     final_form = {"csrf_token": app.state.csrf_token, "kind": "final", "number": "R7-15"}
     made = client.post(action.group(1), data=final_form)
     assert made.status_code == 200 and "仕上げた報告書ができました" in made.text
-    from komae_docx.layout import libreoffice_available
-
-    assert ("頁番号は LibreOffice で組んだ頁を数えて書き込みました" in made.text) == libreoffice_available()
+    measured = "頁番号は LibreOffice で組んだ頁を数えて書き込みました" in made.text
+    assert measured == tools_present("soffice")
     (link,) = download_links(made.text)
     assert link.endswith(quote("r6_filled_完成版.docx"))
     saved = tmp_path / "final.docx"
@@ -502,10 +502,8 @@ def test_every_form_on_every_screen_carries_the_csrf_token(client: TestClient, r
             forms += 1
             assert 'method="post"' in form, where
             assert f'<input type="hidden" name="csrf_token" value="{token}">' in form, where
-    from komae_docx.frontends.web.previews import previews_available
-
-    # three upload forms, the finalize form, and the preview button when LibreOffice is there
-    assert forms == 4 + previews_available()
+    # three upload forms, the finalize form, and the preview button when LibreOffice and pdftoppm are there
+    assert forms == (5 if tools_present("soffice", "pdftoppm") else 4)
 
 
 def test_result_and_error_screens_say_in_one_sentence_what_they_show(

@@ -27,6 +27,7 @@ from komae_docx.writing.ooxml import put_tcpr_child
 from .conftest import EXAMPLE
 from .docx_checks import audit_findings, soffice
 from .docx_edit import paragraph_with_text, replace_parts, w
+from .draft_facts import assert_fresh_draft_of
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -391,7 +392,9 @@ def _draft(variants: dict[str, Variant], name: str) -> Path:
 @pytest.mark.parametrize("name", list(BUILDERS))
 def test_draft_reads_back_as_the_variants_rolled_report(variants: dict[str, Variant], name: str) -> None:
     last = read_report(variants[name].path)
-    assert without_layout(read_report(_draft(variants, name))) == without_layout(roll_forward(last).report)
+    draft = read_report(_draft(variants, name))
+    assert without_layout(draft) == without_layout(roll_forward(last).report)
+    assert_fresh_draft_of(last, draft)
 
 
 @pytest.mark.parametrize("name", list(BUILDERS))
@@ -569,6 +572,7 @@ def test_a_report_resaved_by_libreoffice_drafts(tmp_path: Path, example: Report)
     draft = api.draft(resaved, tmp_path / "draft.docx").value.path
     again = read_report(draft)
     assert without_layout(again) == without_layout(roll_forward(read_report(resaved)).report)
+    assert_fresh_draft_of(read_report(resaved), again)
     # LibreOffice's own file is not audit-clean (font character sets, w:b order): the draft adds nothing
     assert set(audit_findings(draft)) <= set(audit_findings(resaved))
 
@@ -588,6 +592,7 @@ def test_a_report_with_tracked_changes_drafts(tmp_path: Path) -> None:
     made = api.draft(tracked, tmp_path / "draft.docx")
     again = read_report(made.value.path)
     assert without_layout(again) == without_layout(roll_forward(last.value).report)
+    assert_fresh_draft_of(last.value, again)
     assert any(b.text.endswith("（追記）") for b in again.intro.blocks)
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -18,6 +22,7 @@ from komae_docx.writing.writer import render_report, write_report
 
 from .conftest import EXAMPLE
 from .docx_checks import audit_findings
+from .draft_facts import assert_fresh_draft_of
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -63,6 +68,7 @@ def test_draft_reads_back_as_the_rolled_report(drafted: Path, report: Report) ->
     """Places in the file aside (the draft's 評価総括表 has one empty row per group), equal."""
     again = read_report(drafted)
     assert without_layout(again) == without_layout(roll_forward(report).report)
+    assert_fresh_draft_of(report, again)
     for plan in again.plans:
         assert plan.summary is not None
         assert all(not group.rows and group.count == "" for group in plan.summary.groups)
@@ -212,9 +218,51 @@ def test_refuses_existing_output_and_input_path(report: Report, tmp_path: Path) 
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
-def test_render_returns_bytes_without_touching_disk(report: Report) -> None:
-    data = render_report(report)
-    assert data[:2] == b"PK"
+_WATCHING: list[list[str]] = []
+"""While a test appends a list here, the audit hook records every file opened for writing into it."""
+
+
+def _record_writes(event: str, args: tuple[Any, ...]) -> None:
+    if not _WATCHING:
+        return
+    if event == "open" and len(args) >= 3:
+        path, mode, flags = args[0], args[1], args[2]
+        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+            isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
+        )
+        if writing:
+            _WATCHING[-1].append(f"open {path!r} {mode!r}")
+    elif event in {"os.mkdir", "os.rename", "os.remove", "shutil.copyfile", "tempfile.mkstemp"}:
+        _WATCHING[-1].append(f"{event} {args[0]!r}")
+
+
+sys.addaudithook(_record_writes)  # hooks cannot be removed; it does nothing unless a test watches
+
+
+def test_render_returns_bytes_without_touching_disk(report: Report, tmp_path: Path) -> None:
+    """Render reads the bundled template and writes nothing: no file opened for writing, none made."""
+    writes: list[str] = []
+    _WATCHING.append(writes)
+    try:
+        data = render_report(report)
+    finally:
+        _WATCHING.pop()
+    assert writes == []
+    copy = tmp_path / "rendered.docx"  # written by the test, after the watch: the bytes are the report
+    copy.write_bytes(data)
+    assert read_report(copy) == report
+
+
+def test_the_write_watch_sees_a_write() -> None:
+    """The audit hook above is live: a file opened for writing while watched is recorded."""
+    writes: list[str] = []
+    _WATCHING.append(writes)
+    try:
+        with tempfile.TemporaryFile():
+            pass
+    finally:
+        _WATCHING.pop()
+    assert writes
 
 
 def test_templates_are_compiled_in_pieces_cut_only_between_blocks() -> None:

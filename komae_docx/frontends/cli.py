@@ -142,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
         _add_results_template,
         _add_draft,
         _add_make_template,
+        _add_split,
+        _add_merge,
         _add_finalize,
         _add_render,
         _add_serve,
@@ -425,6 +427,58 @@ def _add_make_template(commands: Commands) -> None:
     )
     sub.add_argument("file", metavar="報告書.docx", help="もとにする報告書の .docx ファイル")
     sub.add_argument("-o", "--output", metavar="ひな形.docx", required=True, help="書き出すひな形の .docx")
+    sub.add_argument("--force", action="store_true", help=FORCE_HELP)
+
+
+def _add_split(commands: Commands) -> None:
+    sub = _command(
+        commands,
+        "split",
+        "案を担当課ごとの写しに分けます（各課は自分の欄だけ編集できます）",
+        "報告書（案）を、事業を担当する課ごとに 1 つずつ写します（名前は 案_課名.docx）。\n"
+        "写しは案の全体ですが、Word では自分の課の Do・Act・事業の結果の欄だけを編集できます"
+        "（編集の制限。パスワードはありません）。\n"
+        "記入された写しは merge でまとめます。",
+        [
+            "komae-docx split r6_draft.docx -o 各課へ",
+            "komae-docx merge r6_draft.docx 各課から/*.docx -o r6_merged.docx",
+        ],
+        _codes(),
+        "run_split",
+    )
+    sub.add_argument("file", metavar="報告書案.docx", help="報告書（案）の .docx ファイル")
+    folder_help = "写しを書き出すフォルダー（なければ作ります）"
+    sub.add_argument("-o", "--output", metavar="フォルダー", required=True, help=folder_help)
+    sub.add_argument("--force", action="store_true", help=FORCE_HELP)
+
+
+def _add_merge(commands: Commands) -> None:
+    sub = _command(
+        commands,
+        "merge",
+        "各課が記入した写しを 1 つの案にまとめます",
+        "各課の写しから、案と違う記入欄（Do・Act・事業の結果・委員会意見）を取り込みます。\n"
+        "split で作った写しはその課の欄だけ、そのほかの写しはすべての記入欄を取り込みます。\n"
+        "2 つの写しが同じ欄に違う記入をしていれば何も書き出さず、場所と両方の写しを表示します"
+        "（--prefer で一方に決められます）。\n"
+        "記入欄の外の変更（Plan の文、見出しなど）は取り込まず、場所とファイルを表示します。",
+        [
+            "komae-docx merge r6_draft.docx 各課から/*.docx -o r6_merged.docx",
+            "komae-docx merge r6_draft.docx a.docx b.docx -o r6_merged.docx --changes まとめ.md",
+            "komae-docx merge r6_draft.docx a.docx b.docx -o r6_merged.docx --prefer a.docx",
+        ],
+        _codes((EXIT_FINDINGS, "食い違いがあり、何も書き出さなかった")),
+        "run_merge",
+    )
+    sub.add_argument("file", metavar="報告書案.docx", help="もとの報告書（案）の .docx ファイル")
+    sub.add_argument("copies", metavar="写し.docx", nargs="+", help="各課が記入した写し（いくつでも）")
+    sub.add_argument("-o", "--output", metavar="まとめ.docx", required=True, help="まとめた案の .docx")
+    sub.add_argument(
+        "--changes",
+        metavar="まとめ.md|.txt|.json",
+        help="取り込んだ記入（誰が何を）と取り込まなかった変更の一覧を書き出します",
+    )
+    sub.add_argument("--prefer", metavar="写し.docx", help="食い違いをすべてこの写しの記入に決めます")
     sub.add_argument("--force", action="store_true", help=FORCE_HELP)
 
 

@@ -302,6 +302,81 @@ def _draft_summary(args: argparse.Namespace, changes: Sequence[Any], messages: S
             print(changelog.as_text(changes, "変更一覧", markdown=False), end="", file=stream)
 
 
+def run_split(args: argparse.Namespace) -> int:
+    made = api.split(args.file, args.output, force=args.force).value
+    _say(args, f"{made.folder} に担当課ごとの写しを {len(made.copies)} 件書き出しました。")
+    for copy in made.copies:
+        _say(args, f"  {copy.path.name}（{copy.department}：記入欄 {copy.cells}）")
+    _say(
+        args,
+        "次に：各課が Word で自分の欄に記入します。"
+        f"戻った写しは komae-docx merge {args.file} 写し.docx … -o まとめ.docx でまとめます。",
+    )
+    return EXIT_OK
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    """0 merged; 1 when copies disagree on a cell (nothing written, each conflict listed)."""
+    from . import mergelog
+
+    output: str = args.output
+    changes: str | None = args.changes
+    planned: list[Planned] = [(output, "-o", DOCX_SUFFIXES, "r6_merged.docx")]
+    if changes is not None:
+        planned.append((changes, "--changes", CHANGES_SUFFIXES, "まとめ.md"))
+    _plan(planned, [args.file, *args.copies], args.force)
+    existed = Path(output).exists()
+    result = api.merge(args.file, args.copies, output, prefer=args.prefer, force=args.force)
+    merged = result.value
+    if merged.path is None:
+        _print_conflicts(merged)
+        return EXIT_FINDINGS
+    try:
+        if changes is not None:
+            _write_merge_log(merged, changes, args)
+    except KomaeDocxError:
+        if not existed:
+            Path(output).unlink(missing_ok=True)
+        raise
+    _print_messages(args, [m for m in result.messages if m.severity != "info"], limit=10)
+    _say(args, f"{output} にまとめた案を書き出しました。")
+    _say(args, mergelog.summary_line(merged, len(args.copies)) + "。")
+    if args.verbose and changes != STDIO:
+        print(mergelog.as_text(merged, "まとめの記録", markdown=False), end="")
+    _say(args, f"次に：残りは komae-docx status {output} で確かめられます。")
+    return EXIT_OK
+
+
+def _print_conflicts(merged: api.Merged) -> None:
+    unresolved = merged.unresolved
+    print(
+        f"エラー：同じ欄に違う記入をした写しがあり（{len(unresolved)} 件）、何も書き出しませんでした。"
+        "どちらかに直すか、--prefer 写し.docx で一方に決めてください。",
+        file=sys.stderr,
+    )
+    for conflict in unresolved:
+        first, second = conflict.first, conflict.second
+        print(f"■ {conflict.location.describe()}", file=sys.stderr)
+        for side in (first, second):
+            print(f"  {side.file}（{side.department}）：「{' '.join(side.text.split())}」", file=sys.stderr)
+
+
+def _write_merge_log(merged: api.Merged, target: str, args: argparse.Namespace) -> None:
+    from . import mergelog
+
+    suffix = ".json" if target == STDIO else Path(target).suffix.lower()
+    title = f"{args.file} と写し {len(args.copies)} 件 → {args.output} のまとめの記録"
+    if suffix == ".json":
+        text = _dump(mergelog.as_json(merged)) + "\n"
+    else:
+        text = mergelog.as_text(merged, title, markdown=suffix == ".md")
+    if target == STDIO:
+        sys.stdout.write(text)
+    else:
+        inputs = _inputs(args.file, *args.copies, args.output)
+        write_text_atomic(target, text, force=args.force, inputs=inputs)
+
+
 def run_make_template(args: argparse.Namespace) -> int:
     output: str = args.output
     _plan([(output, "-o", DOCX_SUFFIXES, "template.docx")], [args.file], args.force)

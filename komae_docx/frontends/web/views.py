@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ...model import Report
 from ...results import SEVERITY_TEXT, Message
 from ...rollover import Change
-from ...rules import PlanGrades, format_percent
+from ...rules import PlanGrades, measure_share_text
 from ..changelog import as_text, staff_line
 
 
@@ -99,19 +99,18 @@ def report_plans(report: Report, grades: Sequence[PlanGrades]) -> list[PlanView]
 
 
 def graded_plans(grades: Sequence[PlanGrades], report: Report) -> list[PlanView]:
-    """Each plan's measures with the grade the rule gives them from the results chosen so far."""
+    """Each plan's measures with the grade the rule gives them from the results chosen so far.
+
+    The share is :func:`rules.measure_share_text`, the text ``grade`` prints and its JSON carries.
+    """
     pages = measure_pages(grades)
     titles = measure_titles(report)
     views = []
     for plan in grades:
         rows = []
         for g in plan.measures:
-            percent = format_percent(g.percent) if g.percent is not None else ""
-            detail = f"{g.achieved}/{g.projects} 事業達成" + (f"（{percent}）" if percent else "")
-            if g.pending:
-                detail += f"・未評価 {len(g.pending)} 事業"
             title, page = titles.get(g.measure_id, ""), pages.get(g.measure_id, "")
-            rows.append(MeasureRow(g.ref, title, g.letter or "未確定", page, detail))
+            rows.append(MeasureRow(g.ref, title, g.letter or "未確定", page, measure_share_text(g)))
         views.append(PlanView(plan.heading, rows))
     return views
 

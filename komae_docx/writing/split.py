@@ -1,0 +1,281 @@
+"""Split: one copy of the draft per 担当課, open for editing only in that department's entry cells.
+
+Each copy is the whole draft (the department sees its projects in context), with Word's own
+editing restriction, no password (it guides, it does not lock anyone out):
+
+* ``settings.xml``: ``<w:documentProtection w:edit="readOnly" w:enforcement="1"/>`` where the
+  schema's sequence of ``CT_Settings`` wants it (after ``w:doNotTrackFormatting``, before
+  ``w:autoFormatOverride`` … ``w:defaultTabStop``);
+* ``document.xml``: a ``w:permStart w:edGrp="everyone"`` / ``w:permEnd`` pair around the content
+  of each of the department's entry cells (Do, Act, the result control's Check cell; the editor's
+  copy also the 委員会からの意見 cells).  ECMA-376 §17.13.4 lets range markup stand at block level
+  in a ``w:tc`` and at run level in a ``w:p``; the pair goes *inside* the cell's first and last
+  paragraphs (after ``w:pPr``, at the end), which is where Word puts it for a selected cell and what
+  LibreOffice reads back.  ``w:colFirst``/``w:colLast`` are for a range that starts before a table
+  row and covers a column of several rows; one range per cell needs neither;
+* ``docProps/custom.xml``: custom document properties naming the department and the draft
+  (:func:`~komae_docx.entrycells.draft_identity`), so that ``merge`` can check the copy.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from ..entrycells import DepartmentCells, EntryCell
+from ..errors import SheetFormatError
+from ..package import Package
+from .ooxml import W, body_tables, cell_at, parse_part, serialize, table_rows, vmerge, w
+
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_PART = "docProps/custom.xml"
+FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+"""The format id Word gives every user-defined custom property."""
+
+PROP_DEPARTMENT = "komae-docx 担当課"
+PROP_CODE = "komae-docx 担当課コード"
+PROP_DRAFT = "komae-docx 案の識別子"
+PERMISSION_BASE = 910000
+
+_SETTINGS_BEFORE_PROTECTION = (
+    "writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
+    "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
+    "printFractionalCharacterWidth", "printFormsData", "embedTrueTypeFonts", "embedSystemFonts",
+    "saveSubsetFonts", "saveFormsData", "mirrorMargins", "alignBordersAndEdges",
+    "bordersDoNotSurroundHeader", "bordersDoNotSurroundFooter", "gutterAtTop", "hideSpellingErrors",
+    "hideGrammaticalErrors", "activeWritingStyle", "proofState", "formsDesign", "attachedTemplate",
+    "linkStyles", "stylePaneFormatFilter", "stylePaneSortMethod", "documentType", "mailMerge",
+    "revisionView", "trackRevisions", "doNotTrackMoves", "doNotTrackFormatting",
+)  # fmt: skip
+"""``CT_Settings``'s children before ``w:documentProtection`` (ECMA-376 Part 1, §17.15.1.78)."""
+
+
+@dataclass(frozen=True)
+class CopyMark:
+    """What a split copy records about itself: its department and its draft."""
+
+    department: str
+    code: str
+    draft: str
+
+
+@dataclass(frozen=True)
+class SplitCopy:
+    """One department's copy, ready to be written."""
+
+    name: str
+    mark: CopyMark
+    cells: int
+    data: bytes
+
+
+# --------------------------------------------------------------------------- the copies
+
+
+def split_copies(
+    package: Package, cells: Sequence[EntryCell], departments: Sequence[DepartmentCells], draft_id: str
+) -> list[SplitCopy]:
+    """One copy per department: the draft's bytes with the department's cells open for editing."""
+    main = package.main_document_part
+    settings_parts = package.related_part(main, "settings")
+    raw = {name: package.read(name) for name in package.names()}
+    stem = Path(package.path).stem
+    copies: list[SplitCopy] = []
+    for department in departments:
+        document = parse_part(raw[main], path=package.path, part=main)
+        opened = open_cells(document, [cell for cell in cells if cell.key in department.keys])
+        replaced = {main: serialize(document)}
+        if settings_parts:
+            settings = parse_part(raw[settings_parts[0]], path=package.path, part=settings_parts[0])
+            protect(settings)
+            replaced[settings_parts[0]] = serialize(settings)
+        mark = CopyMark(department.name, department.code, draft_id)
+        replaced.update(marked_parts(raw, mark))
+        names = [*package.names(), *(name for name in replaced if name not in raw)]
+        copies.append(SplitCopy(copy_name(stem, department.name), mark, opened, zipped(names, raw, replaced)))
+    return copies
+
+
+def copy_name(stem: str, department: str) -> str:
+    """``r6_draft`` + 福祉政策課 → ``r6_draft_福祉政策課.docx`` (characters no file name may hold removed)."""
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "", department) or "担当課"
+    return f"{stem}_{safe}.docx"
+
+
+def zipped(names: Sequence[str], raw: Mapping[str, bytes], replaced: Mapping[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in names:
+            archive.writestr(name, replaced[name] if name in replaced else raw[name])
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- protection
+
+
+def open_cells(document: etree._Element, cells: Sequence[EntryCell]) -> int:
+    """Put a permission range around each cell's content; returns how many cells were opened."""
+    body = document.find(w("body"))
+    if body is None:
+        raise SheetFormatError("文書の本文(w:body)がありません")
+    tables = body_tables(body)
+    rows = {index: table_rows(tbl) for index, tbl in enumerate(tables)}
+    opened = 0
+    for cell in cells:
+        table = rows.get(cell.table, [])
+        found = cell_at(table[cell.row], cell.col) if cell.row < len(table) else None
+        if found is None or found.col != cell.col or vmerge(found.tc) == "continue":
+            continue
+        add_permission(found.tc, PERMISSION_BASE + opened)
+        opened += 1
+    return opened
+
+
+def add_permission(tc: etree._Element, ident: int) -> None:
+    """``w:permStart`` at the start of the cell's first paragraph, ``w:permEnd`` at its last's end."""
+    paragraphs = [child for child in tc if child.tag == w("p")]
+    if not paragraphs:
+        paragraphs = [etree.SubElement(tc, w("p"))]
+    first, last = paragraphs[0], paragraphs[-1]
+    start = etree.Element(w("permStart"), {w("id"): str(ident), w("edGrp"): "everyone"})
+    first.insert(1 if len(first) and first[0].tag == w("pPr") else 0, start)
+    last.append(etree.Element(w("permEnd"), {w("id"): str(ident)}))
+
+
+def protect(settings: etree._Element) -> None:
+    """Word's read-only restriction without a password, in the schema's place among the settings."""
+    for old in settings.findall(w("documentProtection")):
+        settings.remove(old)
+    protection = etree.Element(w("documentProtection"), {w("edit"): "readOnly", w("enforcement"): "1"})
+    before = [
+        child
+        for child in settings
+        if isinstance(child.tag, str) and child.tag.startswith(W) and etree.QName(child).localname in _BEFORE
+    ]
+    if before:
+        before[-1].addnext(protection)
+    else:
+        settings.insert(0, protection)
+
+
+_BEFORE = frozenset(_SETTINGS_BEFORE_PROTECTION)
+
+
+def unprotect(document: etree._Element, settings: etree._Element | None) -> int:
+    """Remove the restriction and every permission range (the merged draft is everyone's again)."""
+    removed = 0
+    for tag in ("permStart", "permEnd"):
+        for el in list(document.iter(w(tag))):
+            parent = el.getparent()
+            if parent is not None:
+                parent.remove(el)
+                removed += 1
+    if settings is not None:
+        for old in settings.findall(w("documentProtection")):
+            settings.remove(old)
+    return removed
+
+
+# --------------------------------------------------------------------------- the copy's mark
+
+
+def marked_parts(raw: Mapping[str, bytes], mark: CopyMark) -> dict[str, bytes]:
+    """The parts to replace or add so that the package carries ``mark`` as custom properties."""
+    rels = _parse(raw, "_rels/.rels") if "_rels/.rels" in raw else None
+    target = _custom_target(rels)
+    out: dict[str, bytes] = {}
+    if target is None or target not in raw:
+        target = CUSTOM_PART
+        root = parse_part(_EMPTY_PROPERTIES, path=CUSTOM_PART, part=CUSTOM_PART)
+        if rels is None:
+            rels = parse_part(_EMPTY_RELATIONSHIPS, path="_rels/.rels", part="_rels/.rels")
+        if _custom_target(rels) is None:
+            ids = {rel.get("Id") for rel in rels}
+            rel_id = next(f"rId{n}" for n in range(1, 10_000) if f"rId{n}" not in ids)
+            etree.SubElement(rels, f"{{{REL_NS}}}Relationship", Id=rel_id, Type=CUSTOM_REL, Target=target)
+            out["_rels/.rels"] = serialize(rels)
+        out["[Content_Types].xml"] = _with_override(raw["[Content_Types].xml"], target)
+    else:
+        root = _parse(raw, target)
+    _set_properties(root, {PROP_DEPARTMENT: mark.department, PROP_CODE: mark.code, PROP_DRAFT: mark.draft})
+    out[target] = serialize(root)
+    return out
+
+
+_EMPTY_PROPERTIES = f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}"/>'.encode()
+_EMPTY_RELATIONSHIPS = f'<Relationships xmlns="{REL_NS}"/>'.encode()
+
+
+def _custom_target(rels: etree._Element | None) -> str | None:
+    if rels is None:
+        return None
+    for rel in rels:
+        if (rel.get("Type") or "").endswith("/custom-properties"):
+            return (rel.get("Target") or "").lstrip("/") or None
+    return None
+
+
+def _with_override(data: bytes, part: str) -> bytes:
+    types = parse_part(data, path="[Content_Types].xml", part="[Content_Types].xml")
+    name = "/" + part
+    if not any(el.get("PartName") == name for el in types.iter(f"{{{CT_NS}}}Override")):
+        etree.SubElement(types, f"{{{CT_NS}}}Override", PartName=name, ContentType=CUSTOM_TYPE)
+    return serialize(types)
+
+
+def _set_properties(root: etree._Element, values: Mapping[str, str]) -> None:
+    for prop in list(root):
+        if prop.get("name") in values:
+            root.remove(prop)
+    pids = [int(p.get("pid") or 0) for p in root if (p.get("pid") or "").isdigit()]
+    pid = max([1, *pids]) + 1
+    for name, value in values.items():
+        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=FMTID, pid=str(pid), name=name)
+        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
+        pid += 1
+
+
+def custom_part(raw: Mapping[str, bytes]) -> str | None:
+    """The package's custom properties part, when it has one."""
+    rels = _parse(raw, "_rels/.rels") if "_rels/.rels" in raw else None
+    target = _custom_target(rels)
+    return target if target is not None and target in raw else None
+
+
+def read_mark(raw: Mapping[str, bytes]) -> CopyMark | None:
+    """The mark a split copy carries in its parts (None for a plain copy of the draft)."""
+    target = custom_part(raw)
+    if target is None:
+        return None
+    values: dict[str, str] = {}
+    for prop in _parse(raw, target):
+        name = prop.get("name")
+        if name in (PROP_DEPARTMENT, PROP_CODE, PROP_DRAFT):
+            values[name] = "".join(str(text) for text in prop.itertext()).strip()
+    if PROP_DRAFT not in values:
+        return None
+    return CopyMark(values.get(PROP_DEPARTMENT, ""), values.get(PROP_CODE, ""), values[PROP_DRAFT])
+
+
+def without_mark(raw: Mapping[str, bytes], part: str) -> bytes:
+    """The custom properties part without the split mark (for the merged draft)."""
+    root = _parse(raw, part)
+    for prop in list(root):
+        if prop.get("name") in (PROP_DEPARTMENT, PROP_CODE, PROP_DRAFT):
+            root.remove(prop)
+    return serialize(root)
+
+
+def _parse(raw: Mapping[str, bytes], part: str) -> etree._Element:
+    return parse_part(raw[part], path=part, part=part)

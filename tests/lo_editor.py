@@ -1,0 +1,268 @@
+"""A real editor in the tests: LibreOffice Writer driven through UNO, as a staff member uses it.
+
+Tests that must hold for files *other software* wrote use this module to open a .docx in
+LibreOffice, type into it through the view (the view cursor, Tab to the next cell, typing, Enter),
+set the result content controls, and save it as .docx again ("MS Word 2007 XML").
+
+Use (the ``lo_office`` fixture is session-scoped and registered in ``tests/conftest.py``)::
+
+    from .lo_editor import Office, set_result, type_in_cell, type_over
+
+    def test_x(lo_office: Office, tmp_path: Path) -> None:
+        done = lo_office.edit(draft, tmp_path / "typed.docx", [
+            # cursor into the cell holding this text (unique, or give occurrence=k, 1-based in
+            # document order), Tab 4 cells to the right, type; "\\n" is Enter
+            type_in_cell("重層的支援体制整備事業の実施に向けて", "一行目\\n二行目", cells=4),
+            # the one content control in the same table row: through the content-control API
+            # (text set, ShowingPlaceHolder off, as LibreOffice's own drop-down does) ...
+            set_result("重層的支援体制整備事業の実施に向けて", "達成", how="api"),
+            # ... or the keyboard path: select the grey placeholder (a click does) and type over it;
+            # LibreOffice 7.4 leaves w:showingPlcHdr set then
+            set_result("福祉の担い手となる人材を", "１／３", how="keyboard", occurrence=1),
+            # select "〇〇" inside the unique text "R7-〇〇" and type "15"
+            type_over("〇〇", "15", within="R7-〇〇"),
+        ])
+        done[0]["cell"], done[0]["table"], done[0]["text"]     # 'G6', 'Table5', '一行目\\n二行目'
+
+``Office.edit(source, None, [])`` opens and closes without saving; ``Office.resave(source, target)``
+opens and saves with no edits (LibreOffice's own rewrite of the file).  A step that cannot be done
+(text not found or not unique, no or several controls in the row) raises ``AssertionError`` with the
+worker's message; a LibreOffice that died is restarted for the next edit.
+
+How it runs (decided by trying):
+
+* Debian's python3-uno is built for ``/usr/bin/python3``.  Importing it into the test venv happens to
+  work when both are the same minor version (it binds to whichever libpython is loaded), but breaks
+  as soon as they differ, so the UNO side runs as a worker subprocess,
+  :mod:`tests.lo_uno_worker`, under the first Python that can ``import uno`` (``$KOMAE_UNO_PYTHON``,
+  ``/usr/bin/python3``, ``python3``), fed a JSON plan on stdin.
+* ``soffice --headless`` runs with its OWN throw-away profile (``-env:UserInstallation``) and listens
+  on ``127.0.0.1`` on a free port; the fixture starts it once per session and stops it by its pid.
+* Its fonts come from the package's fontconfig file (``komae_docx.fonts``, via ``FONTCONFIG_FILE``)
+  when it exists, as every LibreOffice run of the product does.
+* A document opened in a view needs Writer's UI files (the comments in the margin are widgets built
+  from ``annotation.ui``).  Debian's ``libreoffice-writer-nogui`` lacks them and LibreOffice aborts on
+  any document with comments, so the editor needs ``libreoffice-writer``.
+
+Skips only where LibreOffice (with Writer's UI) or python3-uno is missing; with ``CI`` set, that is
+a failure instead (``.ci/run`` installs them).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pytest
+
+WORKER = Path(__file__).with_name("lo_uno_worker.py")
+EDIT_TIMEOUT_SECONDS = 300
+START_TIMEOUT_SECONDS = 60
+
+Step = dict[str, Any]
+
+
+def type_in_cell(
+    row_text: str, text: str, *, cells: int = 0, occurrence: int | None = None, replace: bool = False
+) -> Step:
+    """Click into the cell holding ``row_text``, press Tab ``cells`` times, type ``text``.
+
+    The text is typed at the end of the cell's text; ``replace=True`` selects the cell's text first
+    (as a person drags over it) so that the typing replaces it.
+    """
+    return {
+        "op": "type_in_cell",
+        "row_text": row_text,
+        "occurrence": occurrence,
+        "cells": cells,
+        "text": text,
+        "replace": replace,
+    }
+
+
+def set_result(
+    row_text: str, value: str, *, how: Literal["api", "keyboard"] = "api", occurrence: int | None = None
+) -> Step:
+    """Set the one content control in the table row holding ``row_text`` to ``value``."""
+    return {"op": "set_result", "row_text": row_text, "occurrence": occurrence, "value": value, "how": how}
+
+
+def edit_document() -> Step:
+    """Click 「文書を編集」 (.uno:EditDoc): LibreOffice opens a file with Word's editing restriction
+    read-only, and a person switches to editing before typing."""
+    return {"op": "edit_document"}
+
+
+def type_over(find: str, text: str, *, within: str | None = None, occurrence: int | None = None) -> Step:
+    """Select ``find`` (inside the unique text ``within`` when given) and type ``text`` over it."""
+    return {"op": "type_over", "find": find, "within": within, "occurrence": occurrence, "text": text}
+
+
+def missing(reason: str) -> None:
+    """Skip for a missing tool; in CI (``.ci/run`` installs everything) fail instead."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI installs it: a missing tool there is a defect)")
+    pytest.skip(reason)
+
+
+def uno_python() -> str | None:
+    """The first Python that imports Debian's ``uno`` module."""
+    candidates = [os.environ.get("KOMAE_UNO_PYTHON"), "/usr/bin/python3", shutil.which("python3")]
+    for candidate in dict.fromkeys(c for c in candidates if c):
+        if not Path(candidate).exists():
+            continue
+        probe = subprocess.run([candidate, "-c", "import uno"], capture_output=True, check=False, timeout=60)
+        if probe.returncode == 0:
+            return candidate
+    return None
+
+
+def writer_with_ui(exe: str) -> bool:
+    """True when the LibreOffice of ``exe`` has Writer's UI files (not the -nogui build)."""
+    program = Path(exe).resolve().parent
+    ui = program.parent / "share" / "config" / "soffice.cfg" / "modules" / "swriter" / "ui"
+    return (ui / "annotation.ui").is_file()
+
+
+def fontconfig_env() -> dict[str, str]:
+    """The environment for LibreOffice: the package's fontconfig file when the package ships one."""
+    try:
+        from komae_docx.layout import libreoffice_env  # type: ignore[attr-defined]
+    except ImportError:
+        return dict(os.environ)
+    return dict(libreoffice_env())
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Office:
+    """A headless LibreOffice listening on 127.0.0.1 with its own profile (see the module doc)."""
+
+    soffice: str
+    python: str
+    home: Path
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+    log: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.log = self.home / "soffice.log"
+
+    @property
+    def url(self) -> str:
+        return f"uno:socket,host=127.0.0.1,port={self.port};urp;StarOffice.ComponentContext"
+
+    def start(self) -> None:
+        self.port = free_port()
+        profile = self.home / f"profile-{self.port}"
+        command = [
+            self.soffice,
+            f"-env:UserInstallation={profile.resolve().as_uri()}",
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--norestore",
+            "--nodefault",
+            "--nolockcheck",
+            f"--accept=socket,host=127.0.0.1,port={self.port};urp;StarOffice.ComponentContext",
+        ]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                command, stdout=log, stderr=log, env=fontconfig_env(), start_new_session=True
+            )
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"soffice exited at start: {self._log_tail()}")
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.3)
+        raise AssertionError(f"soffice did not listen on 127.0.0.1:{self.port} in {START_TIMEOUT_SECONDS}s")
+
+    def stop(self) -> None:
+        """Stop the soffice this fixture started (its own process group, by its pid)."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=20)
+        self.process = None
+
+    def edit(self, source: Path, target: Path | None, steps: Sequence[Step]) -> list[dict[str, Any]]:
+        """Open ``source``, do ``steps``, save as .docx to ``target`` (None: don't save); per step
+        what was done (table, cell, text afterwards)."""
+        if self.process is None or self.process.poll() is not None:
+            self.start()  # first use, or LibreOffice died on an earlier document
+        plan = {
+            "url": self.url,
+            "source": str(Path(source).resolve()),
+            "target": str(Path(target).resolve()) if target is not None else None,
+            "steps": list(steps),
+        }
+        done = subprocess.run(
+            [self.python, str(WORKER)],
+            input=json.dumps(plan, ensure_ascii=False),
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=EDIT_TIMEOUT_SECONDS,
+        )
+        if done.returncode != 0:
+            raise AssertionError(
+                f"LibreOffice edit of {Path(source).name} failed: {done.stderr.strip()[-2000:]}"
+                f"\nsoffice: {self._log_tail()}"
+            )
+        if target is not None and not Path(target).is_file():
+            raise AssertionError(f"LibreOffice did not save {target}")
+        steps_done: list[dict[str, Any]] = json.loads(done.stdout)["steps"]
+        return steps_done
+
+    def resave(self, source: Path, target: Path) -> Path:
+        """Open ``source`` and save it as .docx, unedited."""
+        self.edit(source, target, [])
+        return target
+
+    def _log_tail(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")[-1500:] if self.log.exists() else ""
+
+
+@pytest.fixture(scope="session")
+def lo_office() -> Iterator[Office]:
+    """LibreOffice as the staff member's editor (started once per session, stopped at its end)."""
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        missing("LibreOffice (soffice) is not installed")
+        raise AssertionError("unreachable")
+    if not writer_with_ui(exe):
+        missing("LibreOffice Writer's UI files are missing (install libreoffice-writer, not -nogui)")
+    python = uno_python()
+    if python is None:
+        missing("python3-uno (Debian's uno module for /usr/bin/python3) is not installed")
+        raise AssertionError("unreachable")
+    with tempfile.TemporaryDirectory(prefix="komae-lo-editor-") as home:
+        office = Office(exe, python, Path(home))
+        office.start()
+        try:
+            yield office
+        finally:
+            office.stop()

@@ -1,0 +1,371 @@
+"""Issue 18: the draft split per 担当課, filled department by department, merged back.
+
+Everything runs on the example's own draft (``api.draft`` of examples/r5_report.docx).  The copies
+are filled the way Word saves typed text (tests/filler.py: last year's texts, results that give
+last year's published grades); the LibreOffice round trip is in test_split_merge_libreoffice.py.
+
+Counted by hand from the R5 report: its 担当課 table (序章 4) names eight departments, and every
+one of them is in charge of at least one project on the sheets (地 and 福 share 2－(3) a; 健, 子 and
+発 share the 重層 plan's 4 (3)), so the draft splits into eight copies.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from komae_docx import api
+from komae_docx.errors import NotAReportError, OutputError
+
+from .conftest import EXAMPLE
+from .docx_checks import audit_findings, soffice
+from .docx_edit import rewrite_part
+from .filler import fill_draft, last_years_fill
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = f"{{{W_NS}}}"
+
+DEPARTMENTS = [
+    "地域活性課",
+    "福祉政策課",
+    "福祉相談課",
+    "高齢障がい課",
+    "健康推進課",
+    "子ども政策課",
+    "子ども発達支援課",
+    "児童育成課",
+]
+"""The R5 report's 担当課 table, in its order: all eight have projects."""
+
+SHARED_PLAN_TEXT = "利用者支援事業として、1. 基本型、2. 特定型、3. 母子健康型"
+"""The 重層 plan's 4 (3): a project of 健康推進課, 子ども政策課 and 子ども発達支援課 together."""
+
+PUBLISHED_GRADES = {
+    "plan1": ["A", "A", "A", "A", "C"],
+    "plan2": ["A", "A", "A", "A", "A", "A", "B", "A"],
+}
+"""The R5 report's grades as printed on its sheets (1－(1) … 3－(1); 重層 1 … 8: 7 アウトリーチ is B)."""
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("deptmerge")
+
+
+@pytest.fixture(scope="module")
+def draft(work: Path) -> Path:
+    return api.draft(EXAMPLE, work / "r6_draft.docx").value.path
+
+
+@pytest.fixture(scope="module")
+def split(draft: Path, work: Path) -> api.Split:
+    return api.split(draft, work / "copies").value
+
+
+@pytest.fixture(scope="module")
+def filled(split: api.Split, draft: Path, work: Path) -> list[Path]:
+    """Every department's copy filled with its own projects' texts and results (the editor's copy
+    also with the committee's opinions), as Word saves them."""
+    last = api.read(EXAMPLE).value
+    report = api.read(draft).value
+    folder = work / "filled"
+    folder.mkdir()
+    out = []
+    for copy in split.copies:
+        fill = last_years_fill(last, report, departments=[copy.code])
+        if copy.department == "福祉政策課":
+            fill.opinions = last_years_fill(last, report).opinions
+        out.append(fill_draft(copy.path, folder / copy.path.name, fill))
+    return out
+
+
+def xml(path: Path, part: str) -> etree._Element:
+    with zipfile.ZipFile(path) as archive:
+        return etree.fromstring(archive.read(part))
+
+
+def copy_of(split: api.Split, department: str) -> Path:
+    return next(c.path for c in split.copies if c.department == department)
+
+
+def opened_cells(path: Path) -> list[etree._Element]:
+    """The table cells a copy opens for editing (those holding a permission range)."""
+    cells = []
+    for start in xml(path, "word/document.xml").iter(f"{W}permStart"):
+        tc = next(a for a in start.iterancestors() if a.tag == f"{W}tc")
+        cells.append(tc)
+    return cells
+
+
+def row_text(tc: etree._Element) -> str:
+    tr = tc.getparent()
+    assert tr is not None
+    return "".join(tr.itertext())
+
+
+# --------------------------------------------------------------------------- split
+
+
+def test_split_writes_one_copy_per_department_with_projects(split: api.Split, draft: Path) -> None:
+    assert [copy.department for copy in split.copies] == DEPARTMENTS
+    assert len(split.copies) == 8
+    assert sorted(p.name for p in split.folder.iterdir()) == sorted(f"r6_draft_{d}.docx" for d in DEPARTMENTS)
+    for copy in split.copies:
+        assert api.read(copy.path).value.fiscal_year.text == "令和6年度"  # the whole draft
+
+
+def test_each_copy_is_read_only_in_word_without_a_password(split: api.Split) -> None:
+    for copy in split.copies:
+        settings = xml(copy.path, "word/settings.xml")
+        protection = settings.findall(f"{W}documentProtection")
+        assert len(protection) == 1
+        assert protection[0].get(f"{W}edit") == "readOnly"
+        assert protection[0].get(f"{W}enforcement") == "1"
+        assert not any("hash" in name.lower() or "salt" in name.lower() for name in protection[0].attrib)
+        names = [etree.QName(child).localname for child in settings]
+        at = names.index("documentProtection")  # CT_Settings: after proofState, before defaultTabStop
+        assert names.index("proofState") < at < names.index("defaultTabStop")
+
+
+def test_permission_ranges_open_the_departments_cells_only(split: api.Split) -> None:
+    for copy in split.copies:
+        document = xml(copy.path, "word/document.xml")
+        starts = list(document.iter(f"{W}permStart"))
+        ends = list(document.iter(f"{W}permEnd"))
+        assert len(starts) == copy.cells > 0
+        assert sorted(s.get(f"{W}id") for s in starts) == sorted(e.get(f"{W}id") for e in ends)
+        assert all(s.get(f"{W}edGrp") == "everyone" for s in starts)
+        assert all(s.getparent().tag == f"{W}p" for s in [*starts, *ends])  # type: ignore[union-attr]
+    # 健康推進課 has one project, the shared 4 (3): its Do, Act and result cells, nothing else
+    health = opened_cells(copy_of(split, "健康推進課"))
+    assert len(health) == 3
+    assert all(SHARED_PLAN_TEXT in row_text(tc) for tc in health)
+    assert any(tc.find(f".//{W}sdt") is not None for tc in health)  # the result control's cell
+
+
+def test_a_shared_project_is_editable_in_each_of_its_departments_copies(split: api.Split) -> None:
+    for department in ("健康推進課", "子ども政策課", "子ども発達支援課"):
+        opened = opened_cells(copy_of(split, department))
+        assert sum(SHARED_PLAN_TEXT in row_text(tc) for tc in opened) == 3, department
+    welfare = opened_cells(copy_of(split, "福祉政策課"))
+    assert not any(SHARED_PLAN_TEXT in row_text(tc) for tc in welfare)
+
+
+def test_each_copy_records_its_department_and_draft(split: api.Split, draft: Path) -> None:
+    ids = set()
+    for copy in split.copies:
+        props = xml(copy.path, "docProps/custom.xml")
+        values = {p.get("name"): "".join(p.itertext()) for p in props}
+        assert values["komae-docx 担当課"] == copy.department
+        ids.add(values["komae-docx 案の識別子"])
+        rels = xml(copy.path, "_rels/.rels")
+        assert any((r.get("Type") or "").endswith("/custom-properties") for r in rels)
+    assert len(ids) == 1
+
+
+def test_copies_pass_openxml_audit(split: api.Split) -> None:
+    for copy in split.copies:
+        assert audit_findings(copy.path) == [], copy.department
+
+
+def test_libreoffice_renders_each_copy_in_the_drafts_page_count(
+    split: api.Split, draft: Path, work: Path
+) -> None:
+    counts = pdf_page_counts([draft, *(copy.path for copy in split.copies)], work / "pdf")
+    assert counts[draft.stem] == 39  # the draft's own count (the R5 report: 39 pages)
+    assert {copy.path.stem: counts[copy.path.stem] for copy in split.copies} == {
+        copy.path.stem: 39 for copy in split.copies
+    }
+
+
+def pdf_page_counts(files: list[Path], outdir: Path) -> dict[str, int]:
+    """All files converted by one LibreOffice run (its own profile), pages counted by pdfinfo."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = (outdir / ".lo-profile").resolve().as_uri()
+    command = [soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+    subprocess.run([*command, "--outdir", str(outdir), *map(str, files)], capture_output=True, timeout=600)
+    counts = {}
+    for file in files:
+        info = subprocess.run(["pdfinfo", str(outdir / f"{file.stem}.pdf")], capture_output=True, text=True)
+        counts[file.stem] = int(
+            next(line.split()[-1] for line in info.stdout.splitlines() if line.startswith("Pages"))
+        )
+    return counts
+
+
+def test_split_writes_all_copies_or_none(draft: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    (folder / "r6_draft_児童育成課.docx").write_bytes(b"staff's own file")
+    with pytest.raises(OutputError, match="既に存在します"):
+        api.split(draft, folder)
+    assert [p.name for p in folder.iterdir()] == ["r6_draft_児童育成課.docx"]
+    assert (folder / "r6_draft_児童育成課.docx").read_bytes() == b"staff's own file"
+
+
+# --------------------------------------------------------------------------- merge
+
+
+@pytest.fixture(scope="module")
+def merged(draft: Path, filled: list[Path], work: Path) -> api.Merged:
+    return api.merge(draft, filled, work / "r6_merged.docx").value
+
+
+def test_merging_every_department_leaves_nothing_but_the_number(merged: api.Merged) -> None:
+    assert merged.path is not None
+    assert merged.conflicts == [] and merged.outside == []
+    left = api.status(merged.path).value
+    assert [item.code for item in left.items] == ["incomplete.number"]  # no Do, Act, result, opinion
+    grades = {plan.plan_key: [m.letter for m in plan.measures] for plan in left.grades}
+    assert grades == PUBLISHED_GRADES
+
+
+def test_the_merge_log_says_who_filled_what(merged: api.Merged) -> None:
+    by_department = {cell.department for cell in merged.filled}
+    # 子ども政策課's only project is the shared 4 (3), which 健康推進課's copy (earlier) filled alike
+    assert by_department == set(DEPARTMENTS) - {"子ども政策課"}
+    shared = [c for c in merged.filled if c.location.project == "p2-4-(3)" and c.column == "Do"]
+    assert len(shared) == 1 and shared[0].file.endswith(
+        "r6_draft_健康推進課.docx"
+    )  # the first copy that has it
+    elderly = [c.text for c in merged.filled if c.column == "事業の結果" and c.department == "高齢障がい課"]
+    assert elderly == ["達成"] * 4  # 重層 4 (1), 5 (1)-(3): measures graded A with every project 達成
+
+
+def test_the_merged_draft_keeps_the_masters_comments_and_drops_the_restriction(
+    merged: api.Merged, draft: Path
+) -> None:
+    assert merged.path is not None
+    document = xml(merged.path, "word/document.xml")
+    assert next(document.iter(f"{W}permStart"), None) is None
+    assert xml(merged.path, "word/settings.xml").find(f"{W}documentProtection") is None
+    references = sorted(r.get(f"{W}id") for r in document.iter(f"{W}commentReference"))
+    master = sorted(r.get(f"{W}id") for r in xml(draft, "word/document.xml").iter(f"{W}commentReference"))
+    assert references == master and len(master) > 50
+    assert xml(merged.path, "word/comments.xml").findall(f"{W}comment").__len__() == len(master)
+    assert audit_findings(merged.path) == []
+
+
+def test_two_copies_that_filled_a_cell_differently_conflict_and_nothing_is_written(
+    draft: Path, split: api.Split, tmp_path: Path
+) -> None:
+    first, second = _two_versions_of_the_shared_project(draft, split, tmp_path)
+    target = tmp_path / "merged.docx"
+    done = api.merge(draft, [first, second], target)
+    assert done.value.path is None and not target.exists()
+    conflict = next(c for c in done.value.conflicts if c.column == "Do")
+    assert conflict.location.project == "p2-4-(3)" and conflict.location.page is not None
+    assert (conflict.first.file, conflict.second.file) == (str(first), str(second))
+    assert (conflict.first.department, conflict.second.department) == ("健康推進課", "子ども政策課")
+    assert "健康推進課の記入" in conflict.first.text and "子ども政策課の記入" in conflict.second.text
+    assert any(m.severity == "error" and m.code == "merge.conflict" for m in done.messages)
+    preferred = api.merge(draft, [first, second], target, prefer=second).value
+    assert preferred.path == target
+    do = _project_do(target, "p2-4-(3)")
+    assert "子ども政策課の記入" in do and "健康推進課の記入" not in do
+
+
+def _two_versions_of_the_shared_project(draft: Path, split: api.Split, folder: Path) -> tuple[Path, Path]:
+    report = api.read(draft).value
+    out = []
+    for department in ("健康推進課", "子ども政策課"):
+        fill = last_years_fill(api.read(EXAMPLE).value, report, departments=[])
+        fill.entries[("plan2", "p2-4-(3)")] = [([f"{department}の記入"], ["同じAct"])]
+        out.append(fill_draft(copy_of(split, department), folder / f"{department}.docx", fill))
+    return out[0], out[1]
+
+
+def _project_do(path: Path, project_id: str) -> str:
+    report = api.read(path).value
+    project = next(p for _, _, p in report.iter_projects() if p.id == project_id)
+    return "\n".join(project.entries[0].do)
+
+
+def test_an_edited_plan_text_is_reported_and_the_masters_stays(
+    draft: Path, split: api.Split, tmp_path: Path
+) -> None:
+    copy = copy_of(split, "健康推進課")
+
+    def edit(root: etree._Element) -> None:
+        t = next(t for t in root.iter(f"{W}t") if t.text and t.text.startswith("利用者支援事業として"))
+        t.text = t.text.replace("利用者支援事業", "利用者支援の事業")  # type: ignore[union-attr]
+
+    edited = rewrite_part(copy, tmp_path / "edited.docx", "word/document.xml", edit)
+    done = api.merge(draft, [edited], tmp_path / "merged.docx").value
+    assert done.path is not None
+    plan = next(o for o in done.outside if o.what == "Plan")
+    assert plan.file == str(edited) and plan.location.project == "p2-4-(3)"
+    assert "利用者支援の事業" in plan.copy and "利用者支援の事業" not in plan.master
+    merged_plan = next(p for _, _, p in api.read(done.path).value.iter_projects() if p.id == "p2-4-(3)")
+    assert merged_plan.plan_text.startswith(SHARED_PLAN_TEXT)
+
+
+def test_another_departments_cell_in_a_split_copy_is_reported_not_merged(
+    draft: Path, split: api.Split, tmp_path: Path
+) -> None:
+    report = api.read(draft).value
+    fill = last_years_fill(api.read(EXAMPLE).value, report, departments=[])
+    fill.entries[("plan1", "p1-1-1-1-a")] = [(["児童育成課が書いた文"], [])]  # a 福祉政策課 project
+    copy = fill_draft(copy_of(split, "児童育成課"), tmp_path / "child.docx", fill)
+    done = api.merge(draft, [copy], tmp_path / "merged.docx").value
+    assert done.filled == []
+    outside = next(o for o in done.outside if o.location.project == "p1-1-1-1-a")
+    assert outside.department == "児童育成課" and "福祉政策課の欄" in outside.reason
+    assert _project_do(tmp_path / "merged.docx", "p1-1-1-1-a") == ""
+
+
+def test_a_plain_copy_of_the_draft_is_merged_in_every_cell(draft: Path, tmp_path: Path) -> None:
+    report = api.read(draft).value
+    fill = last_years_fill(api.read(EXAMPLE).value, report, departments=["児"])
+    plain = fill_draft(draft, tmp_path / "児童育成課が記入.docx", fill)
+    done = api.merge(draft, [plain], tmp_path / "merged.docx").value
+    assert done.path is not None and len(done.filled) == 3
+    assert {cell.department for cell in done.filled} == {"児童育成課"}  # the cells' department
+
+
+def test_an_empty_cell_never_overwrites_a_filled_one(draft: Path, merged: api.Merged, tmp_path: Path) -> None:
+    assert merged.path is not None
+    fresh = shutil.copy(draft, tmp_path / "fresh_copy.docx")  # a copy nobody filled
+    done = api.merge(merged.path, [Path(fresh)], tmp_path / "again.docx").value
+    assert done.path is not None and done.filled == []
+    assert len(done.kept) > 100
+    assert api.status(done.path).value.items[0].code == "incomplete.number"
+
+
+def test_a_copy_of_another_years_draft_is_refused(draft: Path, merged: api.Merged, tmp_path: Path) -> None:
+    with pytest.raises(NotAReportError, match="令和5年度の報告書の写しです"):
+        api.merge(draft, [EXAMPLE], tmp_path / "merged.docx")
+    assert merged.path is not None
+    r7 = api.draft(merged.path, tmp_path / "r7_draft.docx").value.path
+    r7_copy = api.split(r7, tmp_path / "r7").value.copies[0].path
+    with pytest.raises(NotAReportError, match="別の案から作られています"):
+        api.merge(draft, [r7_copy], tmp_path / "merged.docx")
+    assert not (tmp_path / "merged.docx").exists()
+
+
+def test_a_changed_layout_is_reported_and_the_masters_stays(
+    draft: Path, split: api.Split, tmp_path: Path
+) -> None:
+    def edit(root: etree._Element) -> None:
+        for margin in root.iter(f"{W}pgMar"):
+            margin.set(f"{W}left", "2000")  # staff widened the left margin
+        first_sheet = next(t for t in root.iter(f"{W}tbl") if "Act" in "".join(t.itertext()))
+        cols = first_sheet.findall(f"{W}tblGrid/{W}gridCol")
+        cols[3].set(f"{W}w", str(int(cols[3].get(f"{W}w", "0")) + 600))  # and the Plan column
+
+    edited = rewrite_part(copy_of(split, "地域活性課"), tmp_path / "wider.docx", "word/document.xml", edit)
+    done = api.merge(draft, [edited], tmp_path / "merged.docx").value
+    assert done.path is not None
+    assert {o.what for o in done.outside} == {"用紙・余白", "表の形（列幅・行）"}
+    sheet = next(o for o in done.outside if o.what == "表の形（列幅・行）")
+    assert sheet.location.sheet == 0 and sheet.location.page == 11 and sheet.file == str(edited)
+    margins = {m.get(f"{W}left") for m in xml(done.path, "word/document.xml").iter(f"{W}pgMar")}
+    assert "2000" not in margins
