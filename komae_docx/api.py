@@ -304,6 +304,19 @@ def results_template(draft: Source, target: Source, *, force: bool = False) -> R
     return Result(Path(target), list(read_result.messages))
 
 
+def _recorded_elsewhere(message: Message, recorded: Mapping[str, ProjectOutcome]) -> bool:
+    """A results file that leaves out a project whose result the report already keeps (an interim
+    version finished with the results still missing) leaves out nothing."""
+    from .rules import target_count
+
+    project = message.location.project
+    return (
+        message.code == "results.missing_id"
+        and project is not None
+        and target_count(recorded.get(project)) is not None
+    )
+
+
 @dataclass(frozen=True)
 class Finalized:
     """What :func:`finalize` did (see its example).
@@ -384,8 +397,9 @@ def finalize(
     chosen: Mapping[str, ProjectOutcome] | None = recorded_results(report)
     if results is not None:
         match = match_results(report, read_results_file(results))
-        chosen = {**(chosen or {}), **match.results}
-        messages += match.messages
+        recorded = chosen or {}
+        chosen = {**recorded, **match.results}
+        messages += [m for m in match.messages if not _recorded_elsewhere(m, recorded)]
     grades = grade_report(report, chosen)
     if chosen is None:
         grades = with_printed_grades(report, grades)

@@ -393,3 +393,38 @@ def test_when_only_the_number_is_missing_finalize_says_how_to_give_it(cycle: Pat
     assert "--number R7-〇〇 で刊行物番号を指定してください" in done.stderr
     assert "未記入・未確定が" not in done.stderr
     assert not out.exists()
+
+
+# --------------------------------------------------------------------------- an interim version finished
+
+
+def test_an_interim_version_is_finished_with_the_missing_result_alone(cycle: Path) -> None:
+    """3－(1)'s result came late: the interim keeps the others inside, the results file gives it."""
+    last, draft = read_report(EXAMPLE), read_report(cycle / "r6_draft.docx")
+    results = hand_results()
+    del results["p1-3-1-1-b"]
+    fill = last_years_fill(last, draft, results=results, number="R7-15")
+    partly = fill_draft(cycle / "r6_draft.docx", cycle / "r6_partly.docx", fill)
+    interim = cycle / "r6_partly_interim.docx"
+    made = run("finalize", partly, "-o", interim, "--allow-incomplete", "--pages", "fields")
+    assert made.returncode == 0, made.stderr
+    assert api.identify(interim).value.label == "中間版の報告書（（中間））"
+    (cycle / "late.yaml").write_text("p1-3-1-1-b: 1/3\n", encoding="utf-8")
+    done = run(
+        "finalize",
+        interim,
+        "-o",
+        cycle / "r6_late.docx",
+        "--pages",
+        "fields",
+        "--results",
+        cycle / "late.yaml",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "結果がありません" not in done.stderr  # the other results are kept inside the interim
+    report = read_report(cycle / "r6_late.docx")
+    assert report.cover.report_title == "令和6年度報告書"
+    assert all("（中間）" not in plan.summary.title for plan in report.plans if plan.summary is not None)
+    assert letters(report) == ["AAAAC", "AAAAAABA"]
+    assert check_cells(report) == check_cells(last)
+    assert api.identify(cycle / "r6_late.docx").value.label == "仕上げた報告書（公表用）"

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..errors import KomaeDocxError
 from ..package import parse_xml
 from ..record import NAMESPACE, is_record
 from .ooxml import serialize
@@ -76,9 +77,17 @@ def _our_item(parts: Parts, main: str, path: str | Path) -> str | None:
             if target.startswith("/")
             else posixpath.normpath(posixpath.join(folder, target))
         )
-        if name in parts and is_record(parse_xml(parts[name], path=path, part=name)):
+        if name in parts and _is_ours(parts[name], path, name):
             return name
     return None
+
+
+def _is_ours(data: bytes, path: str | Path, name: str) -> bool:
+    """Our record; another tool's part that does not even parse is not ours and stays as it is."""
+    try:
+        return is_record(parse_xml(data, path=path, part=name))
+    except KomaeDocxError:
+        return False
 
 
 def _rels_part(part: str) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..model import Report
-from ..progress import DRAFT_MARK
+from ..progress import DRAFT_MARK, INTERIM_MARK
 from ..record import build_record, city_check_cells, record_xml
 from .customxml import Parts, put_record
 from .finalize import flat, locate, mark_cover, plan_summaries
@@ -76,22 +76,28 @@ def note_summary(tbl: etree._Element) -> bool:
 
 
 def remove_cover_mark(body: etree._Element, report_title: str) -> bool:
-    """Remove 「（案）」 from the cover's report title paragraph (where ``draft`` put it)."""
+    """Remove 「（案）」 (and an interim version's 「（中間）」) from the cover's report title paragraph."""
     wanted = flat(report_title)
     for p in body.iter(f"{W}p"):
-        if flat(visible_text(p)) != wanted:
-            continue
-        for t in p.iter(f"{W}t"):
-            if t.text and DRAFT_MARK in t.text:
-                t.text = t.text.replace(DRAFT_MARK, "", 1)
-                run = t.getparent()
-                if not t.text and run is not None and len([c for c in run if c.tag == f"{W}t"]) == 1:
-                    holder = run.getparent()
-                    if holder is not None:
-                        holder.remove(run)
-                return True
-        return False
+        if flat(visible_text(p)) == wanted:
+            return bool(remove_marks(p, (DRAFT_MARK, INTERIM_MARK)))
     return False
+
+
+def remove_marks(p: etree._Element, marks: tuple[str, ...]) -> int:
+    """Remove each of ``marks`` from the paragraph's text (a run left empty goes); how many went."""
+    removed = 0
+    for t in list(p.iter(f"{W}t")):
+        here = [mark for mark in marks if t.text and mark in t.text]
+        for mark in here:
+            t.text = (t.text or "").replace(mark, "")
+        removed += len(here)
+        run = t.getparent()
+        if here and not t.text and run is not None and len(run.findall(f"{W}t")) == 1:
+            holder = run.getparent()
+            if holder is not None:
+                holder.remove(run)
+    return removed
 
 
 # --------------------------------------------------------------------------- the package as parts

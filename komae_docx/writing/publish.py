@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import ProjectOutcome, RecordStage, Report
-from ..progress import DRAFT_MARK
+from ..progress import DRAFT_MARK, INTERIM_MARK
 from ..record import build_record, city_check_cells, record_xml
 from ..results import Location, Message, Severity
 from ..rules import PlanGrades, outcome_text, result_of
 from .customxml import put_record
-from .draftmarks import remove_cover_mark
+from .draftmarks import remove_cover_mark, remove_marks
 from .finalize import (
     FinalizeOptions,
     fill_number,
@@ -30,6 +30,7 @@ from .finalize import (
     plan_summaries,
     publish_look,
     restore_check_cells,
+    summary_title,
     write_grades,
 )
 from .pagination import apply_pages
@@ -78,10 +79,14 @@ def finalize_document(
     record = build_record(report, grades, stage, results)
     package.put_parts(put_record(package.parts(), package.main, record_xml(record), path=filled))
     layout.summaries = plan_summaries(report, layout)
+    for tbl in layout.summaries:  # an interim version finalized again loses its marks
+        title = summary_title(tbl)
+        if title is not None:
+            remove_marks(title, (INTERIM_MARK,))
     for tbl, plan_grades in zip(layout.summaries, grades, strict=True):
         fill_summary(tbl, plan_grades.summary, {}, interim=options.interim)
     if options.interim:
-        mark_cover(body, report.cover.report_title.replace(DRAFT_MARK, ""))
+        mark_cover(body, report.cover.report_title.replace(DRAFT_MARK, "").replace(INTERIM_MARK, ""))
         for tbl in layout.summaries:
             mark_summary_title(tbl)
     passes, page_messages = apply_pages(package, report, grades, layout, sheets, options)
