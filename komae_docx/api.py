@@ -544,14 +544,25 @@ def merge(
     check_outputs([(target, "-o")], inputs=inputs, force=force)
     preferred = _preferred_label(copies, prefer)
     master = read(draft)
-    loaded = [Copy(str(c), read(c).value, (parts := open_filled(c)), read_mark(parts.raw)) for c in copies]
+    loaded, read_notes = [], []
+    for source in copies:
+        copy_read = read(source)
+        parts = open_filled(source)
+        loaded.append(Copy(str(source), copy_read.value, parts, read_mark(parts.raw)))
+        read_notes += [_in_copy(message, source) for message in copy_read.messages]
     outcome = merge_copies(master.value, open_filled(draft), loaded, preferred)
     path: Path | None = None
     if outcome.data is not None:
         write_bytes_atomic(target, outcome.data, force=force, inputs=inputs)
         path = Path(target)
     merged = Merged(path, outcome.filled, outcome.conflicts, outcome.outside, outcome.kept, outcome.dropped)
-    return Result(merged, [*master.messages, *merge_messages(merged)])
+    return Result(merged, [*master.messages, *read_notes, *merge_messages(merged)])
+
+
+def _in_copy(message: Message, source: Source) -> Message:
+    """A reader message about a copy, naming the copy (a result the copy's control holds that is no
+    result, such as 「達成未評価」, is not merged: the message says so)."""
+    return message.model_copy(update={"text": f"「{source}」：{message.text}"})
 
 
 def _preferred_label(copies: Sequence[Source], prefer: Source | None) -> str | None:

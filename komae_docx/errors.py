@@ -106,6 +106,14 @@ class OutputError(KomaeDocxError):
     """An output that cannot be written safely (exists, same as input, directory missing)."""
 
 
+class OutputExistsError(OutputError):
+    """The output exists and overwriting was not asked for.  The message speaks to Python callers
+    (``force=True``); the command line words the same refusal with its own option (``--force``)."""
+
+    def __init__(self, path: str | Path, hint: str = "上書きするときは force=True を渡してください") -> None:
+        super().__init__(f"既に存在します。{hint}", path)
+
+
 class TemplateError(KomaeDocxError):
     """A docxtpl template that is broken or uses unknown variables."""
 
@@ -124,3 +132,8 @@ class WrongFileKindError(KomaeDocxError):
         self.kind = kind
         self.job = job
         super().__init__(message, path)
+
+
+class PublicationNumberError(KomaeDocxError):
+    """A ``--number`` that is not this year's publication number (``R7-15``); the page shows it
+    beside its number field."""

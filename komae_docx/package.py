@@ -133,7 +133,7 @@ _DTD_MARKERS = tuple(
 _LIBXML_MAX_DEPTH = 256
 _STRICT_MARKER = b"purl.oclc.org/ooxml"
 
-_MSG_BROKEN = "ファイルが壊れています（zip として読み込めません）"
+_MSG_BROKEN = "ファイルが壊れています（Word の文書として開けません）"
 _MSG_BROKEN_DATA = "ファイルが壊れています（データを展開できません）"
 _MSG_NOT_DOCX = "Word 文書(.docx)ではありません"
 _MSG_MACRO = "マクロを含むファイルは受け付けません。マクロなしの Word 文書(.docx)として保存し直してください"

@@ -155,7 +155,7 @@ def _project_items(
     """``graded``: the measure's grade already stands on its sheet (a published report), so the
     project's own result is no longer asked for."""
     items: list[Message] = []
-    name = f"事業「{project.label or project.plan_text[:15]}」"
+    name = project_name(project)
     outcome = result_of(project.id, project.result, results)
     if target_count(outcome) is None and not graded:
         items.append(
@@ -178,6 +178,19 @@ def _project_items(
                 text = f"{name}の {column} 欄に前年度の文が残っています（「{carried[0]}」で始まる文）"
                 items.append(_item("incomplete.carried", text, where))
     return items
+
+
+PLAN_TEXT_SHOWN = 20
+"""How much of a project's Plan text names it in the list: enough to recognise it on the sheet."""
+
+
+def project_name(project: Project) -> str:
+    """``事業 a「福祉の担い手となる人材を確保し、育成・養…」``: the sheet's label (a, ア, (1)) alone
+    names no project (every measure has an 「a」), so the start of its Plan text follows."""
+    text = squash_spaces(" ".join(project.plan_text.split()))
+    short = text if len(text) <= PLAN_TEXT_SHOWN else text[: PLAN_TEXT_SHOWN - 1] + "…"
+    label = f" {project.label}" if project.label else ""
+    return f"事業{label}「{short}」" if short else f"事業{label or ' ' + project.id}"
 
 
 def _is_heading(text: str) -> bool:
@@ -260,11 +273,29 @@ def describe_status(status: Status, source: str) -> str:
     """The Japanese text ``komae-docx status`` prints: per department, what is still empty."""
     if not status.items:
         return f"{source}：未記入の箇所はありません"
-    lines = [f"{source}：未記入・未確定 {len(status.items)} 件"]
-    for department, items in status.by_department().items():
+    groups = status.by_department()
+    lines = [f"{source}：未記入・未確定 {count_text(status)}"]
+    for department, items in groups.items():
         lines += ["", f"■ {department}（{len(items)} 件）"]
         lines += [f"  {_under_department(item).describe()}" for item in items]
     return "\n".join(lines)
+
+
+SHARED_NOTE = "複数の課が担当する事業は各課に数えています"
+
+
+def department_total(status: Status) -> int:
+    """The departments' counts added up: a shared project's item counts once under each department."""
+    return sum(len(items) for items in status.by_department().values())
+
+
+def count_text(status: Status) -> str:
+    """``106 件（複数の課が担当する事業は各課に数えています：課ごとの合計 119 件）``: why the
+    departments' counts add up to more than the list."""
+    total, per_department = len(status.items), department_total(status)
+    if per_department == total:
+        return f"{total} 件"
+    return f"{total} 件（{SHARED_NOTE}：課ごとの合計 {per_department} 件）"
 
 
 def _under_department(item: Message) -> Message:

@@ -20,6 +20,16 @@ Severity = Literal["error", "warning", "info"]
 
 SEVERITY_TEXT: dict[str, str] = {"error": "エラー", "warning": "警告", "info": "情報"}
 
+INCOMPLETE_PREFIX = "incomplete."
+INCOMPLETE_WORD = "未記入"
+"""What is still to fill in is named so wherever it is shown (``check``, ``status``, the page), whether
+a draft's list holds it as a warning or ``finalize`` raises it to an error."""
+
+
+def severity_word(severity: str, code: str) -> str:
+    """The one word staff see before a message: 未記入 for what is left to fill in, else its severity."""
+    return INCOMPLETE_WORD if code.startswith(INCOMPLETE_PREFIX) else SEVERITY_TEXT[severity]
+
 MessageKind = Literal[
     "unplaced_text", "tracked_changes", "comments", "content_control", "layout", "format", "other"
 ]
@@ -93,8 +103,8 @@ class Message(BaseModel):
         return f"{where}：{text}" if where else text
 
     def describe_with_severity(self) -> str:
-        """``警告：<where>：<text>…``, as the check prints it."""
-        return f"{SEVERITY_TEXT[self.severity]}：{self.describe()}"
+        """``警告：<where>：<text>…``, as the check prints it (``未記入：…`` for what is left to fill in)."""
+        return f"{severity_word(self.severity, self.code)}：{self.describe()}"
 
 
 @dataclass(frozen=True)

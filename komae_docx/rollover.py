@@ -120,8 +120,11 @@ class Change(BaseModel):
     new: str
 
     def describe(self) -> str:
-        """``第1章 1 地域福祉計画 1－(1)（grade）：「A」→「」``."""
-        return f"{self.where}（{self.field}）：「{self.old}」→「{self.new}」"
+        """In the staff words of the CLI and the page, not field names:
+        ``報告書 年度：「令和5年度（2023年度）」→「令和6年度（2024年度）」``."""
+        from .changewords import staff_line
+
+        return staff_line(self)
 
 
 class Rollover(BaseModel):

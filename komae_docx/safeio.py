@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import OutputError, first_missing_folder, os_error_text
+from .errors import OutputError, OutputExistsError, first_missing_folder, os_error_text
 
 __all__ = ["check_distinct", "check_outputs", "write_all_atomic", "write_bytes_atomic", "write_text_atomic"]
 
@@ -159,7 +159,7 @@ def _refuse_unwritable_target(path: Path, force: bool) -> None:
     if path.is_dir():
         raise OutputError("出力先がフォルダーです。ファイル名を指定してください", path)
     if (path.exists() or path.is_symlink()) and not force:
-        raise OutputError("既に存在します。上書きするには --force を指定してください", path)
+        raise OutputExistsError(path)
     if not path.parent.is_dir():
         raise OutputError(_missing_folder_text(path), path)
 

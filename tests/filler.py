@@ -344,22 +344,3 @@ def choose(tc: etree._Element, value: str) -> None:
         parent.remove(r)
     content.append(_run(value, rpr))
 
-
-# --------------------------------------------------------------------------- a published report of next year
-
-
-def published_next_year(last_year: Path, folder: Path, number: str = "R7-15") -> Path:
-    """Next year's published report made through the whole cycle (draft → filled → finalize with
-    page fields), for tests that need a published report of another year than the example's."""
-    from komae_docx import api
-
-    draft = folder / "next_draft.docx"
-    api.draft(last_year, draft, force=True)
-    filled = fill_draft(
-        draft,
-        folder / "next_filled.docx",
-        last_years_fill(read_report(last_year), read_report(draft), number=number),
-    )
-    made = api.finalize(filled, folder / "next_report.docx", pages="fields", force=True).value
-    assert made.path is not None, [m.describe() for m in made.incomplete]
-    return made.path

@@ -27,7 +27,6 @@ from komae_docx.frontends.web import create_app
 from komae_docx.package import _STRICT_REL_PREFIX, _STRICT_TO_TRANSITIONAL, _TRANSITIONAL_REL_PREFIX
 
 from .conftest import EXAMPLE
-from .filler import published_next_year
 from .test_package import (
     BILLION_LAUGHS,
     example_entries,
@@ -138,8 +137,8 @@ def test_the_page_refuses_each_hostile_file_on_every_screen(
 def test_a_strict_ooxml_report_is_read_on_the_page(client: Any, tmp_path: Path) -> None:
     strict = to_strict(EXAMPLE, tmp_path / "strict.docx")
     page = upload(client, "/status", strict)
-    assert page.status_code == 200, page.text[:500]
-    assert "strict.docx" in page.text
+    said = "strict.docx：これは公表済みの報告書です。『翌年度の案を作る』を使ってください。"
+    assert page.status_code == 400 and said in page.text, "read, and judged as what it is: a published report"
 
 
 def test_a_strict_ooxml_report_is_refused_by_name(client: Any, tmp_path: Path) -> None:
@@ -245,14 +244,19 @@ def test_twenty_uploads_at_once_never_mix_and_the_server_keeps_answering(
     seven hostile files, all in flight together, with the home page asked for meanwhile."""
     import httpx2
 
-    r6 = api.draft(EXAMPLE, tmp_path / "r6.docx").value.path
-    r6_report = published_next_year(EXAMPLE, tmp_path)  # draft takes a published report only
+    from .filler import fill_draft, last_years_fill
+
+    r6_draft = api.draft(EXAMPLE, tmp_path / "r6_draft.docx").value.path
+    fill = last_years_fill(api.read(EXAMPLE).value, api.read(r6_draft).value)
+    filled = fill_draft(r6_draft, tmp_path / "r6_filled.docx", fill)
+    r6 = api.finalize(filled, tmp_path / "r6.docx", number="R7-15", pages="fields").value.path
+    assert r6 is not None, "the R6 report, published: next year's source"
     uploads: dict[str, tuple[str, Path, str]] = {}
     for n in range(4):
         uploads[f"r5_{n}.docx"] = ("/draft", EXAMPLE, "令和6年度")
-        uploads[f"r6_{n}.docx"] = ("/draft", r6_report, "令和7年度")
+        uploads[f"r6_{n}.docx"] = ("/draft", r6, "令和7年度")
     for n in range(5):
-        uploads[f"status_{n}.docx"] = ("/status", r6, "")
+        uploads[f"status_{n}.docx"] = ("/status", r6_draft, "")
     for kind in KINDS:
         file, phrase = hostile[kind]
         uploads[f"{kind}_{file.name}"] = ("/draft", file, phrase)
@@ -278,7 +282,9 @@ def test_twenty_uploads_at_once_never_mix_and_the_server_keeps_answering(
 
     async def all_at_once() -> tuple[list[tuple[str, int, str, bytes]], list[int]]:
         transport = httpx2.ASGITransport(app=app)
-        async with httpx2.AsyncClient(transport=transport, base_url=LOCAL, timeout=300) as client:
+        async with httpx2.AsyncClient(
+            transport=transport, base_url=LOCAL, timeout=300, follow_redirects=True
+        ) as client:
             pages = asyncio.gather(*(one(client, name) for name in uploads))
             return await asyncio.gather(pages, home_pages(client))
 

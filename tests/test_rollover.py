@@ -408,7 +408,8 @@ def test_rollover_json_round_trip(rolled: Rollover) -> None:
     text = rolled.model_dump_json()
     assert Rollover.model_validate_json(text) == rolled
     described = rolled.changes[0].describe()
-    assert described == "報告書（fiscal_year）：「令和5年度（2023年度）」→「令和6年度（2024年度）」"
+    assert described == "報告書 年度：「令和5年度（2023年度）」→「令和6年度（2024年度）」", "staff words"
+    assert "fiscal_year" not in described
 
 
 # --------------------------------------------------------------------------- dates in prose

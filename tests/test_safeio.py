@@ -61,7 +61,8 @@ def test_existing_file_refused_without_force(tmp_path: Path) -> None:
     target.write_bytes(b"old")
     with pytest.raises(OutputError) as caught:
         write_bytes_atomic(target, b"new")
-    assert "既に存在します。上書きするには --force を指定してください" in str(caught.value)
+    assert "既に存在します。上書きするときは force=True を渡してください" in str(caught.value)
+    assert "--force" not in str(caught.value), "a Python caller has no command-line options"
     assert "out.json" in str(caught.value)
     assert target.read_bytes() == b"old"
 
@@ -147,7 +148,7 @@ def test_check_outputs_names_the_input_reason_first_and_checks_every_output(tmp_
     assert "入力ファイルと同じ" in str(caught.value) and str(source) in str(caught.value)
     with pytest.raises(OutputError) as caught:
         check_outputs([(tmp_path / "out.docx", "-o"), (existing, "--changes")], inputs=[source])
-    assert "--force" in str(caught.value) and str(existing) in str(caught.value)
+    assert "force=True" in str(caught.value) and str(existing) in str(caught.value)
     check_outputs([(tmp_path / "out.docx", "-o"), (existing, "--changes")], inputs=[source], force=True)
     assert existing.read_bytes() == b"old" and not (tmp_path / "out.docx").exists()
 

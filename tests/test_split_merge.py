@@ -24,7 +24,7 @@ from komae_docx.errors import NotAReportError, OutputError
 
 from .conftest import EXAMPLE
 from .docx_checks import audit_findings, soffice
-from .docx_edit import rewrite_part
+from .docx_edit import replace_parts, rewrite_part
 from .filler import fill_draft, last_years_fill
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -340,11 +340,19 @@ def test_an_empty_cell_never_overwrites_a_filled_one(draft: Path, merged: api.Me
     assert api.status(done.path).value.items[0].code == "incomplete.number"
 
 
-def test_a_copy_of_another_years_draft_is_refused(draft: Path, merged: api.Merged, tmp_path: Path) -> None:
+def test_a_copy_of_another_years_draft_is_refused(draft: Path, tmp_path: Path) -> None:
     with pytest.raises(NotAReportError, match="令和5年度の報告書の写しです"):
         api.merge(draft, [EXAMPLE], tmp_path / "merged.docx")
-    assert merged.path is not None
-    r7 = api.draft(merged.path, tmp_path / "r7_draft.docx").value.path
+
+    def next_year(root: etree._Element) -> None:
+        for t in root.iter(f"{W}t"):
+            if t.text and "令和6年度" in t.text:
+                t.text = t.text.replace("令和6年度", "令和7年度")
+
+    r7 = rewrite_part(draft, tmp_path / "r7_draft.docx", "word/document.xml", next_year)
+    assert api.read(r7).value.fiscal_year.text == "令和7年度"
+    with pytest.raises(NotAReportError, match="令和7年度の報告書の写しです"):
+        api.merge(draft, [r7], tmp_path / "merged.docx")
     r7_copy = api.split(r7, tmp_path / "r7").value.copies[0].path
     with pytest.raises(NotAReportError, match="別の案から作られています"):
         api.merge(draft, [r7_copy], tmp_path / "merged.docx")
@@ -369,3 +377,55 @@ def test_a_changed_layout_is_reported_and_the_masters_stays(
     assert sheet.location.sheet == 0 and sheet.location.page == 11 and sheet.file == str(edited)
     margins = {m.get(f"{W}left") for m in xml(done.path, "word/document.xml").iter(f"{W}pgMar")}
     assert "2000" not in margins
+
+
+def test_a_result_that_is_no_result_is_reported_with_its_copy_not_merged(
+    draft: Path, split: api.Split, tmp_path: Path
+) -> None:
+    fill = last_years_fill(api.read(EXAMPLE).value, api.read(draft).value, departments=[], results={})
+    fill.results["p2-5-(5)"] = "達成済"
+    copy = fill_draft(copy_of(split, "児童育成課"), tmp_path / "typo.docx", fill)
+    done = api.merge(draft, [copy], tmp_path / "merged.docx")
+    assert done.value.filled == []
+    error = next(m for m in done.messages if m.code == "result.value")
+    assert error.severity == "error" and error.text.startswith(f"「{copy}」：")
+    assert error.location.project == "p2-5-(5)"
+
+
+CUSTOM = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="文書番号">'
+    "<vt:lpwstr>福政-123</vt:lpwstr></property></Properties>"
+).encode()
+
+
+def test_the_citys_own_custom_properties_stay_in_copies_and_merged_draft(draft: Path, tmp_path: Path) -> None:
+    def with_relationship(root: etree._Element) -> None:
+        rel = etree.SubElement(
+            root, "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+        )
+        rel.set("Id", "rIdCustom")
+        rel.set(
+            "Type", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+        )
+        rel.set("Target", "docProps/custom.xml")
+
+    def with_override(root: etree._Element) -> None:
+        override = etree.SubElement(
+            root, "{http://schemas.openxmlformats.org/package/2006/content-types}Override"
+        )
+        override.set("PartName", "/docProps/custom.xml")
+        override.set("ContentType", "application/vnd.openxmlformats-officedocument.custom-properties+xml")
+
+    staged = replace_parts(draft, tmp_path / "staged.docx", {"docProps/custom.xml": CUSTOM})
+    staged = rewrite_part(staged, tmp_path / "rels.docx", "_rels/.rels", with_relationship)
+    numbered = rewrite_part(staged, tmp_path / "r6_numbered.docx", "[Content_Types].xml", with_override)
+    copy = api.split(numbered, tmp_path / "copies").value.copies[0].path
+    names = [p.get("name") for p in xml(copy, "docProps/custom.xml")]
+    assert names == ["文書番号", "komae-docx 担当課", "komae-docx 担当課コード", "komae-docx 案の識別子"]
+    assert audit_findings(copy) == []
+    merged = api.merge(numbered, [copy], tmp_path / "merged.docx").value
+    assert merged.path is not None
+    assert [p.get("name") for p in xml(merged.path, "docProps/custom.xml")] == ["文書番号"]

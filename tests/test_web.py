@@ -33,7 +33,6 @@ from komae_docx.frontends.web.server import ServeError, bind_socket
 
 from .conftest import EXAMPLE
 from .docx_checks import tools_present
-from .filler import published_next_year
 from .test_safety_cli import hostile_files
 
 LOCAL = "http://127.0.0.1"
@@ -75,6 +74,20 @@ def lead_sentence(html: str) -> str:
     match = re.search(r'<p class="lead">(.*?)</p>', html, re.DOTALL)
     assert match is not None, "every screen says what it does in its lead paragraph"
     return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+def error_summary(html: str) -> dict[str, str]:
+    """The error summary box at the top of a refused form: link target → its text."""
+    box = re.search(r'<div class="error-summary".*?</div>', html, re.DOTALL)
+    assert box is not None, "a refusal is summarised at the top of its form"
+    return {href: text for href, text in re.findall(r'<a href="(#[^"]+)">([^<]*)</a>', box.group(0))}
+
+
+def field_error(html: str, field: str) -> str:
+    """The message beside a field (GOV.UK ``…-error``), as text."""
+    found = re.search(rf'<p class="error-message" id="{field}-error">(.*?)</p>', html, re.DOTALL)
+    assert found is not None, f"the message is repeated beside #{field}"
+    return re.sub(r"\s*\n\s*", "", re.sub(r"<[^>]+>", "", found.group(1)))
 
 
 def pages_notation(pages: list[int]) -> str:
@@ -161,16 +174,39 @@ def test_draft_screen_summarises_the_example_and_offers_the_draft(
     assert "fiscal_year" not in log.decode("utf-8-sig"), "staff words, as in --changes x.txt"
 
 
-def test_a_download_is_deleted_after_it_is_sent(client: TestClient, app: Any) -> None:
-    html = upload(client, "/draft", EXAMPLE).text
-    draft_link, log_link = download_links(html)
-    assert client.head(draft_link).status_code == 200, "a HEAD does not use up the download"
-    assert client.get(draft_link).status_code == 200
+def test_a_result_stays_downloadable_after_its_download_until_it_is_removed(
+    client: TestClient, app: Any
+) -> None:
+    page = upload(client, "/draft", EXAMPLE)
+    draft_link, log_link = download_links(page.text)
+    first = client.get(draft_link)
+    assert first.status_code == 200
     again = client.get(draft_link)
-    assert again.status_code == 404 and "ダウンロード済み" in again.text
-    assert len(jobs_left(app)) == 1, "the change log is still waiting for its download"
-    client.get(log_link)
-    assert jobs_left(app) == [], "nothing is left once both files are downloaded"
+    assert again.status_code == 200 and again.content == first.content, "a second download gets the same file"
+    assert client.get(log_link).status_code == 200
+    shown = client.get(str(page.url))
+    assert shown.status_code == 200 and download_links(shown.text) == [draft_link, log_link]
+    assert "何度でもダウンロードできます" in shown.text
+    (job,) = jobs_left(app)
+
+    remove = re.search(r'action="(/remove/[^"]+)"', shown.text)
+    assert remove is not None, "the result screen has a 削除 button"
+    assert "削除" in shown.text.split(remove.group(0), 1)[1].split("</form>", 1)[0]
+    removed = client.post(remove.group(1), data={"csrf_token": app.state.csrf_token})
+    assert removed.status_code == 200 and str(removed.url).endswith("/draft?removed=1")
+    assert "ファイルを削除しました" in removed.text
+    assert jobs_left(app) == [] and not job.exists()
+    gone = client.get(draft_link)
+    assert gone.status_code == 404 and "もう一度アップロードしてください" in gone.text
+    assert client.get(str(page.url)).status_code == 404
+
+
+def test_removing_needs_the_token(client: TestClient, app: Any) -> None:
+    page = upload(client, "/draft", EXAMPLE)
+    remove = re.search(r'action="(/remove/[^"]+)"', page.text)
+    assert remove is not None
+    assert client.post(remove.group(1), data={"csrf_token": "wrong"}).status_code == 403
+    assert len(jobs_left(app)) == 1
 
 
 def test_carry_text_keeps_last_years_text_in_the_draft(client: TestClient, tmp_path: Path) -> None:
@@ -222,7 +258,12 @@ def test_status_screen_lists_what_is_empty_per_department(client: TestClient, r6
         heading = re.search(rf'<h3 id="([^"]+)">{re.escape(department)}（{len(items)} 件）</h3>', page.text)
         assert heading is not None, department
         assert f'href="#{heading.group(1)}"' in page.text, "the index at the top links to each department"
+    shared_extra = sum(len((i.location.department or "").split("・")) - 1 for i in status.items)
     assert f"担当課ごとの未記入（{len(status.items)} 件）" in page.text
+    per_department = len(status.items) + shared_extra
+    shared = f"複数の課が担当する事業は各課に数えています（課ごとの合計 {per_department} 件）。"
+    assert shared in page.text
+    assert "<td>未記入</td>" in page.text and "<td>警告</td>" not in page.text, "the CLI's word for the items"
     assert page.text.count("評価総括表　") == 2
 
 
@@ -247,11 +288,19 @@ def test_finalize_refuses_an_unfilled_draft_and_makes_the_interim_version(
     assert action is not None
     token = app.state.csrf_token
     refused = client.post(action.group(1), data={"csrf_token": token, "kind": "final"})
-    assert refused.status_code == 409 and "まだ仕上げられません" in refused.text
-    assert download_links(refused.text) == []
+    left = len(api.status(r6_draft).value.items)
+    assert refused.status_code == 409 and download_links(refused.text) == []
+    summary = error_summary(refused.text)
+    assert summary == {
+        "#incomplete": f"未記入・未確定の所が {left} 件あるため、仕上げた報告書は作りませんでした。"
+        "各課の記入を待つか、「途中版を作る」を押してください（未記入の所は下の一覧にあります）。"
+    }
+    assert 'id="incomplete"' in refused.text and 'name="kind" value="interim"' in refused.text
     typo = {"csrf_token": token, "kind": "interim", "number": "<b>R7</b>"}
     mistyped = client.post(action.group(1), data=typo)
     assert mistyped.status_code == 400 and "刊行物番号「&lt;b&gt;R7&lt;/b&gt;」" in mistyped.text
+    assert list(error_summary(mistyped.text)) == ["#number"], "the summary links to the number field"
+    assert 'value="&lt;b&gt;R7&lt;/b&gt;"' in mistyped.text, "the number typed is kept to be corrected"
     made = client.post(action.group(1), data={"csrf_token": token, "kind": "interim", "number": "R7-15"})
     assert made.status_code == 200 and "途中版ができました" in made.text, "the upload was kept for the retry"
     (link,) = download_links(made.text)
@@ -275,6 +324,39 @@ def test_without_libreoffice_the_page_says_previews_need_it(
     assert refused.status_code == 503 and notice in refused.text
 
 
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_previews_are_readable_open_full_size_and_stay_with_their_result(
+    client: TestClient, app: Any, tmp_path: Path
+) -> None:
+    from .docx_checks import pdf_pages, soffice
+
+    soffice()
+    result = upload(client, "/draft", EXAMPLE)
+    draft_link = download_links(result.text)[0]
+    assert client.get(draft_link).status_code == 200, "downloaded before the preview"
+    token = app.state.csrf_token
+    preview_form = draft_link.replace("/download/", "/preview/")
+    made = client.post(preview_form, data={"csrf_token": token}, follow_redirects=False)
+    assert made.status_code == 303, "POST-redirect-GET: Back from the images finds a GET page"
+    preview = client.get(made.headers["location"])
+    assert preview.status_code == 200
+    assert f'href="{result.url.path}"' in preview.text, "a link back to the result it came from"
+    images = re.findall(r'<a href="([^"]+)" target="_blank" rel="noopener"><img src="([^"]+)"', preview.text)
+    saved = tmp_path / "draft.docx"
+    saved.write_bytes(client.get(draft_link).content)
+    assert len(images) == pdf_pages(saved, tmp_path / "pdf"), "one image per page, each a link"
+    assert all(href == src for href, src in images), "each image opens itself full size"
+    width, height = png_size(client.get(images[0][0]).content)
+    assert width >= 909 and height >= 1286, "A4 at 110 dpi or more: 8.27 × 11.69 in"
+    assert client.get(str(result.url)).status_code == 200, "the result is still there"
+    assert client.get(made.headers["location"]).status_code == 200, "the previews too"
+
+
 @pytest.fixture(scope="module")
 def filled_draft(r6_draft: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The draft as departments return it: last year's texts, and results that give last year's grades."""
@@ -282,6 +364,15 @@ def filled_draft(r6_draft: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
     fill = last_years_fill(api.read(EXAMPLE).value, api.read(r6_draft).value)
     return fill_draft(r6_draft, tmp_path_factory.mktemp("filled") / "r6_filled.docx", fill)
+
+
+@pytest.fixture(scope="module")
+def r6_published(filled_draft: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The filled draft finalized: the R6 report as published, next year's source."""
+    target = tmp_path_factory.mktemp("published") / "r6_report.docx"
+    done = api.finalize(filled_draft, target, number="R7-15", pages="fields").value
+    assert done.path == target and not done.interim
+    return target
 
 
 def summary_rows(html: str, heading: str) -> dict[str, tuple[int, str]]:
@@ -339,6 +430,128 @@ def test_hostile_uploads_get_the_clis_japanese_message_and_leave_nothing(
     assert str(app.state.store.root) not in page.text, "the file is named as the user chose it"
     assert jobs_left(app) == []
     assert client.get("/").status_code == 200, "the server keeps serving"
+
+
+SCREEN_HEADINGS = {"/draft": "翌年度の案を作る", "/status": "記入状況を見る", "/finalize": "報告書を仕上げる"}
+
+
+@pytest.mark.parametrize("path", ["/draft", "/status", "/finalize"])
+def test_a_broken_upload_is_refused_on_its_own_form_with_the_fix(
+    client: TestClient, app: Any, tmp_path: Path, path: str
+) -> None:
+    """GOV.UK's error summary: a box at the top linking to the field, the same words beside it."""
+    broken, _ = hostile_files(tmp_path)["truncated"]
+    page = upload(client, path, broken)
+    assert page.status_code == 400 and str(page.url).endswith(path), "no redirect: the form answers"
+    assert f"<h1>{SCREEN_HEADINGS[path]}</h1>" in page.text and 'type="file"' in page.text
+    assert "<title>エラー：" in page.text
+    fix = (
+        "Word で開けるか確かめ、「名前を付けて保存」で「Word 文書 (*.docx)」として保存し直してから、"
+        "そのファイルを選び直してください。"
+    )
+    said = "truncated.docx：ファイルが壊れています（Word の文書として開けません）。"
+    assert error_summary(page.text) == {"#file": said + fix}
+    assert field_error(page.text, "file") == "エラー：" + said + fix
+    assert 'aria-describedby="file-error"' in page.text
+    assert "zip" not in page.text and "はじめの画面に戻る" not in page.text
+    assert jobs_left(app) == []
+
+
+def test_a_missing_file_and_a_file_over_the_limit_are_shown_on_the_form(client: TestClient, app: Any) -> None:
+    token = app.state.csrf_token
+    none = client.post("/status", data={"csrf_token": token})
+    assert none.status_code == 400 and "<h1>記入状況を見る</h1>" in none.text
+    assert error_summary(none.text) == {
+        "#file": "ファイルが選ばれていません。「ファイルを選択」から報告書の .docx を選んでください。"
+    }
+    big = io.BytesIO(b"PK" + b"\0" * MAX_UPLOAD_BYTES)
+    files = {"file": ("大きい.docx", big, DOCX_TYPE)}
+    too_large = client.post("/finalize", data={"csrf_token": token}, files=files)
+    assert too_large.status_code == 413 and "<h1>報告書を仕上げる</h1>" in too_large.text
+    assert list(error_summary(too_large.text)) == ["#file"]
+    assert "ファイルが大きすぎます（20 MB まで）" in field_error(too_large.text, "file")
+
+
+@pytest.fixture(scope="module")
+def being_filled(r6_draft: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A draft one department has begun: one project's result chosen, nothing else."""
+    from .filler import Fill, fill_draft
+
+    plans = api.read(r6_draft).value.plans
+    first = next(p for plan in plans for m in plan.iter_measures() for p in m.projects)
+    target = tmp_path_factory.mktemp("begun") / "r6_記入中.docx"
+    return fill_draft(r6_draft, target, Fill(results={first.id: "達成"}))
+
+
+@pytest.fixture(scope="module")
+def interim(r6_draft: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("interim") / "r6_中間.docx"
+    return api.finalize(r6_draft, target, allow_incomplete=True, pages="fields").value.path or target
+
+
+TO_FINALIZE_OR_STATUS = "『報告書を仕上げる』か『記入状況を見る』を使ってください。"
+WRONG_SCREENS = [
+    ("/draft", "r6_draft", "これは記入前の案です。『記入状況を見る』か『報告書を仕上げる』を使ってください。"),  # noqa: E501
+    ("/draft", "being_filled", "これは記入中の案です。" + TO_FINALIZE_OR_STATUS),
+    ("/draft", "filled_draft", "これは記入を終えた案です。" + TO_FINALIZE_OR_STATUS),
+    ("/status", "example", "これは公表済みの報告書です。『翌年度の案を作る』を使ってください。"),
+    ("/finalize", "example", "これは公表済みの報告書です。『翌年度の案を作る』を使ってください。"),
+    ("/finalize", "r6_published", "これは公表済みの報告書です。『翌年度の案を作る』を使ってください。"),
+    (
+        "/finalize",
+        "interim",
+        "これは中間版（途中版）の報告書です。『記入状況を見る』を使ってください。"
+        "中間版は記入の途中で作った写しです。記入は案のほうで続け、その案を選んでください。",
+    ),
+    ("/draft", "interim", "これは中間版（途中版）の報告書です。『記入状況を見る』を使ってください。"),
+]
+
+
+@pytest.mark.parametrize(("path", "fixture", "said"), WRONG_SCREENS)
+def test_each_screen_refuses_the_wrong_kind_of_file_naming_the_screen_that_fits(
+    client: TestClient, app: Any, request: pytest.FixtureRequest, path: str, fixture: str, said: str
+) -> None:
+    file = EXAMPLE if fixture == "example" else request.getfixturevalue(fixture)
+    page = upload(client, path, file)
+    assert page.status_code == 400 and f"<h1>{SCREEN_HEADINGS[path]}</h1>" in page.text
+    ((target, text),) = error_summary(page.text).items()
+    assert target == "#file" and text.startswith(f"{file.name}：{said}"), text
+    assert field_error(page.text, "file").startswith(f"エラー：{file.name}：{said}")
+    for screen, title in SCREEN_HEADINGS.items():
+        if f"『{title}』" in said:
+            link = f'<a href="{screen}">『{title}』を開く</a>'
+            assert link in page.text, "the screen that fits is one click away"
+    assert jobs_left(app) == [], "nothing is kept of a refused file"
+
+
+@pytest.mark.parametrize(
+    ("path", "fixture"), [("/draft", "example"), ("/status", "being_filled"), ("/finalize", "filled_draft")]
+)
+def test_each_screen_takes_its_own_kind_of_file(
+    client: TestClient, request: pytest.FixtureRequest, path: str, fixture: str
+) -> None:
+    file = EXAMPLE if fixture == "example" else request.getfixturevalue(fixture)
+    page = upload(client, path, file)
+    assert page.status_code == 200 and "error-summary" not in page.text
+
+
+@pytest.mark.parametrize(
+    ("path", "fixture"), [("/draft", "example"), ("/status", "r6_draft"), ("/finalize", "r6_draft")]
+)
+def test_every_upload_answers_with_a_redirect_to_a_page_of_its_own(
+    app: Any, request: pytest.FixtureRequest, path: str, fixture: str
+) -> None:
+    """POST-redirect-GET: Back and Reload show the result again without sending the file twice."""
+    file = EXAMPLE if fixture == "example" else request.getfixturevalue(fixture)
+    with TestClient(app, base_url=LOCAL, follow_redirects=False) as plain:
+        posted = upload(plain, path, file)
+        assert posted.status_code == 303
+        address = posted.headers["location"]
+        assert re.fullmatch(rf"{path}/[A-Za-z0-9_-]{{22}}", address), address
+        first, second = plain.get(address), plain.get(address)
+        assert first.status_code == second.status_code == 200
+        assert first.text == second.text and f"「{file.name}」" in first.text
+        assert len(jobs_left(app)) == 1, "showing the result again reads nothing again"
 
 
 def test_a_readable_word_file_that_is_not_a_report_is_refused(client: TestClient, tmp_path: Path) -> None:
@@ -502,8 +715,9 @@ def test_every_form_on_every_screen_carries_the_csrf_token(client: TestClient, r
             forms += 1
             assert 'method="post"' in form, where
             assert f'<input type="hidden" name="csrf_token" value="{token}">' in form, where
-    # three upload forms, the finalize form, and the preview button when LibreOffice and pdftoppm are there
-    assert forms == (5 if tools_present("soffice", "pdftoppm") else 4)
+    # three upload forms, the finalize form, a 削除 button per result, and the preview button when
+    # LibreOffice and pdftoppm are there
+    assert forms == 4 + 3 + (1 if tools_present("soffice", "pdftoppm") else 0)
 
 
 def test_result_and_error_screens_say_in_one_sentence_what_they_show(
@@ -540,14 +754,13 @@ def test_preview_and_finalize_posts_need_the_token_too(client: TestClient) -> No
 # --------------------------------------------------------------------------- concurrency, clean-up
 
 
-def test_concurrent_uploads_never_mix(app: Any, tmp_path: Path) -> None:
+def test_concurrent_uploads_never_mix(app: Any, r6_published: Path) -> None:
     """Six uploads at once (three of each year): each page and each draft belongs to its own file."""
     import httpx2
 
     token = app.state.csrf_token
-    r6_report = published_next_year(EXAMPLE, tmp_path)
     sources = {f"r5_{n}.docx": (EXAMPLE, "令和6年度") for n in range(3)}
-    sources |= {f"r6_{n}.docx": (r6_report, "令和7年度") for n in range(3)}
+    sources |= {f"r6_{n}.docx": (r6_published, "令和7年度") for n in range(3)}
 
     async def one(client: httpx2.AsyncClient, name: str, file: Path) -> tuple[str, str, bytes]:
         files = {"file": (name, file.read_bytes(), DOCX_TYPE)}
@@ -558,7 +771,7 @@ def test_concurrent_uploads_never_mix(app: Any, tmp_path: Path) -> None:
 
     async def all_at_once() -> list[tuple[str, str, bytes]]:
         transport = httpx2.ASGITransport(app=app)
-        async with httpx2.AsyncClient(transport=transport, base_url=LOCAL) as client:
+        async with httpx2.AsyncClient(transport=transport, base_url=LOCAL, follow_redirects=True) as client:
             return await asyncio.gather(*(one(client, name, file) for name, (file, _) in sources.items()))
 
     results = asyncio.run(all_at_once())
@@ -571,15 +784,12 @@ def test_concurrent_uploads_never_mix(app: Any, tmp_path: Path) -> None:
     app.state.store.close()
 
 
-def test_a_job_left_alone_is_swept_at_the_next_upload(client: TestClient, app: Any) -> None:
-    from komae_docx.frontends.web.jobs import JOB_LIFETIME_SECONDS
-
+def test_results_are_kept_however_many_uploads_follow(client: TestClient, app: Any) -> None:
+    """Nothing is swept by age: a result stays until its 削除 or the server's end."""
+    first = upload(client, "/draft", EXAMPLE)
     upload(client, "/draft", EXAMPLE)
-    (old,) = jobs_left(app)
-    app.state.store.sweep(now=time.monotonic() + JOB_LIFETIME_SECONDS - 60)
-    assert jobs_left(app) == [old], "a job younger than its lifetime stays"
-    app.state.store.sweep(now=time.monotonic() + JOB_LIFETIME_SECONDS + 1)
-    assert jobs_left(app) == []
+    assert len(jobs_left(app)) == 2
+    assert client.get(download_links(first.text)[0]).status_code == 200
 
 
 def test_every_upload_and_output_is_deleted_when_the_app_stops(app: Any) -> None:

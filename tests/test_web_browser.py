@@ -130,18 +130,40 @@ def test_upload_the_example_download_the_draft_and_read_it(
     assert log.value.suggested_filename == "r5_report_変更一覧.txt"
 
 
-def test_a_broken_upload_shows_the_japanese_message(
+def test_a_broken_upload_is_refused_on_its_form_with_the_fix(
     page: Any, server: str, screenshots: Path, tmp_path: Path
 ) -> None:
-    truncated, phrase = hostile_files(tmp_path)["truncated"]
+    truncated, _ = hostile_files(tmp_path)["truncated"]
     upload(page, server, "/draft", truncated, "翌年度の案を作る")
-    assert page.locator("h1").inner_text() == "受け付けられませんでした"
-    message = page.get_by_role("alert").inner_text()
-    assert truncated.name in message and phrase in message
-    assert "Traceback" not in page.content()
+    assert page.locator("h1").inner_text() == "翌年度の案を作る", "the form it came from, not an error page"
+    assert page.title().startswith("エラー：")
+    summary = page.locator("#error-summary")
+    assert page.evaluate("document.activeElement.id") == "error-summary", "the summary takes the focus"
+    said = "truncated.docx：ファイルが壊れています（Word の文書として開けません）。"
+    link = summary.get_by_role("link")
+    assert link.inner_text().startswith(said) and "保存し直して" in link.inner_text()
+    beside = page.locator("#file-error").inner_text()
+    assert said in beside and "保存し直して" in beside
+    assert page.locator("#file").get_attribute("aria-describedby") == "file-error"
+    assert "Traceback" not in page.content() and "zip" not in page.content()
+    assert page.get_by_role("link", name="はじめの画面に戻る").count() == 0
     shoot(page, screenshots, "9_error_broken_upload")
-    page.get_by_role("link", name="はじめの画面に戻る").click()
-    assert page.locator("h1").inner_text() == "進捗管理報告書ツール", "the server keeps serving"
+    link.click()
+    assert page.evaluate("location.hash") == "#file"
+    page.set_input_files("#file", str(EXAMPLE))
+    page.get_by_role("button", name="翌年度の案を作る").click()
+    page.get_by_role("heading", name="翌年度の案ができました").wait_for(timeout=120_000)
+
+
+def test_a_draft_on_the_draft_screen_is_refused_naming_the_screens_that_fit(
+    page: Any, server: str, screenshots: Path, r6_draft: Path
+) -> None:
+    upload(page, server, "/draft", r6_draft, "翌年度の案を作る")
+    said = "r6_draft.docx：これは記入前の案です。『記入状況を見る』か『報告書を仕上げる』を使ってください。"
+    assert page.locator("#error-summary a").inner_text().startswith(said)
+    shoot(page, screenshots, "9a_error_wrong_kind")
+    page.get_by_role("link", name="『記入状況を見る』を開く").click()
+    assert page.locator("h1").inner_text() == "記入状況を見る"
 
 
 def test_status_and_finalize_screens_with_the_draft(
@@ -157,9 +179,13 @@ def test_status_and_finalize_screens_with_the_draft(
     shoot(page, screenshots, "6_finalize_preview")
     page.fill("#number", "R7-15")
     page.get_by_role("button", name="仕上げた報告書を作る").click()
-    assert page.locator("h1").inner_text() == "まだ仕上げられません"
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "評価の確認", "refused on the confirmation form itself"
+    assert page.locator("#error-summary a").get_attribute("href") == "#incomplete"
+    assert "未記入・未確定の所が" in page.locator("#incomplete-error").inner_text()
+    assert page.input_value("#number") == "R7-15", "the number typed stays in its field"
     shoot(page, screenshots, "6a_finalize_refused")
-    page.get_by_role("button", name="途中版を作る").click()
+    page.get_by_role("button", name=re.compile("途中版を作る")).click()
     page.get_by_role("heading", name="途中版ができました").wait_for(timeout=300_000)
     shoot(page, screenshots, "6b_finalize_interim")
     with page.expect_download() as download:
@@ -223,7 +249,7 @@ def test_a_draft_is_made_and_downloaded_with_the_keyboard_alone(page: Any, serve
     page.locator("#file:focus").set_input_files(str(EXAMPLE))
     while page.evaluate("document.activeElement.tagName") != "BUTTON":
         page.keyboard.press("Tab")
-    with page.expect_navigation(url=re.compile("/draft$"), timeout=120_000):
+    with page.expect_navigation(url=re.compile("/draft/[A-Za-z0-9_-]+$"), timeout=120_000):
         page.keyboard.press("Enter")
     page.get_by_role("heading", name="翌年度の案ができました").wait_for(timeout=120_000)
     focused_link = "document.activeElement.tagName === 'A' ? document.activeElement.textContent : ''"
@@ -275,4 +301,29 @@ def test_page_previews_show_every_page_of_the_draft(
     saved = tmp_path / "previewed.docx"
     download.value.save_as(str(saved))
     assert images.count() == pdf_pages(saved, tmp_path / "pdf")
-    assert images.first.get_attribute("alt") == "1 ページ目"
+    assert images.first.get_attribute("alt") == "1 ページ目（押すと原寸で開きます）"
+    widths = page.evaluate("[...document.images].map(i => i.naturalWidth)")
+    assert min(widths) >= 909, "A4 at 110 dpi or more: 8.27 in × 110 = 909 pixels across"
+    full = page.locator("ol.pages a").first
+    assert full.get_attribute("href") == images.first.get_attribute("src"), "each image opens full size"
+    with page.context.expect_page() as opened:
+        full.click()
+    opened.value.wait_for_load_state()
+    assert opened.value.evaluate("document.images[0].naturalWidth") == widths[0]
+    opened.value.close()
+
+    page.go_back()
+    assert page.locator("h1").inner_text() == "翌年度の案ができました", "Back returns to the result"
+    assert "再送信" not in page.content() and "ERR_CACHE_MISS" not in page.content()
+    with page.expect_download() as again:
+        page.get_by_role("link", name=re.compile("報告書（案）をダウンロード")).click()
+    second = tmp_path / "again.docx"
+    again.value.save_as(str(second))
+    assert second.read_bytes() == saved.read_bytes(), "the result is still there after its download"
+    page.go_forward()
+    assert page.locator("ol.pages img").count() == images.count(), "the previews are kept too"
+    page.go_back()
+    page.get_by_role("button", name=re.compile("^削除")).click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "翌年度の案を作る"
+    assert page.get_by_role("status").inner_text() == "ファイルを削除しました。"

@@ -18,8 +18,8 @@ import contextlib
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TypeAlias
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
 from .argparse_ja import JapaneseArgumentParser, japanese_argparse
 from .exitcodes import (
@@ -45,8 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_REFUSED
-    code = _run(args)
-    return _flush_stdout(code)
+    with _closed_pipe_tolerated():
+        code = _run(args)
+        return _flush_stdout(code)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -56,7 +57,7 @@ def _run(args: argparse.Namespace) -> int:
         return int(args.run(args))
     except KomaeDocxError as error:
         _print_debug(args)
-        _print_error(str(error))
+        _print_error(_in_command_words(error))
         return error.exit_code
     except BrokenPipeError:
         return _closed_pipe()
@@ -70,6 +71,15 @@ def _run(args: argparse.Namespace) -> int:
             "--debug を付けて実行すると詳細が表示されます。"
         )
         return EXIT_UNEXPECTED
+
+
+def _in_command_words(error: Exception) -> str:
+    """The API's refusal as the command line says it: its options, not Python's keywords."""
+    from ..errors import OutputExistsError
+
+    if isinstance(error, OutputExistsError) and error.path is not None:
+        return str(OutputExistsError(error.path, "上書きするには --force を指定してください"))
+    return str(error)
 
 
 def _print_debug(args: argparse.Namespace) -> None:
@@ -87,20 +97,57 @@ def _flush_stdout(code: int) -> int:
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        return _closed_pipe()
+        _silence_stdout()
     return code
 
 
 def _closed_pipe() -> int:
-    """The reader of our output closed the pipe (``| head``): stop quietly, as ``cat`` would.
-
-    Python would otherwise complain while flushing stdout at exit; pointing stdout at devnull
-    (the recipe of the Python docs, "Note on SIGPIPE") silences that.
-    """
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
+    """A closed pipe the guard below did not see (a write past it): stop quietly, as ``cat`` would."""
+    _silence_stdout()
     return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull (the recipe of the Python docs, "Note on SIGPIPE"): what is still
+    buffered, and whatever the command prints after, goes nowhere instead of failing at exit."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+class _PipeTolerantStdout:
+    """stdout whose reader may go away (``| head``): the command runs on to its own exit code, so
+    that ``grade --results bad.yaml | head`` exits 1 as it does unpiped; its later output is dropped."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            _silence_stdout()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _closed_pipe_tolerated() -> Iterator[None]:
+    real = sys.stdout
+    sys.stdout = _PipeTolerantStdout(real)
+    try:
+        yield
+    finally:
+        sys.stdout = real
 
 
 # --------------------------------------------------------------------------- the parser
@@ -528,7 +575,9 @@ def _add_finalize(commands: Commands) -> None:
         choices=("auto", "libreoffice", "fields"),
         default="auto",
         metavar="auto|libreoffice|fields",
-        help="頁番号の入れ方：LibreOffice で頁割りを求める／Word が開くときに更新する欄にする（既定 auto）",
+        help="頁番号の入れ方。auto（既定）：LibreOffice が入っていれば libreoffice、なければ fields。"
+        "libreoffice：LibreOffice で頁割りを求めて数字を書き込む（ないときは断ります）。"
+        "fields：Word で開いたときに更新される欄にする",
     )
     sub.add_argument("--force", action="store_true", help=FORCE_HELP)
 

@@ -18,18 +18,27 @@ import argparse
 import json
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from .. import api
 from ..errors import KomaeDocxError, WrongFileKindError
-from ..results import SEVERITY_TEXT, Message
+from ..results import INCOMPLETE_WORD, SEVERITY_TEXT, Message, severity_word
 from ..safeio import check_distinct, check_outputs, write_text_atomic
 from . import changelog
 from .exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_REFUSED, EXIT_UNDETERMINED
 from .schemas import CheckOutput, StatusOutput, schema
-from .streams import DOCX_SUFFIXES, STDIO, display_name, input_path, require_suffix, write_stdout
+from .streams import (
+    DOCX_SUFFIXES,
+    STDIO,
+    display_name,
+    input_path,
+    refuse_stdin,
+    require_suffix,
+    write_stdout,
+)
 from .summary import describe_report
 
 CHANGES_SUFFIXES = (".json", ".md", ".txt")
@@ -130,14 +139,19 @@ def run_check(args: argparse.Namespace) -> int:
         write_stdout(output.model_dump_json(indent=2))
     else:
         shown = [f for f in findings if f.severity == "error" or not args.quiet]
-        tally = "・".join(
-            f"{text} {counts[key]} 件" for key, text in SEVERITY_TEXT.items() if counts[key] or key != "info"
-        )
-        _say(args, f"{display_name(args.file)} の検査結果：{tally}")
+        _say(args, f"{display_name(args.file)} の検査結果：{_tally(findings)}")
         _say(args, kind_line(kind))
         for finding in shown:
             print(f"  {finding.describe_with_severity()}")
     return EXIT_FINDINGS if counts["error"] else EXIT_OK
+
+
+def _tally(findings: Sequence[Message]) -> str:
+    """``エラー 0 件・警告 9 件・未記入 106 件``: the same words as the lines below it."""
+    words = Counter(severity_word(f.severity, f.code) for f in findings)
+    shown = [SEVERITY_TEXT["error"], SEVERITY_TEXT["warning"]]
+    shown += [word for word in (SEVERITY_TEXT["info"], INCOMPLETE_WORD) if words[word]]
+    return "・".join(f"{word} {words[word]} 件" for word in shown)
 
 
 def run_grade(args: argparse.Namespace) -> int:
@@ -175,6 +189,8 @@ def run_status(args: argparse.Namespace) -> int:
     """0 when nothing is left to fill in, 4 otherwise."""
     from ..progress import describe_status
 
+    refuse_stdin(args.file, "status", "r6_draft.docx")
+
     with input_path(args.file) as path:
         read = api.read(path)
         result = api.status(read)
@@ -201,6 +217,7 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_results_template(args: argparse.Namespace) -> int:
     output: str = args.output
+    refuse_stdin(args.file, "results-template", "r6_draft.docx -o results.yaml")
     _plan([(output, "-o", RESULTS_SUFFIXES, "results.yaml")], [args.file], args.force)
     if output == STDIO:
         with tempfile.TemporaryDirectory(prefix="komae-docx-results-") as folder:
@@ -235,6 +252,7 @@ def _inputs(*given: str | None) -> list[str]:
 
 def run_draft(args: argparse.Namespace) -> int:
     output: str = args.output
+    refuse_stdin(args.file, "draft", "r5_report.docx -o r6_draft.docx")
     changes: str | None = args.changes
     planned: list[Planned] = [(output, "-o", DOCX_SUFFIXES, "r6_draft.docx")]
     if changes is not None:
@@ -379,6 +397,7 @@ def _write_merge_log(merged: api.Merged, target: str, args: argparse.Namespace) 
 
 def run_make_template(args: argparse.Namespace) -> int:
     output: str = args.output
+    refuse_stdin(args.file, "make-template", "r5_report.docx -o template.docx")
     _plan([(output, "-o", DOCX_SUFFIXES, "template.docx")], [args.file], args.force)
     made = api.make_template(args.file, output, force=args.force)
     _print_messages(args, made.messages)
@@ -393,6 +412,7 @@ def run_make_template(args: argparse.Namespace) -> int:
 def run_finalize(args: argparse.Namespace) -> int:
     """0 written; 1 when something is left to fill in (nothing written, the list per department)."""
     output: str = args.output
+    refuse_stdin(args.file, "finalize", "r6_filled.docx -o r6_report.docx")
     _plan([(output, "-o", DOCX_SUFFIXES, "r6_report.docx")], [args.file, args.results], args.force)
     made = api.finalize(
         args.file,

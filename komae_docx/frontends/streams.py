@@ -44,6 +44,16 @@ def input_path(given: str) -> Iterator[Path]:
             raise
 
 
+def refuse_stdin(given: str, command: str, example: str) -> None:
+    """Commands that open a Word document to write from it read a file, never standard input."""
+    if given == STDIO:
+        raise InputFileError(
+            f"{command} は Word 文書を標準入力からは受け付けません。"
+            f"ファイル名を指定してください（例：komae-docx {command} {example}）",
+            STDIN_NAME,
+        )
+
+
 def display_name(given: str) -> str:
     """The name the user typed, or 標準入力 for ``-``."""
     return STDIN_NAME if given == STDIO else given

@@ -55,6 +55,15 @@ CHAPTER_TITLE = re.compile(r"^\s*(序章|第\s*[0-9０-９]+\s*章)[\s\u3000]*(\
 TOC_LINE = re.compile(r"^(?P<label>\S+)[\t\s\u3000]+(?P<title>.+?)[\t\s\u3000.…・]*(?P<page>[0-9０-９]+)\s*$")
 DEPARTMENT_LINE = re.compile(r"^[\s\u3000]*(?P<code>\S)[…:：・]+(?P<name>\S+)[\s\u3000]*$")
 PLAN_HEADING = re.compile(r"^\s*(?P<label>[0-9０-９]+)[\s\u3000]+(?P<name>\S*計画)\s*$")
+
+
+def plan_name(heading: str) -> str:
+    """A plan's heading spelled one way (``1 地域福祉計画``), whether the report puts a space or an
+    ideographic space (U+3000) after the number: staff and scripts see one name for one plan."""
+    match = PLAN_HEADING.match(heading)
+    return f"{match['label']} {match['name']}" if match else heading.strip()
+
+
 FISCAL_YEAR = re.compile(r"(?P<era>明治|大正|昭和|平成|令和)(?P<year>[0-9０-９]+|元)年度")
 ERA_MONTH = re.compile(r"(?P<era>明治|大正|昭和|平成|令和)(?P<year>[0-9０-９]+|元)年(?P<month>[0-9０-９]+)月")
 
@@ -348,7 +357,7 @@ class _ReportReader:
         for block in blocks:
             if isinstance(block, Paragraph):
                 if PLAN_HEADING.match(block.text):
-                    current, heading = None, block.text
+                    current, heading = None, plan_name(block.text)
                     self.tracker.take(block)
                 elif block.text.strip():
                     last_paragraph = block.text
@@ -418,7 +427,7 @@ class _ReportReader:
                 if heading:
                     current = _plan_by_name(heading["name"], plans)
                     if current is not None:
-                        current.opinions_heading = block.text
+                        current.opinions_heading = plan_name(block.text)
                         self.tracker.take(block)
                 continue
             if is_opinion_table(block) and current is not None:

@@ -29,7 +29,7 @@ from typing import Literal
 
 from lxml import etree
 
-from ..errors import KomaeDocxError, SheetFormatError
+from ..errors import PublicationNumberError, SheetFormatError
 from ..model import Report
 from ..package import open_package, refuse_strict
 from ..rollover import publication_prefix
@@ -227,10 +227,6 @@ def publish_look(package: FilledPackage) -> dict[str, int]:
         remove_comments(package.document, package.comments, ours)
         done["comments"] = len(ours)
     return done
-
-
-class PublicationNumberError(KomaeDocxError):
-    """A ``--number`` that is not a publication number such as ``R7-15``."""
 
 
 _NUMBER = re.compile(r"^(?P<prefix>[A-Za-z]{0,3}[0-9]{1,4})-(?P<serial>[0-9]{1,5})$")

@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import OutputError, TemplateError
+from ..errors import OutputError, OutputExistsError, TemplateError
 from ..model import Report
 from ..safeio import write_bytes_atomic
 from .context import DraftOptions, build_context
@@ -155,7 +155,7 @@ def refuse_early(target: PathArg, force: bool, inputs: Sequence[PathArg]) -> Non
                 "入力ファイルと同じファイルには書き込めません。別の出力先を指定してください", path
             )
     if path.exists() and not force and not path.is_dir():
-        raise OutputError("既に存在します。上書きするには --force を指定してください", path)
+        raise OutputExistsError(path)
 
 
 def _release_memory() -> None:

@@ -7,9 +7,15 @@ Screens (each a plain HTML form; JavaScript only disables a button while a file 
 * ``/finalize`` 報告書を仕上げる: the grades and both 評価総括表, then the finished or interim report.
 * ``/preview``  page images of an output (LibreOffice), when it is installed.
 
-Every job runs in its own temporary folder (:mod:`.jobs`) in a worker thread, so the server keeps
-answering while a report is read.  Errors the API raises (:class:`KomaeDocxError`, Japanese) become
-a 400 page with that message; anything else becomes a 500 page without a traceback.
+Every form posts, and its answer is a redirect to a page of its own (POST-redirect-GET): the
+browser's Back and Reload never send a file twice, and a result stays where it was until the user
+removes it (「削除」) or the server stops.  Every job runs in its own temporary folder
+(:mod:`.jobs`) in a worker thread, so the server keeps answering while a report is read.
+
+A refused input is shown on the form it came from, GOV.UK style: a summary box at the top linking
+to the field, and the message with its fix beside the field (:class:`FormError`).  A file of the
+wrong kind for the screen is refused there too, naming the screen that takes it (:mod:`.screens`).
+Anything unexpected becomes a 500 page without a traceback.
 """
 
 from __future__ import annotations
@@ -20,13 +26,13 @@ import re
 import secrets
 import shutil
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import jinja2
 from starlette.applications import Starlette
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
@@ -37,7 +43,16 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ... import api
-from ...errors import KomaeDocxError
+from ...errors import (
+    InputFileError,
+    KomaeDocxError,
+    NotAReportError,
+    PublicationNumberError,
+    SheetFormatError,
+)
+from ...model import Report
+from ...progress import SHARED_NOTE, department_total
+from ...results import Result
 from . import views
 from .guards import (
     MAX_UPLOAD_BYTES,
@@ -49,21 +64,58 @@ from .guards import (
 )
 from .jobs import Job, JobStore
 from .previews import make_page_images, page_images, previews_available
+from .screens import SCREEN_TAKES, SCREEN_TITLE, Screen, wrong_screen
 
 HERE = Path(__file__).resolve().parent
 LOG = logging.getLogger("komae_docx.web")
 
 RETRY = "ページを開き直して、もう一度お試しください。"
-CHOOSE_REPORT = "報告書の .docx ファイルを選んでください。"
+CHOOSE_AGAIN = "報告書の .docx ファイルを選び直して、もう一度ボタンを押してください。"
 NUMBER_ITEM = "incomplete.number"
 """The one item the finalize form itself settles: the 刊行物番号 typed into its number field."""
+UPLOAD_SCREENS: tuple[Screen, ...] = ("draft", "status", "finalize")
 HTTP_MESSAGES = {
     400: f"送られたフォームを読み取れませんでした。{RETRY}",
     403: f"このフォームは受け付けられません。{RETRY}",
-    404: "お探しのページやファイルはありません。ダウンロード済みのファイルは一時フォルダから消えています。"
+    404: "お探しのページやファイルはありません。削除したファイルや、ツールを起動し直す前のファイルは、"
     "もう一度アップロードしてください。",
     405: "この操作はこのページではできません。",
 }
+
+FIXES: list[tuple[type[KomaeDocxError], str]] = [
+    (
+        InputFileError,
+        "Word で開けるか確かめ、「名前を付けて保存」で「Word 文書 (*.docx)」として保存し直してから、"
+        "そのファイルを選び直してください。",
+    ),
+    (NotAReportError, "進捗管理報告書の .docx ファイルを選び直してください。"),
+    (SheetFormatError, "Word で開いて、示された所を市の様式のとおりに直してから、選び直してください。"),
+]
+"""The fix shown with a refusal, by its kind; other refusals get :data:`CHOOSE_AGAIN`."""
+
+
+@dataclass(frozen=True)
+class FormError:
+    """A refusal shown on its form: the summary's link goes to ``field`` (an element id), where the
+    message is repeated with its fix; ``links`` point to the screens that take the file."""
+
+    field: str
+    message: str
+    fix: str = ""
+    links: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def text(self) -> str:
+        return f"{_sentence(self.message)}{self.fix}"
+
+
+class Refused(Exception):
+    """A request refused on its form (a missing file, a bad CSRF token, a file of the wrong kind)."""
+
+    def __init__(self, status: int, error: FormError) -> None:
+        super().__init__(error.text)
+        self.status = status
+        self.error = error
 
 
 def create_app(workdir: Path | None = None, *, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> Starlette:
@@ -97,15 +149,6 @@ def create_app(workdir: Path | None = None, *, max_upload_bytes: int = MAX_UPLOA
     return app
 
 
-class BadUpload(Exception):
-    """A form without a usable file, a bad CSRF token or a foreign origin: a Japanese 4xx page."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 class Pages:
     """The routes, sharing the templates, the job store and this server's CSRF token."""
 
@@ -117,13 +160,16 @@ class Pages:
     def routes(self) -> list[Route | Mount]:
         return [
             Route("/", self.home),
-            Route("/draft", self.draft_form, methods=["GET"]),
+            *(Route(f"/{screen}", self.form, methods=["GET"], name=screen) for screen in UPLOAD_SCREENS),
             Route("/draft", self.draft_submit, methods=["POST"]),
-            Route("/status", self.status_form, methods=["GET"]),
             Route("/status", self.status_submit, methods=["POST"]),
-            Route("/finalize", self.finalize_form, methods=["GET"]),
             Route("/finalize", self.finalize_submit, methods=["POST"]),
+            Route("/draft/{job_id}", self.show_job, methods=["GET"]),
+            Route("/status/{job_id}", self.show_job, methods=["GET"]),
+            Route("/finalize/{job_id}", self.show_job, methods=["GET"]),
             Route("/finalize/{job_id}", self.finalize_make, methods=["POST"]),
+            Route("/finalize/{job_id}/done", self.show_job, methods=["GET"]),
+            Route("/remove/{job_id}", self.remove, methods=["POST"]),
             Route("/download/{job_id}/{name}", self.download, methods=["GET"]),
             Route("/preview/{job_id}/{name}", self.preview_make, methods=["POST"]),
             Route("/preview/{job_id}/{name}", self.preview_show, methods=["GET"]),
@@ -136,10 +182,20 @@ class Pages:
     def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("csrf_token", self.csrf_token)
         context.setdefault("max_upload_mb", MAX_UPLOAD_BYTES // (1024 * 1024))
+        context.setdefault("errors", [])
         return HTMLResponse(self.env.get_template(template).render(**context), status_code=status)
 
-    def error(self, status: int, message: str) -> HTMLResponse:
+    def error(self, status: int, message: str, path: str = "") -> HTMLResponse:
+        """A refusal: on the upload form when it came from one (a file too large), else its own page."""
+        for screen in UPLOAD_SCREENS:
+            if path == f"/{screen}":
+                return self.form_page(screen, status, FormError("file", message, CHOOSE_AGAIN))
         return self.render("error.html", status, message=message, status_code=status)
+
+    def form_page(
+        self, screen: Screen, status: int = 200, *errors: FormError, removed: bool = False
+    ) -> HTMLResponse:
+        return self.render(f"{screen}.html", status, errors=list(errors), removed=removed)
 
     async def http_error(self, request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
@@ -150,98 +206,117 @@ class Pages:
         name = type(exc).__name__
         return self.error(500, f"予期しない問題が発生しました（{name}）。{RETRY}")
 
-    # ------------------------------------------------------------------ forms
-
-    async def home(self, request: Request) -> Response:
-        return self.render("home.html")
-
-    async def draft_form(self, request: Request) -> Response:
-        return self.render("draft.html")
-
-    async def status_form(self, request: Request) -> Response:
-        return self.render("status.html")
-
-    async def finalize_form(self, request: Request) -> Response:
-        return self.render("finalize.html")
-
-    async def accept_upload(self, request: Request) -> tuple[Job, FormData]:
-        """Check origin and CSRF token, then copy the uploaded file into a new job folder."""
-        form = await self.checked_form(request)
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise BadUpload(400, f"ファイルが選ばれていません。{CHOOSE_REPORT}")
-        job = self.store.new(upload.filename)
-        await run_in_threadpool(_copy_upload, upload, job.upload)
-        await upload.close()
-        if job.upload.stat().st_size == 0:
-            self.store.remove(job)
-            raise BadUpload(400, f"{job.source_name}：ファイルが空です。{CHOOSE_REPORT}")
-        return job, form
-
-    async def checked_form(self, request: Request) -> FormData:
-        if not origin_allowed(request.headers.get("origin")):
-            raise BadUpload(403, HTTP_MESSAGES[403])
-        form = await request.form(max_files=1, max_fields=10)
-        if not csrf_token_valid(self.csrf_token, form.get("csrf_token")):
-            raise BadUpload(403, f"フォームの確認用の値が正しくありません。{RETRY}")
-        return form
-
-    async def run_job(self, job: Job, work: Callable[[], Response], *, keep_job: bool = False) -> Response:
-        """Run ``work`` in a worker thread; a refused input becomes a 400 page (and its job is dropped
-        unless ``keep_job``: the user may correct a form field and send it again)."""
-        try:
-            return await run_in_threadpool(work)
-        except KomaeDocxError as error:
-            if not keep_job:
-                self.store.remove(job)
-            return self.error(400, self.without_folders(str(error)))
-
     def without_folders(self, message: str) -> str:
         """The message naming files as the user knows them: the temporary folders are cut out."""
         root = re.escape(str(self.store.root))
         return re.sub(rf"{root}[/\\][^/\\]+[/\\](?:in|out|pages)[/\\]", "", message)
 
-    async def guarded(self, request: Request, handler: Callable[[Request], Any]) -> Response:
+    def refusal(self, error: KomaeDocxError) -> FormError:
+        """An API refusal of an uploaded file, on the file field, with the fix for its kind."""
+        fix = next((text for kind, text in FIXES if isinstance(error, kind)), CHOOSE_AGAIN)
+        return FormError("file", self.without_folders(str(error)), fix)
+
+    # ------------------------------------------------------------------ forms
+
+    async def home(self, request: Request) -> Response:
+        return self.render("home.html")
+
+    async def form(self, request: Request) -> Response:
+        screen: Screen = request.url.path.strip("/")  # type: ignore[assignment]
+        return self.form_page(screen, removed="removed" in request.query_params)
+
+    async def upload_job(
+        self, request: Request, screen: Screen, work: Callable[[Job, FormData], str]
+    ) -> Response:
+        """Accept the upload, run ``work`` (which stores the job's screen and returns its address)
+        in a worker thread, and redirect there; a refusal is shown on the form, nothing kept."""
+        job: Job | None = None
         try:
-            response: Response = await handler(request)
-            return response
-        except BadUpload as refused:
-            return self.error(refused.status, refused.message)
+            job, form = await self.accept_upload(request, screen)
+            ready = job
+            address = await run_in_threadpool(lambda: work(ready, form))
+        except Refused as refused:
+            if job is not None:
+                self.store.remove(job)
+            return self.form_page(screen, refused.status, refused.error)
+        except KomaeDocxError as error:
+            if job is not None:
+                self.store.remove(job)
+            return self.form_page(screen, 400, self.refusal(error))
+        return RedirectResponse(address, status_code=303)
+
+    async def accept_upload(self, request: Request, screen: Screen) -> tuple[Job, FormData]:
+        """Check origin and CSRF token, then copy the uploaded file into a new job folder."""
+        form = await self.checked_form(request)
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            pick = "「ファイルを選択」から報告書の .docx を選んでください。"
+            no_file = FormError("file", "ファイルが選ばれていません", pick)
+            raise Refused(400, no_file)
+        job = self.store.new(upload.filename, screen)
+        await run_in_threadpool(_copy_upload, upload, job.upload)
+        await upload.close()
+        if job.upload.stat().st_size == 0:
+            self.store.remove(job)
+            pick = "中身のある報告書の .docx を選び直してください。"
+            empty = FormError("file", f"{job.source_name}：ファイルが空です", pick)
+            raise Refused(400, empty)
+        return job, form
+
+    async def checked_form(self, request: Request) -> FormData:
+        if not origin_allowed(request.headers.get("origin")):
+            raise Refused(403, FormError("file", HTTP_MESSAGES[403]))
+        form = await request.form(max_files=1, max_fields=10)
+        if not csrf_token_valid(self.csrf_token, form.get("csrf_token")):
+            raise Refused(403, FormError("file", "フォームの確認用の値が正しくありません", RETRY))
+        return form
+
+    def read_for(self, screen: Screen, job: Job) -> Result[Report]:
+        """Read the upload and refuse it when it is not the kind of file this screen takes."""
+        read = api.read(job.upload)
+        wrong = wrong_screen(screen, read.value)
+        if wrong is not None:
+            links = tuple((f"/{other}", SCREEN_TITLE[other]) for other in wrong.screens)
+            fix = f"この画面で使うのは{SCREEN_TAKES[screen]}です。"
+            raise Refused(400, FormError("file", f"{job.source_name}：{wrong.text}", fix, links))
+        return read
+
+    def keep(self, job: Job, view: str, template: str, address: str, **context: Any) -> str:
+        """Store a screen of the job (shown by :meth:`show_job` on every GET); returns its address."""
+        context.update(job=job, source_name=job.source_name, screen=job.screen, view_address=address)
+        job.views[view] = (template, context)
+        return address
 
     # ------------------------------------------------------------------ 翌年度の案を作る
 
     async def draft_submit(self, request: Request) -> Response:
-        return await self.guarded(request, self._draft_submit)
+        return await self.upload_job(request, "draft", self.make_draft)
 
-    async def _draft_submit(self, request: Request) -> Response:
-        job, form = await self.accept_upload(request)
-        carry_text = form.get("carry_text") == "on"
-        return await self.run_job(job, lambda: self.make_draft(job, carry_text))
-
-    def make_draft(self, job: Job, carry_text: bool) -> Response:
-        read = api.read(job.upload)
+    def make_draft(self, job: Job, form: FormData) -> str:
+        read = self.read_for("draft", job)
         findings = api.check(read).value
         grades = api.grade(read).value
         stem = Path(job.source_name).stem
+        carry_text = form.get("carry_text") == "on"
         made = api.draft(job.upload, job.output(f"{stem}_翌年度案.docx"), carry_text=carry_text).value
-        changes = views.change_lines(made.changes)
         log = job.output(f"{stem}_変更一覧.txt")
         log.write_bytes(("\ufeff" + views.change_log_text(job.source_name, made.changes)).encode("utf-8"))
         job.upload.unlink()
         job.offer(made.path, made.path.name)
         job.offer(log, log.name)
         report = read.value
-        return self.render(
+        return self.keep(
+            job,
+            "result",
             "draft_result.html",
-            job=job,
-            source_name=job.source_name,
+            f"/draft/{job.id}",
             fiscal_year=report.fiscal_year.text,
             publication=report.publication.number,
             plans=views.report_plans(report, grades),
             warnings=views.message_rows(read.messages),
             findings=views.message_rows(findings),
             error_count=sum(1 for f in findings if f.severity == "error"),
-            changes=changes,
+            changes=views.change_lines(made.changes),
             draft_link=self.link(job, made.path.name),
             log_link=self.link(job, log.name),
             previews=previews_available(),
@@ -250,93 +325,95 @@ class Pages:
     # ------------------------------------------------------------------ 記入状況を見る
 
     async def status_submit(self, request: Request) -> Response:
-        return await self.guarded(request, self._status_submit)
+        return await self.upload_job(request, "status", self.show_status)
 
-    async def _status_submit(self, request: Request) -> Response:
-        job, _ = await self.accept_upload(request)
-        return await self.run_job(job, lambda: self.show_status(job))
-
-    def show_status(self, job: Job) -> Response:
-        try:
-            read = api.read(job.upload)
-            status = api.status(read).value
-            by_department = status.by_department().items()
-            departments = [(department, views.message_rows(items)) for department, items in by_department]
-            return self.render(
-                "status_result.html",
-                source_name=job.source_name,
-                is_draft=status.is_draft,
-                departments=departments,
-                item_count=len(status.items),
-                plans=views.graded_plans(status.grades, read.value),
-                summaries=views.summary_tables(status.grades),
-            )
-        finally:
-            self.store.remove(job)
+    def show_status(self, job: Job, form: FormData) -> str:
+        read = self.read_for("status", job)
+        status = api.status(read).value
+        job.upload.unlink()
+        by_department = status.by_department().items()
+        return self.keep(
+            job,
+            "result",
+            "status_result.html",
+            f"/status/{job.id}",
+            departments=[(department, views.message_rows(items)) for department, items in by_department],
+            item_count=len(status.items),
+            department_total=department_total(status),
+            shared_note=SHARED_NOTE,
+            plans=views.graded_plans(status.grades, read.value),
+            summaries=views.summary_tables(status.grades),
+        )
 
     # ------------------------------------------------------------------ 報告書を仕上げる
 
     async def finalize_submit(self, request: Request) -> Response:
-        return await self.guarded(request, self._finalize_submit)
+        return await self.upload_job(request, "finalize", self.finalize_preview)
 
-    async def _finalize_submit(self, request: Request) -> Response:
-        job, _ = await self.accept_upload(request)
-        return await self.run_job(job, lambda: self.finalize_preview(job))
-
-    def finalize_preview(self, job: Job) -> Response:
+    def finalize_preview(self, job: Job, form: FormData) -> str:
         """The grades and both 評価総括表 as they stand, and the buttons that write the report."""
-        read = api.read(job.upload)
+        read = self.read_for("finalize", job)
         grades = api.grade(read).value
         items = api.status(read).value.items
-        incomplete = views.message_rows(items)
-        only_number = bool(items) and all(item.code == NUMBER_ITEM for item in items)
-        return self.render(
+        return self.keep(
+            job,
+            "preview",
             "finalize_preview.html",
-            job=job,
-            source_name=job.source_name,
+            f"/finalize/{job.id}",
             fiscal_year=read.value.fiscal_year.text,
             plans=views.graded_plans(grades, read.value),
             summaries=views.summary_tables(grades),
             warnings=views.message_rows(read.messages),
-            incomplete=incomplete,
-            only_number=only_number,
+            incomplete=views.message_rows(items),
+            only_number=bool(items) and all(item.code == NUMBER_ITEM for item in items),
+            number="",
         )
 
     async def finalize_make(self, request: Request) -> Response:
-        return await self.guarded(request, self._finalize_make)
-
-    async def _finalize_make(self, request: Request) -> Response:
-        form = await self.checked_form(request)
         job = self.store.get(request.path_params["job_id"])
+        try:
+            form = await self.checked_form(request)
+        except Refused as refused:
+            if job is None or "preview" not in job.views:
+                return self.error(refused.status, refused.error.message)
+            return self.show_view(job, "preview", refused.status, refused.error)
         if job is None or not job.upload.is_file():
             return self.error(404, HTTP_MESSAGES[404])
         interim = form.get("kind") == "interim"
         number = form.get("number")
         number_text = number.strip() if isinstance(number, str) and number.strip() else None
-        # a refusal here (a mistyped number) keeps the upload: the user corrects and sends again
-        return await self.run_job(job, lambda: self.make_final(job, interim, number_text), keep_job=True)
+        try:
+            address, refusal = await run_in_threadpool(self.make_final, job, interim, number_text)
+        except PublicationNumberError as error:
+            fix = "番号を直して、もう一度ボタンを押してください。"
+            wrong = FormError("number", self.without_folders(error.message), fix)
+            return self.show_view(job, "preview", 400, wrong, number=number_text or "")
+        except KomaeDocxError as error:
+            failed = FormError("buttons", self.without_folders(str(error)), RETRY)
+            return self.show_view(job, "preview", 400, failed, number=number_text or "")
+        if refusal is not None:
+            return self.show_view(job, "preview", 409, refusal, number=number_text or "")
+        return RedirectResponse(address, status_code=303)
 
-    def make_final(self, job: Job, interim: bool, number: str | None) -> Response:
+    def make_final(self, job: Job, interim: bool, number: str | None) -> tuple[str, FormError | None]:
+        """The report written and its screen kept; or, while work is left, the refusal to show."""
         stem = Path(job.source_name).stem
         target = job.output(f"{stem}_{'途中版' if interim else '完成版'}.docx")
-        result = api.finalize(job.upload, target, number=number, allow_incomplete=interim)
+        shutil.rmtree(job.folder / "pages" / target.name, ignore_errors=True)  # images of a former try
+        result = api.finalize(job.upload, target, number=number, allow_incomplete=interim, force=True)
         done = result.value
         if done.path is None:
-            return self.render(
-                "finalize_result.html",
-                source_name=job.source_name,
-                written=False,
-                incomplete=views.message_rows(done.incomplete),
-                job=job,
-                number=number or "",
-                status=409,
-            )
+            left = len(done.incomplete)
+            message = f"未記入・未確定の所が {left} 件あるため、仕上げた報告書は作りませんでした"
+            fix = "各課の記入を待つか、「途中版を作る」を押してください（未記入の所は下の一覧にあります）。"
+            return "", FormError("incomplete", message, fix)
         report = api.read(done.path).value
         job.offer(done.path, done.path.name)
-        return self.render(
+        address = self.keep(
+            job,
+            "done",
             "finalize_result.html",
-            source_name=job.source_name,
-            written=True,
+            f"/finalize/{job.id}/done",
             interim=done.interim,
             incomplete=views.message_rows(done.incomplete),
             warnings=views.message_rows(m for m in result.messages if not m.code.startswith("incomplete.")),
@@ -344,9 +421,40 @@ class Pages:
             plans=views.graded_plans(done.grades, report),
             summaries=views.summary_tables(done.grades),
             link=self.link(job, done.path.name),
-            job=job,
             previews=previews_available(),
         )
+        return address, None
+
+    # ------------------------------------------------------------------ a job's screens
+
+    async def show_job(self, request: Request) -> Response:
+        """A screen made for a job, as it was left (the target of every redirect, and of Back)."""
+        job = self.store.get(request.path_params["job_id"])
+        screen = request.url.path.split("/")[1]
+        view = {"draft": "result", "status": "result", "finalize": "preview"}[screen]
+        if request.url.path.endswith("/done"):
+            view = "done"
+        if job is None or job.screen != screen or view not in job.views:
+            return self.error(404, HTTP_MESSAGES[404])
+        return self.show_view(job, view)
+
+    def show_view(
+        self, job: Job, view: str, status: int = 200, *errors: FormError, **more: Any
+    ) -> HTMLResponse:
+        template, context = job.views[view]
+        return self.render(template, status, **{**context, **more, "errors": list(errors)})
+
+    async def remove(self, request: Request) -> Response:
+        """The 「削除」 button: the job's upload, outputs, page images and screens are deleted."""
+        job = self.store.get(request.path_params["job_id"])
+        try:
+            await self.checked_form(request)
+        except Refused as refused:
+            return self.error(refused.status, refused.error.message)
+        if job is None:
+            return self.error(404, HTTP_MESSAGES[404])
+        self.store.remove(job)
+        return RedirectResponse(f"/{job.screen}?removed=1", status_code=303)
 
     # ------------------------------------------------------------------ files
 
@@ -365,7 +473,7 @@ class Pages:
         return (job, name, path) if job is not None and path is not None else None
 
     async def download(self, request: Request) -> Response:
-        """Send an output once; it is deleted from the temporary folder right after."""
+        """Send an output; it stays for another download until the job is removed."""
         found = self.find_output(request)
         if found is None:
             return self.error(404, HTTP_MESSAGES[404])
@@ -375,37 +483,31 @@ class Pages:
             if path.suffix == ".docx"
             else "text/plain; charset=utf-8"
         )
-        sent_once = request.method == "GET"  # a HEAD (a virus scanner, a link checker) sends no file
-        return FileResponse(
-            path,
-            media_type=media,
-            filename=job.downloads[name],
-            background=BackgroundTask(self.store.forget_download, job, name) if sent_once else None,
-        )
+        return FileResponse(path, media_type=media, filename=job.downloads[name])
 
     async def preview_make(self, request: Request) -> Response:
-        return await self.guarded(request, self._preview_make)
-
-    async def _preview_make(self, request: Request) -> Response:
-        await self.checked_form(request)
         found = self.find_output(request)
+        try:
+            await self.checked_form(request)
+        except Refused as refused:
+            return self.error(refused.status, refused.error.message)
         if found is None:
             return self.error(404, HTTP_MESSAGES[404])
-        if not previews_available():
-            return self.render("preview.html", available=False, name=found[1], images=[], status=503)
         job, name, path = found
+        if not previews_available():
+            return self.render("preview.html", available=False, name=name, images=[], status=503)
         folder = job.folder / "pages" / name
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True)
-        response = await self.run_job(job, lambda: self._made_images(path, folder), keep_job=True)
-        if response.status_code != 200:
-            return response
+        if not (folder.is_dir() and page_images(folder)):  # made once, shown until the job is removed
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            try:
+                await run_in_threadpool(make_page_images, path, folder)
+            except KomaeDocxError as error:
+                shutil.rmtree(folder, ignore_errors=True)
+                failed = FormError("preview", self.without_folders(str(error)), RETRY)
+                view = "done" if "done" in job.views else "result"
+                return self.show_view(job, view, 500, failed)
         return RedirectResponse(request.url.path, status_code=303)
-
-    def _made_images(self, docx: Path, folder: Path) -> Response:
-        make_page_images(docx, folder)
-        return Response(status_code=200)
 
     async def preview_show(self, request: Request) -> Response:
         job = self.store.get(request.path_params["job_id"])
@@ -416,7 +518,18 @@ class Pages:
             return self.error(404, HTTP_MESSAGES[404])
         quoted = quote(name, safe="")
         urls = [f"/pages/{job.id}/{quoted}/{n}" for n in range(1, len(images) + 1)]
-        return self.render("preview.html", available=True, name=name, images=urls, link=self.link(job, name))
+        back = next(iter(job.views.values()))[1]["view_address"] if job.views else "/"
+        if "done" in job.views:
+            back = job.views["done"][1]["view_address"]
+        return self.render(
+            "preview.html",
+            available=True,
+            name=name,
+            images=urls,
+            link=self.link(job, name),
+            job=job,
+            back=back,
+        )
 
     async def page_image(self, request: Request) -> Response:
         job = self.store.get(request.path_params["job_id"])
@@ -428,6 +541,11 @@ class Pages:
         if not image.is_file():
             return self.error(404, HTTP_MESSAGES[404])
         return FileResponse(image, media_type="image/png")
+
+
+def _sentence(text: str) -> str:
+    """A message as a sentence: one 「。」 at its end."""
+    return text if text.endswith(("。", "）。")) else text + "。"
 
 
 def _copy_upload(upload: UploadFile, target: Path) -> None:

@@ -41,8 +41,9 @@ SECURITY_HEADERS = {
 
 WRONG_HOST_MESSAGE = "このページは http://127.0.0.1 のアドレスで開いてください（ほかの名前では開けません）。"
 
-ErrorPage = Callable[[int, str], Response]
-"""Renders the Japanese error page: (HTTP status, message) → response."""
+ErrorPage = Callable[[int, str, str], Response]
+"""Renders the Japanese refusal: (HTTP status, message, the request's path) → response; a refused
+upload is shown on the form it came from."""
 
 
 def host_allowed(host_header: str | None) -> bool:
@@ -74,7 +75,7 @@ class HostCheck:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not host_allowed(Headers(scope=scope).get("host")):
-            await self.error_page(400, WRONG_HOST_MESSAGE)(scope, receive, send)
+            await self.error_page(400, WRONG_HOST_MESSAGE, "")(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
@@ -93,7 +94,7 @@ class UploadLimit:
 
     def too_large_message(self) -> str:
         megabytes = self.max_bytes / (1024 * 1024)
-        return f"ファイルが大きすぎます（{megabytes:g} MB まで）。報告書の .docx を選んでください。"
+        return f"ファイルが大きすぎます（{megabytes:g} MB まで）"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -101,7 +102,7 @@ class UploadLimit:
             return
         length = Headers(scope=scope).get("content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-            await self.error_page(413, self.too_large_message())(scope, receive, send)
+            await self.error_page(413, self.too_large_message(), scope["path"])(scope, receive, send)
             return
         started = False
         received = 0
@@ -124,7 +125,7 @@ class UploadLimit:
             await self.app(scope, limited_receive, watched_send)
         except UploadTooLarge:
             if not started:
-                await self.error_page(413, self.too_large_message())(scope, receive, send)
+                await self.error_page(413, self.too_large_message(), scope["path"])(scope, receive, send)
 
 
 class SecurityHeaders:

@@ -1,10 +1,11 @@
-"""Uploads and outputs in one temporary folder: a job folder per upload, gone after use.
+"""Uploads and outputs in one temporary folder: a job folder per upload, kept until removed.
 
 Each upload gets its own folder named by a random id (``secrets``), so concurrent uploads never
 share a path and no one can guess another's.  The uploaded file keeps its own name (made safe) so
-that messages name the file the user chose; an output is deleted once it is downloaded; a job
-older than :data:`JOB_LIFETIME_SECONDS` is swept; :meth:`JobStore.close` deletes everything when
-the server stops.
+that messages name the file the user chose.  A job's outputs, page images and result screen stay
+until the user removes the job (the 「削除」 button) or the server stops (:meth:`JobStore.close`
+deletes everything): a download, a second download, the browser's Back button and a preview all
+find the job as it was left.
 """
 
 from __future__ import annotations
@@ -14,13 +15,10 @@ import secrets
 import shutil
 import tempfile
 import threading
-import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-
-JOB_LIFETIME_SECONDS = 2 * 60 * 60
-"""A job left alone this long (a closed tab) is deleted with its files at the next upload."""
+from typing import Any
 
 JOB_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{22}")
 UNSAFE_NAME_CHARACTERS = re.compile(r'[\\/:*?"<>|]')
@@ -57,13 +55,16 @@ def _cut_to_bytes(text: str, limit: int) -> str:
 
 @dataclass
 class Job:
-    """One upload's folder and the files offered for download (stored name → name the user sees)."""
+    """One upload's folder, the files offered for download (stored name → name the user sees) and
+    the screens made for it (name → template and context), shown again on every GET."""
 
     id: str
     folder: Path
     source_name: str
-    created: float = field(default_factory=time.monotonic)
+    screen: str = ""
+    """The screen the file was uploaded on (``draft``, ``status``, ``finalize``)."""
     downloads: dict[str, str] = field(default_factory=dict)
+    views: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def upload(self) -> Path:
@@ -86,13 +87,12 @@ class JobStore:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
 
-    def new(self, source_name: str | None) -> Job:
-        self.sweep()
+    def new(self, source_name: str | None, screen: str = "") -> Job:
         job_id = secrets.token_urlsafe(16)
         folder = self.root / job_id
         (folder / "in").mkdir(parents=True, mode=0o700)
         (folder / "out").mkdir(mode=0o700)
-        job = Job(job_id, folder, safe_file_name(source_name))
+        job = Job(job_id, folder, safe_file_name(source_name), screen)
         with self._lock:
             self._jobs[job_id] = job
         return job
@@ -110,24 +110,10 @@ class JobStore:
         path = job.output(stored_name)
         return path if path.is_file() else None
 
-    def forget_download(self, job: Job, stored_name: str) -> None:
-        """Delete a downloaded output; the job goes too once nothing is left to download."""
-        job.output(stored_name).unlink(missing_ok=True)
-        job.downloads.pop(stored_name, None)
-        if not job.downloads:
-            self.remove(job)
-
     def remove(self, job: Job) -> None:
         with self._lock:
             self._jobs.pop(job.id, None)
         shutil.rmtree(job.folder, ignore_errors=True)
-
-    def sweep(self, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            stale = [job for job in self._jobs.values() if now - job.created > JOB_LIFETIME_SECONDS]
-        for job in stale:
-            self.remove(job)
 
     def close(self) -> None:
         """Delete every upload and output (the server stops)."""

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ...model import Report
-from ...results import SEVERITY_TEXT, Message
+from ...results import Message, severity_word
 from ...rollover import Change
 from ...rules import PlanGrades, measure_share_text
 from ..changelog import as_text, staff_line
@@ -61,7 +61,7 @@ class SummaryView:
 def message_rows(messages: Iterable[Message]) -> list[MessageRow]:
     return [
         MessageRow(
-            m.severity, SEVERITY_TEXT[m.severity], m.location.describe(), m.text, m.expected, m.found
+            m.severity, severity_word(m.severity, m.code), m.location.describe(), m.text, m.expected, m.found
         )
         for m in messages
     ]

@@ -27,3 +27,10 @@ window.addEventListener("pageshow", function (event) {
     form.querySelectorAll(".busy").forEach(function (note) { note.remove(); });
   });
 });
+// A refused form: move the focus to the summary of what went wrong, as screen readers expect.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+  }
+});
