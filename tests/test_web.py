@@ -496,7 +496,8 @@ WRONG_SCREENS = [
     ("/draft", "filled_draft", "これは記入を終えた案です。" + TO_FINALIZE_OR_STATUS),
     ("/status", "example", "これは公表済みの報告書です。『翌年度の案を作る』を使ってください。"),
     ("/finalize", "example", "これは公表済みの報告書です。『翌年度の案を作る』を使ってください。"),
-    ("/finalize", "r6_published", "これは公表済みの報告書です。『翌年度の案を作る』を使ってください。"),
+    # finalize made it: a published report, judged as the finalized one it is (filekind.judge)
+    ("/finalize", "r6_published", "これは仕上げた報告書です。『翌年度の案を作る』を使ってください。"),
     (
         "/finalize",
         "interim",
