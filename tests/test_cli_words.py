@@ -128,6 +128,8 @@ def test_an_existing_output_is_refused_in_the_callers_words(tmp_path: Path) -> N
         ("make-template", ["-o", "x.docx"], "komae-docx make-template r5_report.docx -o template.docx"),
         ("status", [], "komae-docx status r6_draft.docx"),
         ("results-template", ["-o", "x.yaml"], "komae-docx results-template r6_draft.docx -o results.yaml"),
+        ("split", ["-o", "out"], "komae-docx split r6_draft.docx -o 各課へ"),
+        ("merge", ["c.docx", "-o", "x.docx"], "komae-docx merge r6_draft.docx 写し.docx … -o r6_merged.docx"),
     ],
 )
 def test_standard_input_is_not_taken_for_a_word_document_to_write_from(

@@ -267,6 +267,7 @@ def test_without_libreoffice_pages_are_fields_word_updates(published: Any) -> No
     # six characters: the 再掲 sheet of 1－(2)－③ spells its title コーディネート… in the city's file
     titles = {m.ref: flat_text_of(m.title)[:6] for plan in report.plans for m in plan.iter_measures()}
     checked = 0
+    ranges: list[str] = []
     for tbl in locate(document.find(f"{W}body")).summaries:  # type: ignore[arg-type]
         for tr in ooxml.table_rows(tbl)[2:]:
             cells = ooxml.row_cells(tr)
@@ -277,7 +278,13 @@ def test_without_libreoffice_pages_are_fields_word_updates(published: Any) -> No
                 sheet = next(mark.iterancestors(f"{W}tbl"))
                 assert titles[ref] in flat_text(sheet), ref
                 checked += 1
+            if "～" in ooxml.visible_text(cells[2].tc):
+                first, last = (next(mark.iterancestors(f"{W}tbl")) for mark in targets(cells[2].tc))
+                assert first is not last, f"{ref}: a range runs from its first sheet to its last"
+                ranges.append(ref)
     assert checked >= 15  # 13 measures, two of them with a range of two sheets
+    # the report's 評価総括表 print four ranges: 12～13, 14～15, 23～24, 25～27
+    assert ranges == ["1－(2)－①", "1－(2)－③", "4 包括的相談支援事業の実施", "5 地域づくり事業の実施"]
     update = parts["word/settings.xml"].find(f"{W}updateFields")
     assert update is not None and update.get(f"{W}val") == "true"
     assert published.value.pages == "fields"

@@ -321,6 +321,7 @@ def _draft_summary(args: argparse.Namespace, changes: Sequence[Any], messages: S
 
 
 def run_split(args: argparse.Namespace) -> int:
+    refuse_stdin(args.file, "split", "r6_draft.docx -o 各課へ")
     made = api.split(args.file, args.output, force=args.force).value
     _say(args, f"{made.folder} に担当課ごとの写しを {len(made.copies)} 件書き出しました。")
     for copy in made.copies:
@@ -339,6 +340,8 @@ def run_merge(args: argparse.Namespace) -> int:
 
     output: str = args.output
     changes: str | None = args.changes
+    for given in (args.file, *args.copies):
+        refuse_stdin(given, "merge", "r6_draft.docx 写し.docx … -o r6_merged.docx")
     planned: list[Planned] = [(output, "-o", DOCX_SUFFIXES, "r6_merged.docx")]
     if changes is not None:
         planned.append((changes, "--changes", CHANGES_SUFFIXES, "まとめ.md"))

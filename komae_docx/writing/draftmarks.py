@@ -17,13 +17,12 @@ rewrite).
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 from lxml import etree
 
 from ..model import Report
+from ..package import package_parts, write_package
 from ..progress import DRAFT_MARK, INTERIM_MARK
 from ..record import build_record, city_check_cells, record_xml
 from .customxml import Parts, put_record
@@ -104,18 +103,12 @@ def remove_marks(p: etree._Element, marks: tuple[str, ...]) -> int:
 
 
 def read_parts(data: bytes) -> Parts:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {
-            info.filename: archive.read(info.filename) for info in archive.infolist() if not info.is_dir()
-        }
+    """The parts of the rendered draft (a package the tool made itself), in order."""
+    return package_parts(data)
 
 
 def write_parts(parts: Parts) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return out.getvalue()
+    return write_package(parts.items())
 
 
 def main_part(parts: Parts, name: str | Path) -> str:
