@@ -22,6 +22,7 @@ import stat
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -29,8 +30,11 @@ from urllib.parse import unquote
 from lxml import etree
 
 from .errors import InputFileError, SheetFormatError, UnsafeInputError, missing_file_text
+from .wordml import PKG_REL_NS, W_NS, W_STRICT_NS
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "Package", "open_package", "parse_xml"]
+__all__ = [
+    "DEFAULT_LIMITS", "Limits", "Package", "open_package", "parse_xml", "replace_parts", "write_package",
+]  # fmt: skip
 
 _MB = 1024 * 1024
 
@@ -57,9 +61,6 @@ CONTENT_TYPES_PART = "[Content_Types].xml"
 PACKAGE_RELS_PART = "_rels/.rels"
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W_STRICT_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 
 _WORD_MAIN_TYPES = frozenset(
     {
@@ -297,6 +298,40 @@ def refuse_strict(package: Package, cannot: str) -> None:
             f"Strict Open XML 形式の文書は{cannot}。Word で「Word 文書 (*.docx)」として保存し直してください",
             package.path,
         )
+
+
+# --------------------------------------------------------------------------- writing a changed package
+
+PACKAGE_DATE = (1980, 1, 1, 0, 0, 0)
+"""Every entry's timestamp: the same parts give the same bytes (and nothing says when or where)."""
+
+
+def write_package(parts: Iterable[tuple[str, bytes]]) -> bytes:
+    """The one way the tool writes a package: the ``(name, data)`` parts in order, deflated, with
+    fixed timestamps.  Writing it to disk is :mod:`komae_docx.safeio`'s job (atomic, never onto an
+    input)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts:
+            archive.writestr(zipfile.ZipInfo(name, date_time=PACKAGE_DATE), data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def package_parts(data: bytes) -> dict[str, bytes]:
+    """The parts of a package the tool made itself (a template, a rendered document), in order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
+
+
+def replace_parts(data: bytes, changes: Mapping[str, bytes | None]) -> bytes:
+    """A package the tool made with some parts replaced, added, or (None) removed."""
+    parts = package_parts(data)
+    for name, content in changes.items():
+        if content is None:
+            parts.pop(name, None)
+        else:
+            parts[name] = content
+    return write_package(parts.items())
 
 
 # --------------------------------------------------------------------------- the input file

@@ -73,3 +73,34 @@ def pdf_pages(docx: Path, outdir: Path) -> int:
     match = re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)
     assert match is not None
     return int(match.group(1))
+
+
+def pdf_page_counts(docs: list[Path], outdir: Path) -> list[int]:
+    """Page counts of several documents converted by one LibreOffice run (one profile start-up)."""
+    assert len({doc.stem for doc in docs}) == len(docs), "the PDFs would overwrite each other"
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = outdir / ".lo-profile"
+    subprocess.run(
+        [
+            soffice(),
+            f"-env:UserInstallation={profile.resolve().as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            *map(str, docs),
+        ],
+        capture_output=True,
+        check=False,
+        timeout=600,
+    )
+    counts: list[int] = []
+    for doc in docs:
+        pdf = outdir / (doc.stem + ".pdf")
+        assert pdf.is_file(), f"LibreOffice did not convert {doc.name}"
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        match = re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)
+        assert match is not None
+        counts.append(int(match.group(1)))
+    return counts

@@ -1,10 +1,15 @@
-"""WordprocessingML on the way in: the only module that knows OOXML element names.
+"""WordprocessingML on the way in, built on the floor (:mod:`komae_docx.wordml`).
 
-It turns ``word/document.xml`` into plain blocks — :class:`Paragraph` and :class:`Table` with
+The floor says what to see through and what to skip and walks blocks, rows and grid cells, for
+this side and the output side alike (so both count tables the same).  This module turns
+``word/document.xml`` into plain blocks — :class:`Paragraph` and :class:`Table` with
 an explicit cell grid — and absorbs Word's habits on the way:
 
 * runs split anywhere, ``w:proofErr``, bookmarks, ``w:lastRenderedPageBreak``: ignored;
-* soft breaks (``w:br`` without a page type, ``w:cr``) become ``\\n``, tabs ``\\t``;
+* soft breaks (``w:br`` without a page type, ``w:cr``) become ``\\n``, tabs ``\\t``; no-break
+  hyphens ``-``; symbols (``w:sym``) their Unicode character, or a warning naming the place;
+  ruby by its base text;
+* a drawing group anchored in a table cell: each of its text boxes goes to the cell it stands over;
 * text boxes: ``mc:AlternateContent`` carries a box twice (DrawingML choice, VML fallback) —
   only the choice is read; box texts are kept apart from the paragraph's own text;
 * content controls (``w:sdt``) are read through; tracked changes are read as accepted
@@ -23,28 +28,21 @@ from itertools import count
 
 from lxml import etree
 
+from .. import wordml
 from ..package import Package
-
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-W = f"{{{W_NS}}}"
-MC = f"{{{MC_NS}}}"
-
-_SKIPPED_CONTAINERS = {f"{W}del", f"{W}moveFrom", f"{W}rPr", f"{W}pPr", f"{W}tcPr", f"{W}trPr", f"{W}tblPr"}
-_SKIPPED_INLINE = {f"{W}instrText", f"{W}delText", f"{W}footnoteReference", f"{W}endnoteReference"}
+from ..wordml import SKIPPED, W
 
 # Clark names built once: an f-string in a per-element loop is formatted anew on every call, and
 # the walk below tests every element of the body against several of them (issue 13 profile).
-_P, _TBL, _TR, _TC, _R, _T = (f"{W}{name}" for name in ("p", "tbl", "tr", "tc", "r", "t"))
-_PPR, _TRPR, _TCPR, _PSTYLE = (f"{W}{name}" for name in ("pPr", "trPr", "tcPr", "pStyle"))
-_SDT, _SDT_CONTENT, _CUSTOM_XML = f"{W}sdt", f"{W}sdtContent", f"{W}customXml"
-_INS, _DEL, _MOVE_TO, _MOVE_FROM = f"{W}ins", f"{W}del", f"{W}moveTo", f"{W}moveFrom"
-_TAB, _BR, _CR, _NO_BREAK_HYPHEN = f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen"
-_TXBX_CONTENT, _ALTERNATE, _FALLBACK = f"{W}txbxContent", f"{MC}AlternateContent", f"{MC}Fallback"
-_SECT_PR, _VAL, _TYPE = f"{W}sectPr", f"{W}val", f"{W}type"
-_GRID_SPAN, _VMERGE = f"{W}gridSpan", f"{W}vMerge"
-_TRACKED_OUT = frozenset({_DEL, _MOVE_FROM})
-_TRACKED_IN = frozenset({_INS, _MOVE_TO})
+_P, _TBL, _R, _T = wordml.P, wordml.TBL, wordml.RUN, wordml.T
+_PPR, _PSTYLE = wordml.PPR, f"{W}pStyle"
+_SDT, _SDT_CONTENT = wordml.SDT, wordml.SDT_CONTENT
+_DEL, _MOVE_FROM = wordml.DEL, wordml.MOVE_FROM
+_TAB, _BR, _CR, _NO_BREAK_HYPHEN = wordml.TAB, wordml.BR, wordml.CR, wordml.NO_BREAK_HYPHEN
+_SOFT_HYPHEN, _SYM = wordml.SOFT_HYPHEN, wordml.SYM
+_TXBX_CONTENT, _ALTERNATE, _FALLBACK = wordml.TXBX_CONTENT, wordml.ALTERNATE, wordml.FALLBACK
+_SECT_PR, _VAL, _TYPE = f"{W}sectPr", wordml.VAL, f"{W}type"
+_SEE_THROUGH = wordml.SEE_THROUGH
 _NOT_OWN = frozenset({_TXBX_CONTENT, _DEL, _MOVE_FROM, _FALLBACK})
 """Containers whose breaks are not the paragraph's own (text boxes, deleted text, VML twins)."""
 
@@ -63,6 +61,11 @@ class Paragraph:
     boxes: list[str] = field(default_factory=list)
     page: int = 0
     choices: list[str | None] = field(default_factory=list)
+    unknown_symbols: list[str] = field(default_factory=list)
+    """Symbols (``w:sym``) with no Unicode mapping, named for a warning (「Wingdings の記号 F0A3」)."""
+    placed: list[tuple[int, str]] = field(default_factory=list)
+    """Text boxes of a drawing group anchored here, each with its centre's distance (EMU) from the
+    anchor's column: in a table the reader gives each box to the cell it stands over."""
 
 
 @dataclass(slots=True)
@@ -149,6 +152,7 @@ def read_body(package: Package) -> Body:
     walker = _BodyWalker(styles)
     if body_el is not None:
         walker.walk_body(body_el)
+        walker.tracked_changes, walker.content_controls = _revisions_and_controls(body_el)
     own, others = _comment_counts(package)
     return Body(
         blocks=walker.blocks,
@@ -231,6 +235,8 @@ class _BodyWalker:
         self.content_controls = 0
         self.pages = _PageCounter([])
         self.top_tables = 0
+        self._placed: list[tuple[int, str]] = []
+        self.group_boxes = 0
 
     # ---- blocks
 
@@ -246,31 +252,9 @@ class _BodyWalker:
                 self.blocks.append(table)
                 self.pages.page_has_content = True
 
-    def _block_children(self, parent: etree._Element) -> list[etree._Element]:
-        """Paragraphs and tables of a block container, reading through sdt, ins and customXml."""
-        found: list[etree._Element] = []
-        self._collect_blocks(parent, found)
-        return found
-
-    def _collect_blocks(self, parent: etree._Element, found: list[etree._Element]) -> None:
-        for child in parent:
-            tag = child.tag
-            if tag in (_P, _TBL):
-                found.append(child)
-            elif tag == _SDT:
-                self.content_controls += 1
-                content = child.find(_SDT_CONTENT)
-                if content is not None:
-                    self._collect_blocks(content, found)
-            elif tag in _TRACKED_IN:
-                self.tracked_changes += 1
-                self._collect_blocks(child, found)
-            elif tag in _TRACKED_OUT:
-                self.tracked_changes += 1
-            elif tag == _CUSTOM_XML:
-                self._collect_blocks(child, found)
-            elif tag == _ALTERNATE:
-                self._collect_blocks(_choice(child), found)
+    def _block_children(self, parent: etree._Element) -> Iterator[etree._Element]:
+        """Paragraphs and tables of a block container (the floor's one walk)."""
+        return wordml.block_children(parent)
 
     def _body_paragraph(self, p: etree._Element, section_kinds: dict[etree._Element, str]) -> None:
         ppr = _child(p, _PPR)
@@ -299,13 +283,18 @@ class _BodyWalker:
         boxes: list[str] = []
         choices: list[str | None] = []
         out: list[str] = []
-        self._inline_text(p, out, boxes, choices)
+        unknown: list[str] = []
+        outer, self._placed = self._placed, []
+        self._inline_text(p, out, boxes, choices, unknown)
+        placed, self._placed = self._placed, outer
         return Paragraph(
             uid=next(self.uids),
             text="".join(out),
             style=self.styles.get(style_id, style_id),
             boxes=boxes,
             choices=choices,
+            unknown_symbols=unknown,
+            placed=placed,
         )
 
     def _inline_text(
@@ -314,6 +303,7 @@ class _BodyWalker:
         out: list[str],
         boxes: list[str],
         choices: list[str | None] | None = None,
+        unknown: list[str] | None = None,
     ) -> None:
         """Append the texts of ``el``'s inline content to ``out`` (runs and w:t tested first: most
         elements of a body are those)."""
@@ -322,12 +312,9 @@ class _BodyWalker:
             if tag == _T:
                 out.append(child.text or "")
             elif tag == _R:
-                self._inline_text(child, out, boxes, choices)
-            elif not isinstance(tag, str) or tag in _SKIPPED_INLINE:
+                self._inline_text(child, out, boxes, choices, unknown)
+            elif not isinstance(tag, str) or tag in SKIPPED:
                 continue
-            elif tag in _SKIPPED_CONTAINERS:
-                if tag in _TRACKED_OUT:
-                    self.tracked_changes += 1
             elif tag == _TAB:
                 if el.tag == _R:
                     out.append("\t")
@@ -337,30 +324,62 @@ class _BodyWalker:
             elif tag == _CR:
                 out.append("\n")
             elif tag == _NO_BREAK_HYPHEN:
-                out.append("-")
-            elif tag == _ALTERNATE:
-                self._inline_text(_choice(child), out, boxes, choices)
+                out.append(wordml.NO_BREAK_HYPHEN_TEXT)
+            elif tag == _SOFT_HYPHEN:
+                continue
+            elif tag == _SYM:
+                self._symbol(child, out, unknown)
             elif tag == _SDT and choices is not None and _is_dropdown(child):
                 self._dropdown(child, boxes, choices)
             elif tag == _TXBX_CONTENT:
                 boxes.append(self._box_text(child))
+            elif tag in (_ANCHOR, _SDT) and self._not_inline_text(child):
+                continue
+            elif tag in _SEE_THROUGH:
+                content = wordml.content_of(child)
+                if content is not None:
+                    self._inline_text(content, out, boxes, choices, unknown)
             else:
-                if tag in _TRACKED_IN:
-                    self.tracked_changes += 1
-                elif tag == _SDT:
-                    self.content_controls += 1
-                    if _showing_placeholder(child):
-                        continue
-                self._inline_text(child, out, boxes, choices)
+                self._inline_text(child, out, boxes, choices, unknown)
+
+    @staticmethod
+    def _symbol(sym: etree._Element, out: list[str], unknown: list[str] | None) -> None:
+        """A symbol mapped to Unicode; one without a mapping is named for a warning, not dropped."""
+        text = wordml.symbol_text(sym)
+        if text is not None:
+            out.append(text)
+        elif unknown is not None:
+            unknown.append(wordml.describe_symbol(sym))
 
     def _dropdown(self, sdt: etree._Element, boxes: list[str], choices: list[str | None]) -> None:
-        self.content_controls += 1
         content = sdt.find(_SDT_CONTENT)
         value: list[str] = []
         if content is not None:
             self._inline_text(content, value, boxes)
         showing_placeholder = _on(sdt.find(f"{W}sdtPr/{W}showingPlcHdr"))
         choices.append(None if showing_placeholder else "".join(value))
+
+    def _not_inline_text(self, el: etree._Element) -> bool:
+        """A drawing group's boxes (placed by position) or a control showing its placeholder."""
+        return self._group_boxes(el) if el.tag == _ANCHOR else _showing_placeholder(el)
+
+    def _group_boxes(self, anchor: etree._Element) -> bool:
+        """A floating drawing group (``wpg:wgp``) positioned from its column: its text boxes are
+        kept with their horizontal places (:attr:`Paragraph.placed`); False for anything else."""
+        group = next(anchor.iter(_WGP), None)
+        offset = _column_offset(anchor)
+        if group is None or offset is None:
+            return False
+        scale = _group_scale(group)
+        for shape in group.iter(_WSP):
+            content = next(shape.iter(_TXBX_CONTENT), None)
+            xfrm = shape.find(f"{_WPS}spPr/{_A}xfrm")
+            if content is None or xfrm is None:
+                continue
+            x = _emu(xfrm.find(f"{_A}off"), "x") + _emu(xfrm.find(f"{_A}ext"), "cx") // 2
+            self._placed.append((offset + int(x * scale), self._box_text(content)))
+            self.group_boxes += 1
+        return True
 
     def _box_text(self, content: etree._Element) -> str:
         lines: list[str] = []
@@ -375,51 +394,21 @@ class _BodyWalker:
 
     def _table(self, tbl: etree._Element) -> Table:
         grid = [_int_attr(col, "w") for col in tbl.findall(f"{W}tblGrid/{W}gridCol")]
-        rows: list[Row] = []
-        for tr in self._row_elements(tbl):
-            rows.append(self._row(tr, len(rows)))
+        groups = self.group_boxes
+        rows = [self._row(tr, index) for index, tr in enumerate(wordml.table_rows(tbl))]
+        if self.group_boxes != groups:  # only a table holding a drawing group
+            for row in rows:
+                _place_group_boxes(row, grid)
         return Table(uid=next(self.uids), grid=grid, rows=rows, page=self.pages.number)
 
-    def _row_elements(self, parent: etree._Element) -> Iterator[etree._Element]:
-        for child in parent:
-            tag = child.tag
-            if tag == _TR:
-                yield child
-            elif tag in (_SDT, _CUSTOM_XML, _INS):
-                container = child.find(_SDT_CONTENT) if tag == _SDT else child
-                if container is not None:
-                    yield from self._row_elements(container)
-
     def _row(self, tr: etree._Element, index: int) -> Row:
-        trpr = _child(tr, _TRPR)
-        col = _int_val(trpr, "gridBefore")
+        trpr = _child(tr, wordml.TRPR)
         is_header = trpr is not None and _on(trpr.find(f"{W}tblHeader"))
-        cells: list[Cell] = []
-        for tc in self._cell_elements(tr):
-            tcpr = _child(tc, _TCPR)
-            span, vmerge = _span_and_vmerge(tcpr)
-            cells.append(
-                Cell(row=index, col=col, span=span, vmerge=vmerge, paragraphs=self._cell_paragraphs(tc))
-            )
-            col += span
+        cells = [
+            Cell(index, cell.col, cell.span, cell.vmerge, self._cell_paragraphs(cell.tc))
+            for cell in wordml.row_cells(tr)
+        ]
         return Row(index=index, cells=cells, is_header=is_header)
-
-    def _cell_elements(self, tr: etree._Element) -> list[etree._Element]:
-        found: list[etree._Element] = []
-        self._collect_cells(tr, found)
-        return found
-
-    def _collect_cells(self, parent: etree._Element, found: list[etree._Element]) -> None:
-        for child in parent:
-            tag = child.tag
-            if tag == _TC:
-                found.append(child)
-            elif tag in (_SDT, _CUSTOM_XML):
-                container = child.find(_SDT_CONTENT) if tag == _SDT else child
-                if container is not None:
-                    if tag == _SDT:
-                        self.content_controls += 1
-                    self._collect_cells(container, found)
 
     def _cell_paragraphs(self, tc: etree._Element) -> list[Paragraph]:
         paragraphs: list[Paragraph] = []
@@ -433,6 +422,61 @@ class _BodyWalker:
         return paragraphs
 
 
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_WPS = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_ANCHOR, _WGP = f"{_WP}anchor", "{http://schemas.microsoft.com/office/word/2010/wordprocessingGroup}wgp"
+_WSP = f"{_WPS}wsp"
+EMU_PER_TWIP = 635
+CELL_MARGIN = 108
+"""Word's default left cell margin (twips): a drawing anchored in a cell is placed from there."""
+
+
+def _emu(el: etree._Element | None, name: str) -> int:
+    text = (el.get(name) or "") if el is not None else ""
+    return int(text) if text.lstrip("-").isdigit() and len(text) < 12 else 0
+
+
+def _column_offset(anchor: etree._Element) -> int | None:
+    """The anchor's horizontal offset (EMU) from its column, or None when placed otherwise."""
+    position = anchor.find(f"{_WP}positionH")
+    if position is None or position.get("relativeFrom") not in ("column", "character"):
+        return None
+    offset = position.find(f"{_WP}posOffset")
+    text = (offset.text or "0").strip() if offset is not None else "0"
+    return int(text) if text.lstrip("-").isdigit() and len(text) < 12 else 0
+
+
+def _group_scale(group: etree._Element) -> float:
+    """The group's child coordinates → its extent (Word writes them equal; scaled when not)."""
+    xfrm = group.find(
+        f"{{http://schemas.microsoft.com/office/word/2010/wordprocessingGroup}}grpSpPr/{_A}xfrm"
+    )
+    ext, child = (xfrm.find(f"{_A}ext"), xfrm.find(f"{_A}chExt")) if xfrm is not None else (None, None)
+    width, child_width = _emu(ext, "cx"), _emu(child, "cx")
+    return width / child_width if width > 0 and child_width > 0 else 1.0
+
+
+def _place_group_boxes(row: Row, grid: list[int]) -> None:
+    """Give each text box of a drawing group to the cell of ``row`` its centre stands over (a
+    diagram drawn as one group, anchored in one month's cell, names every month's step)."""
+    lefts = [sum(grid[:col]) for col in range(len(grid) + 1)]
+    for cell in row.cells:
+        for paragraph in cell.paragraphs:
+            for x, text in paragraph.placed:
+                at = lefts[min(cell.col, len(grid))] + CELL_MARGIN + x // EMU_PER_TWIP
+                target = next(
+                    (
+                        c
+                        for c in row.cells
+                        if c.paragraphs and lefts[min(c.col, len(grid))] <= at < lefts[min(c.end, len(grid))]
+                    ),
+                    cell,
+                )
+                (target.paragraphs[0] if target.paragraphs else paragraph).boxes.append(text)
+            paragraph.placed = []
+
+
 def _is_dropdown(sdt: etree._Element) -> bool:
     """A list control: a closed dropdown, or the draft's combo box (pick from the list or type)."""
     pr = sdt.find(f"{W}sdtPr")
@@ -442,14 +486,6 @@ def _is_dropdown(sdt: etree._Element) -> bool:
 def _showing_placeholder(sdt: etree._Element) -> bool:
     """A control showing its placeholder holds no text of the document (only a grey hint)."""
     return _on(sdt.find(f"{W}sdtPr/{W}showingPlcHdr"))
-
-
-def _choice(alternate: etree._Element) -> etree._Element:
-    """The first ``mc:Choice`` of an ``mc:AlternateContent`` (or its fallback if it has none)."""
-    choice = alternate.find(f"{MC}Choice")
-    if choice is None:
-        choice = alternate.find(f"{MC}Fallback")
-    return choice if choice is not None else etree.Element("empty")
 
 
 def _own_elements(p: etree._Element, tag: str) -> Iterator[etree._Element]:
@@ -472,21 +508,6 @@ def _inside_not_own(el: etree._Element, p: etree._Element) -> bool:
     return False
 
 
-def _span_and_vmerge(tcpr: etree._Element | None) -> tuple[int, str | None]:
-    """A cell's grid span (at least 1, clamped) and its vMerge value (``continue`` when bare)."""
-    if tcpr is None:
-        return 1, None
-    span_el: etree._Element | None = None
-    vmerge_el: etree._Element | None = None
-    for child in tcpr:  # one pass over a few children is cheaper than two find() calls
-        if child.tag == _GRID_SPAN and span_el is None:
-            span_el = child
-        elif child.tag == _VMERGE and vmerge_el is None:
-            vmerge_el = child
-    span = max(1, min(_int_attr(span_el, "val"), MAX_GRID)) if span_el is not None else 1
-    return span, None if vmerge_el is None else (vmerge_el.get(_VAL) or "continue")
-
-
 def _child(parent: etree._Element, tag: str) -> etree._Element | None:
     """The first child of ``parent`` with ``tag``, like ``find(tag)`` at a third of its cost.
 
@@ -504,18 +525,9 @@ def _on(el: etree._Element | None) -> bool:
     return el is not None and el.get(_VAL) not in ("0", "false", "off")
 
 
-MAX_GRID = 64
-"""Word allows 63 grid columns; a larger span or offset is damage and is clamped, not trusted."""
-
-
 def _int_attr(el: etree._Element, name: str) -> int:
     text = (el.get(f"{W}{name}") or "").strip()
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 0
-
-
-def _int_val(parent: etree._Element | None, name: str) -> int:
-    el = parent.find(f"{W}{name}") if parent is not None else None
-    return min(_int_attr(el, "val"), MAX_GRID) if el is not None else 0
 
 
 def _section_props(body: etree._Element) -> list[etree._Element]:
@@ -562,3 +574,19 @@ def _kind_of_next_section(p: etree._Element, sects: list[etree._Element], start:
         type_el = sect.find(_TYPE)
         return (type_el.get(_VAL) if type_el is not None else None) or "nextPage"
     return "nextPage"
+
+
+_REVISION_TAGS = (wordml.INS, wordml.DEL, wordml.MOVE_TO, wordml.MOVE_FROM)
+
+
+def _revisions_and_controls(body: etree._Element) -> tuple[int, int]:
+    """(tracked changes, content controls) in the body: the marks on text, paragraphs and rows
+    (not on run properties, which the lean parse leaves out), and every ``w:sdt``."""
+    revisions = sum(1 for el in body.iter(*_REVISION_TAGS) if _parent_tag(el) != wordml.RPR)
+    controls = sum(1 for _ in body.iter(_SDT))
+    return revisions, controls
+
+
+def _parent_tag(el: etree._Element) -> object:
+    parent = el.getparent()
+    return parent.tag if parent is not None else None

@@ -51,6 +51,12 @@ from .tracker import Tracker
 
 CHAPTER_TITLE = re.compile(r"^\s*(序章|第\s*[0-9０-９]+\s*章)[\s\u3000]*(\S.*)$")
 TOC_LINE = re.compile(r"^(?P<label>\S+)[\t\s\u3000]+(?P<title>.+?)[\t\s\u3000.…・]*(?P<page>[0-9０-９]+)\s*$")
+TOC_LINE_UNSPACED = re.compile(
+    r"^(?P<label>序章|第\s*[0-9０-９]+\s*章|[(（][0-9０-９]+[)）]|[0-9０-９]+(?:[-－][0-9０-９]+)*|[①-⑳])"
+    r"(?P<title>[^\s\t0-9０-９(（].*?)[\t\s\u3000.…・]*(?P<page>[0-9０-９]+)\s*$"
+)
+"""A 目次 line whose label runs into its title (「(1)進捗管理シート⇥3」, as Word's TOC field writes
+a heading numbered without a space)."""
 DEPARTMENT_LINE = re.compile(r"^[\s\u3000]*(?P<code>\S)[…:：・]+(?P<name>\S+)[\s\u3000]*$")
 PLAN_HEADING = re.compile(r"^\s*(?P<label>[0-9０-９]+)[\s\u3000]+(?P<name>\S*計画)\s*$")
 
@@ -128,7 +134,8 @@ class _ReportReader:
             publication=publication,
             colophon=colophon,
         )
-        return Result(report, [*self._document_messages(), *self.messages, *self._unplaced()])
+        messages = [*self._document_messages(), *self.messages, *self._unplaced(), *self._unknown_symbols()]
+        return Result(report, messages)
 
     # ---- sections
 
@@ -220,7 +227,7 @@ class _ReportReader:
             if len(parts) == 3:
                 entries.append(TocEntry(label=parts[0], title=parts[1], page=parts[2]))
             else:
-                match = TOC_LINE.match(paragraph.text)
+                match = TOC_LINE.match(paragraph.text) or TOC_LINE_UNSPACED.match(paragraph.text)
                 if match is None:
                     continue
                 entries.append(TocEntry(label=match["label"], title=match["title"], page=match["page"]))
@@ -234,17 +241,21 @@ class _ReportReader:
         two) is invisible without a layout engine.  The 目次 is the document's own statement of
         where its headings stand, so each heading listed there re-anchors the count after it.
         """
-        wanted = {
-            squashed(f"{e.label}{e.title}"): int(fold_width(e.page))
+        wanted = [
+            (squashed(f"{e.label}{e.title}"), int(fold_width(e.page)))
             for e in toc
             if is_number(fold_width(e.page))
-        }
-        offset = 0
+        ]
+        keys = {key for key, _ in wanted}
+        at = 0  # the 目次 lists its headings in document order: a heading repeated in two chapters
+        offset = 0  # (「1 地域福祉計画」) is matched by its position, the next unmatched entry
         for block in self.body.blocks:
             if isinstance(block, Paragraph) and self.section_of.get(block.uid) not in ("表紙", "目次"):
-                target = wanted.pop(squashed(block.text), None)
-                if target is not None:
-                    offset = target - block.page
+                text = squashed(block.text)
+                found = _next_entry(wanted, text, at) if text in keys else None
+                if found is not None:
+                    offset = wanted[found][1] - block.page
+                    at = found + 1
             if offset:
                 _shift_pages(block, offset)
 
@@ -475,6 +486,34 @@ class _ReportReader:
             )
         return messages
 
+    def _unknown_symbols(self) -> list[Message]:
+        """A symbol (``w:sym``) with no Unicode twin is not in the model's text: say so, with its place."""
+        messages: list[Message] = []
+        for block in self.body.blocks:
+            section = self.section_of.get(block.uid)
+            if isinstance(block, Paragraph):
+                here = Location(section=section, page=block.page)
+                places = [(block, here)] if block.unknown_symbols else []
+            else:
+                places = [
+                    (paragraph, _cell_location(section, block.page, row.index, cell.col))
+                    for row in block.rows
+                    for cell in row.cells
+                    for paragraph in cell.paragraphs
+                    if paragraph.unknown_symbols
+                ]
+            for paragraph, location in places:
+                for symbol in paragraph.unknown_symbols:
+                    short = paragraph.text if len(paragraph.text) <= 30 else paragraph.text[:30] + "…"
+                    messages.append(
+                        Message(
+                            code="reader.format",
+                            text=f"{symbol}は文字に置き換えられないため読み込んでいません（「{short}」の段落）",
+                            location=location,
+                        )
+                    )
+        return messages
+
     def _unplaced(self) -> list[Message]:
         messages: list[Message] = []
         for block in self.body.blocks:
@@ -515,6 +554,15 @@ class _IntroParts:
 
 def _chosen(paragraph: Paragraph) -> list[str]:
     return [choice for choice in paragraph.choices if choice]
+
+
+def _cell_location(section: str | None, page: int, row: int, col: int) -> Location:
+    return Location(section=section, page=page, row=row, column=f"{col + 1}列目")
+
+
+def _next_entry(wanted: list[tuple[str, int]], text: str, start: int) -> int | None:
+    """The first 目次 entry from ``start`` on whose label and title are ``text``."""
+    return next((i for i in range(start, len(wanted)) if wanted[i][0] == text), None)
 
 
 def _shift_pages(block: Block, offset: int) -> None:

@@ -28,9 +28,8 @@ sheet, row and column, before anything is written.
 
 from __future__ import annotations
 
-import io
-import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+import posixpath
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +37,10 @@ from lxml import etree
 
 from ..errors import SheetFormatError
 from ..model import Entry, LayeredPlan, OpinionSheet, Report, Sheet, SummaryTable, TableAnchor, WelfarePlan
-from ..package import Package, open_package, refuse_strict
+from ..package import Package, open_package, package_parts, refuse_strict, write_package
 from ..rollover import report_year_spans
 from ..textnorm import fold_width
+from ..wordml import R, accept_revisions, fill_grid_after, grid_widths
 from . import ooxml
 from .context import CARRY_HIGHLIGHT, cell_key, entries_by_sheet, group_key, total_key
 from .ooxml import W, w
@@ -69,33 +69,71 @@ def derive_template(source: str | Path, report: Report) -> DerivedTemplate:
     main = package.main_document_part
     deriver = _Deriver(report, Path(source))
     root = package.xml(main)
+    accept_revisions(root)  # the draft shows what the reader read: last year's changes accepted
     deriver.derive(root)
-    tagged = {main: ooxml.serialize(root)}
+    tagged: dict[str, bytes | None] = {main: ooxml.serialize(root)}
     for part in [*package.related_part(main, "/header"), *package.related_part(main, "/footer")]:
         part_root = package.xml(part)
+        accept_revisions(part_root)
         _escape_braces(part_root)
         deriver.tag_dates(part_root.iter(w("p")))
         tagged[part] = ooxml.serialize(part_root)
+    tagged.update(_unreferenced_images(package, root))
     data = _repackage(package, tagged)
     return DerivedTemplate(data, report.fiscal_year.western_year, tuple(deriver.dated))
 
 
-def _repackage(package: Package, tagged: dict[str, bytes]) -> bytes:
+def _unreferenced_images(package: Package, root: etree._Element) -> dict[str, bytes | None]:
+    """The main part's relationships without the images nothing refers to any more (a picture in a
+    cleared Do cell), and those image parts removed (None) when no other part relates to them."""
+    main = package.main_document_part
+    folder, name = posixpath.split(main)
+    rels_part = posixpath.join(folder, "_rels", name + ".rels")
+    if not package.has(rels_part):
+        return {}
+    used = {str(v) for el in root.iter() for key, v in el.attrib.items() if _is_relationship(str(key))}
+    rels = package.xml(rels_part)
+    gone: list[str] = []
+    for rel in list(rels):
+        image = rel.get("Type", "").endswith("/image") and rel.get("TargetMode") != "External"
+        if image and rel.get("Id") not in used:
+            gone.append(posixpath.normpath(posixpath.join(folder, rel.get("Target", ""))))
+            rels.remove(rel)
+    if not gone:
+        return {}
+    elsewhere = {
+        posixpath.basename(rel.get("Target", ""))
+        for other in package.names()
+        if other.endswith(".rels") and other != rels_part
+        for rel in package.xml(other)
+    }
+    changes: dict[str, bytes | None] = {rels_part: ooxml.serialize(rels)}
+    for part in gone:
+        if posixpath.basename(part) not in elsewhere and package.has(part):
+            changes[part] = None
+    return changes
+
+
+def _is_relationship(attribute: str) -> bool:
+    """An attribute holding a relationship id: ``r:embed``, ``r:id``, ``r:link`` … and VML's ``o:relid``."""
+    return attribute.startswith(R) or attribute == "{urn:schemas-microsoft-com:office:office}relid"
+
+
+def _repackage(package: Package, tagged: Mapping[str, bytes | None]) -> bytes:
     """The package with its tagged parts; fixed timestamps, so the same input gives the same bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
 
-        def write(name: str, data: bytes) -> None:
-            zout.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
-
+    def parts() -> Iterator[tuple[str, bytes]]:
         if not package.has(_PACKAGE_RELS):
-            write(_PACKAGE_RELS, _package_relationships(package.main_document_part))
+            yield _PACKAGE_RELS, _package_relationships(package.main_document_part)
         for name in package.names():
-            data = tagged[name] if name in tagged else package.read(name)
+            if name in tagged and tagged[name] is None:
+                continue  # a part nothing refers to any more
+            data = tagged.get(name) or package.read(name)
             if name == _PACKAGE_RELS:
                 data = data.replace(_LEGACY_CORE_PROPERTIES, _CORE_PROPERTIES)
-            write(name, data)
-    return out.getvalue()
+            yield name, data
+
+    return write_package(parts())
 
 
 _PACKAGE_RELS = "_rels/.rels"
@@ -124,8 +162,7 @@ type, which Word and LibreOffice both read."""
 
 def docx_parts(data: bytes) -> dict[str, bytes]:
     """The parts of a .docx by name (to compare two packages whatever their zip bytes)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
+    return package_parts(data)
 
 
 # --------------------------------------------------------------------------- the deriver
@@ -300,6 +337,9 @@ class _Deriver:
         anchor = summary.anchor
         assert anchor is not None
         rows = ooxml.table_rows(tbl)
+        widths = grid_widths(tbl)
+        for tr in rows:
+            fill_grid_after(tr, widths)  # the tags go into every column of a group's rows
         starts = [g.row for g in summary.groups if g.row is not None]
         ends = [*starts[1:], summary.total_row if summary.total_row is not None else len(rows)]
         for start, end in zip(starts, ends, strict=True):
@@ -367,7 +407,7 @@ class _Deriver:
         """Tag the report year's dates (and the ``fixed`` texts) in ``paragraphs``, runs kept."""
         for p in paragraphs:
             nodes = ooxml.paragraph_text_nodes(p)
-            text = "".join(node.text or "" for node in nodes)
+            text = "".join(node.text for node in nodes)
             if not text:
                 continue
             replacements = _fixed_spans(text, fixed)

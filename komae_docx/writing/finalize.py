@@ -19,9 +19,7 @@ title, and in each total row 「未確定 n件：」 with the measures not yet g
 from __future__ import annotations
 
 import copy
-import io
 import re
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,9 +29,10 @@ from lxml import etree
 
 from ..errors import PublicationNumberError, SheetFormatError
 from ..model import Report
-from ..package import open_package, refuse_strict
+from ..package import open_package, refuse_strict, write_package
 from ..rules import PlanGrades, PlanSummary, measure_sheet_indices, summarize
 from ..textnorm import fold_width, squash_spaces
+from ..wordml import fill_grid_after, grid_widths, replace_text
 from .context import CARRY_HIGHLIGHT, COMMENT_AUTHOR, ENTRY_FILL
 from .ooxml import (
     W,
@@ -94,11 +93,9 @@ class FilledPackage:
             edited[self.comments_part] = self.comments
         if self.settings_part is not None and self.settings is not None:
             edited[self.settings_part] = self.settings
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name in self.names:
-                archive.writestr(name, serialize(edited[name]) if name in edited else self.raw[name])
-        return out.getvalue()
+        return write_package(
+            (name, serialize(edited[name]) if name in edited else self.raw[name]) for name in self.names
+        )
 
     def copy(self) -> FilledPackage:
         """A deep copy of the edited parts (the probe LibreOffice lays out)."""
@@ -161,8 +158,12 @@ class Layout:
     sheets: list[SheetTable] = field(default_factory=list)
 
 
-def locate(body: etree._Element) -> Layout:
-    """Find the tables by their header rows, as the reader recognises them."""
+def locate(body: etree._Element, report: Report | None = None) -> Layout:
+    """The report's tables: at the reader's anchors (:class:`~komae_docx.model.TableAnchor`) when the
+    model has them all, else found again by their header rows."""
+    anchored = _anchored_layout(body, report) if report is not None else None
+    if anchored is not None:
+        return anchored
     layout = Layout()
     for tbl in body_tables(body):
         rows = table_rows(tbl)
@@ -174,6 +175,23 @@ def locate(body: etree._Element) -> Layout:
             layout.summaries.append(tbl)
         elif "担当課" in head and "Act" in head and ("Do" in head or "DO" in head):
             layout.sheets.append(SheetTable(tbl, rows, _check_column(rows)))
+    return layout
+
+
+def _anchored_layout(body: etree._Element, report: Report) -> Layout | None:
+    """The tables at the model's anchors (the floor's table walk counts them as the reader did)."""
+    tables = body_tables(body)
+    layout = Layout()
+    for plan in report.plans:
+        if plan.summary is None or plan.summary.anchor is None or plan.summary.anchor.table >= len(tables):
+            return None
+        layout.summaries.append(tables[plan.summary.anchor.table])
+        for sheet in plan.sheets:
+            anchor = sheet.anchor
+            if anchor is None or anchor.table >= len(tables) or "check" not in anchor.columns:
+                return None
+            tbl = tables[anchor.table]
+            layout.sheets.append(SheetTable(tbl, table_rows(tbl), anchor.columns["check"]))
     return layout
 
 
@@ -232,9 +250,9 @@ def validate_number(number: str) -> str:
 
 def fill_number(body: etree._Element, number: str) -> bool:
     """Write the publication number over its placeholder (``R7-〇〇``); True when one was found."""
-    for t in body.iter(f"{W}t"):
-        if t.text and NUMBER_PLACEHOLDER.search(t.text):
-            t.text = NUMBER_PLACEHOLDER.sub(number, t.text, count=1)
+    for p in body.iter(f"{W}p"):
+        # across runs: LibreOffice stores 「R7-〇〇」 as 「R7-」「〇〇」, Word a no-break hyphen
+        if replace_text(p, NUMBER_PLACEHOLDER, number.replace("\\", "\\\\"), count=1):
             return True
     return False
 
@@ -343,6 +361,9 @@ def fill_summary(
     made a vMerge continuation) is cloned for each further measure.  Running it again on a table it
     filled gives the same table, so page numbers can be rewritten after a layout pass.
     """
+    widths = grid_widths(tbl)
+    for tr in table_rows(tbl):
+        fill_grid_after(tr, widths)  # rows written without their empty trailing cells
     groups, total_row = _summary_groups(table_rows(tbl))
     wanted = summary_lines(summary, pages)
     if len(groups) != len(wanted):

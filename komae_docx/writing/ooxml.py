@@ -1,4 +1,4 @@
-"""WordprocessingML on the way out: the only output-side module that knows OOXML element names.
+"""WordprocessingML on the way out, built on the floor (:mod:`komae_docx.wordml`).
 
 Everything is edited in place on an lxml tree parsed with :func:`komae_docx.package.parse_xml`
 (the one hardened parser), so whatever the tool does not touch stays exactly as the city wrote it.
@@ -6,12 +6,8 @@ Everything is edited in place on an lxml tree parsed with :func:`komae_docx.pack
 Sections:
 
 * **parts** — :func:`parse_part`, :func:`serialize`;
-* **tables in document order** — :func:`body_tables` walks the body's tables the way the reader
-  (``reading/ooxml.py``) counts them: through ``w:sdt``, ``w:ins``, ``w:customXml`` and
-  ``mc:AlternateContent``, skipping ``w:del``; :func:`table_rows` likewise for rows;
-* **the grid** — :func:`row_cells` places each ``w:tc`` of a row on the grid (``w:gridBefore``,
-  ``w:gridSpan``); :func:`cell_at` finds the cell covering a grid column; :func:`vmerge` reads a
-  cell's vertical merge;
+* **tables in document order and the grid** — the floor's walk, re-exported: :func:`body_tables`,
+  :func:`table_rows`, :func:`row_cells`, :func:`cell_at`, :func:`vmerge` (the reader uses the same);
 * **text** — :func:`set_cell_text` / :func:`set_paragraph_text` replace content keeping the first
   paragraph's ``w:pPr`` and the first run's ``w:rPr``; :func:`paragraph_text_nodes` and
   :func:`replace_spans` edit a paragraph's text across run boundaries without touching its runs'
@@ -27,28 +23,55 @@ W2 appends a "finalize" section at the end of this file.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 from lxml import etree
 
+from .. import wordml
 from ..package import parse_xml
+from ..wordml import (
+    MC,
+    RPR_RANK,
+    TCPR_RANK,
+    W_NS,
+    XML_SPACE,
+    GridCell,
+    W,
+    block_children,
+    body_tables,
+    cell_at,
+    put_comment_anchors,
+    put_in_schema_order,
+    row_cells,
+    table_rows,
+    take_comment_anchors,
+    text_atoms,
+    visible_text,
+    vmerge,
+    w,
+    without_revisions,
+)
+from ..wordml import replace_spans as replace_atom_spans
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-W = f"{{{W_NS}}}"
-MC = f"{{{MC_NS}}}"
-XML_SPACE = f"{{{XML_NS}}}space"
+__all__ = [
+    "MC",
+    "W_NS",
+    "XML_SPACE",
+    "GridCell",
+    "W",
+    "block_children",
+    "body_tables",
+    "cell_at",
+    "row_cells",
+    "table_rows",
+    "visible_text",
+    "vmerge",
+    "w",
+]  # fmt: skip
 
 HINT_COLOR = "808080"
 """Grey of placeholder and hint texts (Word's own placeholder grey)."""
-
-
-def w(name: str) -> str:
-    """The Clark name of a WordprocessingML element or attribute: ``w("tc")``."""
-    return f"{W}{name}"
 
 
 # --------------------------------------------------------------------------- parts
@@ -64,101 +87,6 @@ def serialize(root: etree._Element) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
-# --------------------------------------------------------------------------- tables in document order
-
-_PASS_THROUGH = (w("ins"), w("moveTo"), w("customXml"))
-
-
-def block_children(parent: etree._Element) -> Iterator[etree._Element]:
-    """Paragraphs and tables of a block container, read through content controls and insertions."""
-    for child in parent:
-        tag = child.tag
-        if tag in (w("p"), w("tbl")):
-            yield child
-        elif tag == w("sdt"):
-            content = child.find(w("sdtContent"))
-            if content is not None:
-                yield from block_children(content)
-        elif tag in _PASS_THROUGH:
-            yield from block_children(child)
-        elif tag == f"{MC}AlternateContent":
-            choice = child.find(f"{MC}Choice")
-            choice = choice if choice is not None else child.find(f"{MC}Fallback")
-            if choice is not None:
-                yield from block_children(choice)
-
-
-def body_tables(body: etree._Element) -> list[etree._Element]:
-    """The body's top-level tables in document order (the reader's table ordinals)."""
-    return [el for el in block_children(body) if el.tag == w("tbl")]
-
-
-def table_rows(tbl: etree._Element) -> list[etree._Element]:
-    """The rows of a table in order, read through ``w:sdt``, ``w:customXml`` and ``w:ins``."""
-    rows: list[etree._Element] = []
-    for child in tbl:
-        if child.tag == w("tr"):
-            rows.append(child)
-        elif child.tag in (w("sdt"), w("customXml"), w("ins")):
-            container = child.find(w("sdtContent")) if child.tag == w("sdt") else child
-            if container is not None:
-                rows.extend(table_rows(container))
-    return rows
-
-
-# --------------------------------------------------------------------------- the grid
-
-
-@dataclass(frozen=True)
-class GridCell:
-    """A ``w:tc`` placed on the grid: it covers columns ``col`` … ``col + span - 1``."""
-
-    col: int
-    span: int
-    tc: etree._Element
-
-    def covers(self, col: int) -> bool:
-        return self.col <= col < self.col + self.span
-
-
-def _int_val(parent: etree._Element | None, name: str) -> int:
-    el = parent.find(w(name)) if parent is not None else None
-    text = (el.get(w("val")) or "") if el is not None else ""
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 4 else 0
-
-
-def _row_tcs(tr: etree._Element) -> Iterator[etree._Element]:
-    for child in tr:
-        if child.tag == w("tc"):
-            yield child
-        elif child.tag in (w("sdt"), w("customXml")):
-            container = child.find(w("sdtContent")) if child.tag == w("sdt") else child
-            if container is not None:
-                yield from _row_tcs(container)
-
-
-def row_cells(tr: etree._Element) -> list[GridCell]:
-    """The cells of a row on the grid (``w:gridBefore`` and ``w:gridSpan`` resolved)."""
-    col = _int_val(tr.find(w("trPr")), "gridBefore")
-    cells: list[GridCell] = []
-    for tc in _row_tcs(tr):
-        span = max(1, _int_val(tc.find(w("tcPr")), "gridSpan"))
-        cells.append(GridCell(col, span, tc))
-        col += span
-    return cells
-
-
-def cell_at(tr: etree._Element, col: int) -> GridCell | None:
-    """The cell of ``tr`` covering grid column ``col`` (None past the row's last cell)."""
-    return next((cell for cell in row_cells(tr) if cell.covers(col)), None)
-
-
-def vmerge(tc: etree._Element) -> str | None:
-    """``"restart"``, ``"continue"`` or None (not vertically merged)."""
-    el = tc.find(f"{W}tcPr/{W}vMerge")
-    return None if el is None else (el.get(w("val")) or "continue")
-
-
 # --------------------------------------------------------------------------- text
 
 
@@ -167,15 +95,17 @@ def cell_paragraphs(tc: etree._Element) -> list[etree._Element]:
 
 
 def first_ppr(tc: etree._Element) -> etree._Element | None:
-    p = tc.find(w("p"))
-    return p.find(w("pPr")) if p is not None else None
+    """The first paragraph's ``w:pPr`` (without revision marks: a copy must not repeat their ids)."""
+    p = next((el for el in block_children(tc) if el.tag == w("p")), None)
+    return without_revisions(p.find(w("pPr"))) if p is not None else None
 
 
 def first_rpr(container: etree._Element) -> etree._Element | None:
-    """The first run's ``w:rPr`` in ``container`` (a paragraph or a cell), ignoring field codes."""
+    """The first run's ``w:rPr`` in ``container`` (a paragraph or a cell), ignoring field codes,
+    without revision marks (a copied ``w:rPrChange`` would repeat its revision id)."""
     for r in container.iter(w("r")):
         if r.find(w("t")) is not None:
-            return r.find(w("rPr"))
+            return without_revisions(r.find(w("rPr")))
     return None
 
 
@@ -212,11 +142,19 @@ def set_paragraph_text(p: etree._Element, text: str) -> None:
 
 
 def set_cell_paragraphs(tc: etree._Element, paragraphs: Sequence[etree._Element]) -> None:
-    """Replace the cell's block content by ``paragraphs`` (``w:tcPr`` stays)."""
+    """Replace the cell's block content by ``paragraphs`` (``w:tcPr`` stays).
+
+    Comments anchored in the old content stay anchored, to the cell's first paragraph: a cleared
+    cell never leaves a comment without its place.
+    """
+    starts, ends = take_comment_anchors(tc)
     for child in list(tc):
         if child.tag != w("tcPr"):
             tc.remove(child)
     tc.extend(paragraphs or [etree.Element(w("p"))])
+    first = tc.find(w("p"))
+    if first is not None and (starts or ends):
+        put_comment_anchors(first, starts, ends)
 
 
 def set_cell_text(tc: etree._Element, text: str) -> None:
@@ -226,56 +164,18 @@ def set_cell_text(tc: etree._Element, text: str) -> None:
     set_cell_paragraphs(tc, [paragraph(ppr, [run(line, rpr)]) for line in lines] or [paragraph(ppr, [])])
 
 
-def paragraph_text_nodes(p: etree._Element) -> list[etree._Element]:
-    """The ``w:t`` elements of ``p``'s own text, in order (not those of text boxes or deletions)."""
-    nodes: list[etree._Element] = []
-    stack = list(reversed(list(p)))
-    while stack:
-        el = stack.pop()
-        if el.tag in (w("txbxContent"), w("del"), w("moveFrom"), f"{MC}Fallback", w("pPr"), w("rPr")):
-            continue
-        if el.tag == w("t"):
-            nodes.append(el)
-            continue
-        if el.tag == f"{MC}AlternateContent":
-            continue  # a drawing's text box: its paragraphs are visited on their own
-        stack.extend(reversed(list(el)))
-    return nodes
+def paragraph_text_nodes(p: etree._Element) -> list[wordml.Atom]:
+    """The visible pieces of ``p``'s own text, in order (the floor's :func:`~komae_docx.wordml.text_atoms`:
+    ``w:t``, tabs, no-break hyphens, symbols; not text boxes or deletions)."""
+    return text_atoms(p)
 
 
-def replace_spans(nodes: Sequence[etree._Element], replacements: Sequence[tuple[int, int, str]]) -> None:
-    """Replace character spans of the concatenated text of ``nodes`` (``w:t`` elements).
-
-    A span's new text goes into the node where the span starts; the rest of the span is cut out of
-    the following nodes, so every run keeps its own formatting.  Spans must not overlap.
-    """
-    starts: list[int] = []
-    pos = 0
-    for node in nodes:
-        starts.append(pos)
-        pos += len(node.text or "")
-    for start, end, new in sorted(replacements, reverse=True):  # last first: earlier offsets hold
-        placed = False
-        for node, lo in zip(nodes, starts, strict=True):
-            text = node.text or ""
-            hi = lo + len(text)
-            if hi <= start or lo >= end:
-                continue
-            head = text[: start - lo] if not placed else ""
-            node.text = head + (new if not placed else "") + text[min(end, hi) - lo :]
-            node.set(XML_SPACE, "preserve")
-            placed = True
+def replace_spans(nodes: Sequence[wordml.Atom], replacements: Sequence[tuple[int, int, str]]) -> None:
+    """Replace character spans of the concatenated text of ``nodes`` across run boundaries."""
+    replace_atom_spans(nodes, replacements)
 
 
 # --------------------------------------------------------------------------- cell properties
-
-_TCPR_ORDER = [
-    "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
-    "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge",
-    "tcPrChange",
-]  # fmt: skip
-_TCPR_RANK = {w(name): i for i, name in enumerate(_TCPR_ORDER)}
-
 
 def tcpr(tc: etree._Element) -> etree._Element:
     """The cell's ``w:tcPr``, created first in the cell when missing."""
@@ -288,7 +188,7 @@ def tcpr(tc: etree._Element) -> etree._Element:
 
 def put_tcpr_child(tc: etree._Element, child: etree._Element) -> None:
     """Insert or replace a ``w:tcPr`` child, in the order the schema requires."""
-    _put_in_schema_order(tcpr(tc), child, _TCPR_RANK)
+    put_in_schema_order(tcpr(tc), child, TCPR_RANK)
 
 
 def set_cell_shading(tc: etree._Element, fill: str) -> None:
@@ -329,30 +229,8 @@ def _grey(rpr: etree._Element | None) -> etree._Element:
     grey = copy.deepcopy(rpr) if rpr is not None else etree.Element(w("rPr"))
     color = etree.Element(w("color"))
     color.set(w("val"), HINT_COLOR)
-    _put_in_schema_order(grey, color, _RPR_RANK)
+    put_in_schema_order(grey, color, RPR_RANK)
     return grey
-
-
-_RPR_ORDER = [
-    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
-    "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
-    "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
-    "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath",
-]  # fmt: skip
-_RPR_RANK = {w(name): i for i, name in enumerate(_RPR_ORDER)}
-
-
-def _put_in_schema_order(props: etree._Element, child: etree._Element, ranks: Mapping[str, int]) -> None:
-    """Put ``child`` into a properties element (``w:tcPr``, ``w:rPr``) where the schema's sequence
-    wants it, replacing any child of the same name (Word refuses properties out of order)."""
-    for old in props.findall(child.tag):
-        props.remove(old)
-    rank = ranks.get(child.tag, len(ranks))
-    for i, existing in enumerate(props):
-        if ranks.get(existing.tag, len(ranks)) > rank:
-            props.insert(i, child)
-            return
-    props.append(child)
 
 
 def font_size(half_points: int) -> etree._Element:
@@ -371,7 +249,7 @@ def set_highlight(r: etree._Element, color: str) -> None:
         r.insert(0, rpr)
     highlight = etree.Element(w("highlight"))
     highlight.set(w("val"), color)
-    _put_in_schema_order(rpr, highlight, _RPR_RANK)
+    put_in_schema_order(rpr, highlight, RPR_RANK)
 
 
 def combo_box(
@@ -424,19 +302,6 @@ def locked_text_control(
 # fields, the settings flag that makes Word update fields, vertical merges of cloned rows.
 
 
-def visible_text(el: etree._Element) -> str:
-    """The text of ``el`` as printed: ``w:t`` and run tabs, without deletions and field codes."""
-    parts: list[str] = []
-    for node in el.iter(w("t"), w("tab")):
-        parent = node.getparent()
-        if node.tag == w("tab") and (parent is None or parent.tag != w("r")):
-            continue  # a tab stop in w:tabs, not a tab character
-        if any(a.tag in (w("del"), w("moveFrom")) for a in node.iterancestors()):
-            continue
-        parts.append("\t" if node.tag == w("tab") else node.text or "")
-    return "".join(parts)
-
-
 _REVISION_MARKS = {w("ins"), w("del"), w("moveFrom"), w("moveTo"), w("rPrChange")}
 
 
@@ -451,7 +316,7 @@ def text_rpr(container: etree._Element) -> etree._Element | None:
             rpr = r.find(w("rPr"))
             colors = rpr.findall(w("color")) if rpr is not None else []
             if not any(c.get(w("val")) == HINT_COLOR for c in colors):
-                return rpr
+                return without_revisions(rpr)
     mark = container.find(f".//{W}pPr/{W}rPr")
     if mark is None:
         return None
@@ -470,7 +335,7 @@ def write_cell_text(tc: etree._Element, text: str) -> None:
 def append_run(p: etree._Element, text: str) -> None:
     """Append ``text`` to ``p`` in a run formatted like the paragraph's last text run."""
     runs = [r for r in p.iter(w("r")) if r.find(w("t")) is not None]
-    rpr = runs[-1].find(w("rPr")) if runs else None
+    rpr = without_revisions(runs[-1].find(w("rPr"))) if runs else None
     p.append(run(text, rpr))
 
 

@@ -29,6 +29,7 @@ from ..errors import LayoutError
 from ..model import Report
 from ..results import Location, Message, Severity
 from ..rules import PlanGrades, pages_text
+from ..wordml import Atom
 from .finalize import (
     FilledPackage,
     FinalizeOptions,
@@ -116,11 +117,14 @@ def add_anchors(
     anchors.toc = _toc_paragraphs(body, report)
     listed = {id(p) for p in anchors.toc.values()}
     after = _paragraphs_after(body, list(anchors.toc.values()))
-    for index, entry in enumerate(report.toc):
+    texts = [flat(visible_text(p)) if id(p) not in listed else None for p in after]
+    start = 0  # headings stand in the 目次's order: one the 目次 repeats (「1 地域福祉計画」 in both
+    for index, entry in enumerate(report.toc):  # chapters) is the next one after the previous heading
         wanted = flat(entry.label + entry.title)
-        heading = next((p for p in after if id(p) not in listed and flat(visible_text(p)) == wanted), None)
-        if heading is not None:
-            anchors.headings[index] = marks.add(heading, f"{BOOKMARK_PREFIX}h{index + 1}")
+        at = next((i for i in range(start, len(after)) if texts[i] == wanted), None)
+        if at is not None:
+            anchors.headings[index] = marks.add(after[at], f"{BOOKMARK_PREFIX}h{index + 1}")
+            start = at + 1
     excluded = [*anchors.toc.values(), *layout.summaries]
     anchors.prose = _prose_refs(body, _old_pages(report, anchors), excluded)
     return anchors
@@ -143,16 +147,19 @@ def _row_paragraph(tr: etree._Element) -> etree._Element | None:
 
 def _toc_paragraphs(body: etree._Element, report: Report) -> dict[int, etree._Element]:
     """Each 目次 entry's line (``label<tab>title<tab>page``), matched by its label and title."""
-    wanted = {flat(e.label + e.title): i for i, e in enumerate(report.toc)}
+    keys = [flat(e.label + e.title) for e in report.toc]
     found: dict[int, etree._Element] = {}
+    start = 0  # the lines in order: a line the 目次 repeats is the next entry with its text
     for p in body.iter(f"{W}p"):
         parts = visible_text(p).split("\t")
         if len(parts) < 2 or not flat(parts[-1]).isdigit():
             continue
-        index = wanted.get(flat("".join(parts[:-1])))
-        if index is not None and index not in found:
+        text = flat("".join(parts[:-1]))
+        index = next((i for i in range(start, len(keys)) if keys[i] == text), None)
+        if index is not None:
             found[index] = p
-        if len(found) == len(wanted):
+            start = index + 1
+        if start == len(keys):
             break
     return found
 
@@ -198,10 +205,10 @@ def _prose_refs(
     return refs
 
 
-def _page_refs(p: etree._Element) -> tuple[list[etree._Element], list[re.Match[str]]]:
+def _page_refs(p: etree._Element) -> tuple[list[Atom], list[re.Match[str]]]:
     """The paragraph's text nodes and the page references in their joined text."""
     nodes = paragraph_text_nodes(p)
-    return nodes, list(PAGE_REF.finditer("".join(node.text or "" for node in nodes)))
+    return nodes, list(PAGE_REF.finditer("".join(node.text for node in nodes)))
 
 
 # --------------------------------------------------------------------------- measuring with LibreOffice
@@ -361,24 +368,26 @@ def _prose_fields(ref: ProseRef) -> int:
     starts, position = [], 0
     for node in nodes:
         starts.append(position)
-        position += len(node.text or "")
+        position += len(node.text)
     by_node: dict[int, list[tuple[int, int, str]]] = {}
     left = 0
     for match, name in zip(matches, ref.targets, strict=False):
         if name is None:
             continue
         i = max(k for k, start in enumerate(starts) if start <= match.start(2))
-        end = starts[i] + len(nodes[i].text or "")
-        if match.end(2) > end or not _single_text_run(nodes[i]):
+        end = starts[i] + len(nodes[i].text)
+        if match.end(2) > end or not _single_text_run(nodes[i].el):
             left += 1
             continue
         by_node.setdefault(i, []).append((match.start(2) - starts[i], match.end(2) - starts[i], name))
     for i, spans in by_node.items():
-        _split_into_fields(nodes[i], spans)
+        _split_into_fields(nodes[i].el, spans)
     return left
 
 
 def _single_text_run(t: etree._Element) -> bool:
+    if t.tag != f"{W}t":
+        return False
     holder = t.getparent()
     return holder is not None and holder.tag == f"{W}r" and len(holder.findall(f"{W}t")) == 1
 

@@ -54,7 +54,7 @@ def finalize_document(
     if options.number is not None and not fill_number(body, options.number):
         text = "刊行物番号の仮の値（R7-〇〇 など）が見つからないため、--number の番号は書いていません"
         messages.append(_message("warning", "finalize.number_absent", text, section="奥付"))
-    layout = locate(body)
+    layout = locate(body, report)
     sheets = plan_sheets(report, layout)
     write_grades(report, grades, sheets)
     layout.summaries = plan_summaries(report, layout)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import io
 import re
-import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -24,7 +23,8 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from ..errors import SheetFormatError, TemplateError
-from ..package import parse_xml
+from ..package import package_parts, parse_xml, replace_parts
+from ..wordml import TCPR_ORDER
 from .context import COMMENT_AUTHOR
 from .ooxml import XML_SPACE, W, w
 
@@ -191,12 +191,7 @@ def render_template(
     return _with_body(shell.getvalue(), _tcpr_in_order(body))
 
 
-_TCPR_ORDER = [
-    "cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
-    "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge",
-    "tcPrChange",
-]  # fmt: skip
-_TCPR_RANK = {name: i for i, name in enumerate(_TCPR_ORDER)}
+_TCPR_RANK = {name: i for i, name in enumerate(TCPR_ORDER)}
 _SHADED_TCPR = re.compile(
     r"<w:tcPr>(<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"[^\"]*\"/>.*?)</w:tcPr>", re.DOTALL
 )
@@ -244,12 +239,12 @@ def _attach_comments(document: Any, texts: Sequence[str], base: int) -> None:
 
 def _split_body(data: bytes) -> tuple[bytes, str]:
     """The package with a body of just its last section properties, and the body's XML (``w:body``)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        main = _main_part_name(archive)
-        try:
-            document = archive.read(main).decode("utf-8")
-        except (KeyError, UnicodeDecodeError) as error:
-            raise TemplateError(f"テンプレートの本文を読めません（{type(error).__name__}）") from error
+    parts = package_parts(data)
+    main = _main_part_name(parts)
+    try:
+        document = parts[main].decode("utf-8")
+    except (KeyError, UnicodeDecodeError) as error:
+        raise TemplateError(f"テンプレートの本文を読めません（{type(error).__name__}）") from error
     start, end = document.find("<w:body"), document.rfind("</w:body>")
     if start < 0 or end < 0:
         raise TemplateError("テンプレートに本文(w:body)がありません")
@@ -263,33 +258,23 @@ def _split_body(data: bytes) -> tuple[bytes, str]:
 
 
 def _replace_part(data: bytes, name: str, content: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            zout.writestr(item, content if item.filename == name else zin.read(item.filename))
-    return out.getvalue()
+    return replace_parts(data, {name: content})
 
 
 def _with_body(package: bytes, body: str) -> bytes:
     """The package with ``word/document.xml``'s body replaced by ``body`` (a ``w:body`` element)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        main = _main_part_name(zin)
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == main:
-                document = data.decode("utf-8")
-                head = document[: document.index("<w:body")]
-                tail = document[document.rindex("</w:body>") + len("</w:body>") :]
-                data = (head + body + tail).encode("utf-8")
-            zout.writestr(item, data)
-    return out.getvalue()
+    parts = package_parts(package)
+    main = _main_part_name(parts)
+    document = parts[main].decode("utf-8")
+    head = document[: document.index("<w:body")]
+    tail = document[document.rindex("</w:body>") + len("</w:body>") :]
+    return replace_parts(package, {main: (head + body + tail).encode("utf-8")})
 
 
-def _main_part_name(package: zipfile.ZipFile) -> str:
-    if "_rels/.rels" not in package.namelist():  # python-docx then refuses it by the template's name
+def _main_part_name(parts: Mapping[str, bytes]) -> str:
+    if "_rels/.rels" not in parts:  # python-docx then refuses it by the template's name
         return "word/document.xml"
-    rels = parse_xml(package.read("_rels/.rels"), path="template", part="_rels/.rels")
+    rels = parse_xml(parts["_rels/.rels"], path="template", part="_rels/.rels")
     for rel in rels:
         if (rel.get("Type") or "").endswith("/officeDocument"):
             return (rel.get("Target") or "word/document.xml").lstrip("/")

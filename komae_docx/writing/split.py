@@ -19,9 +19,7 @@ editing restriction, no password (it guides, it does not lock anyone out):
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +28,7 @@ from lxml import etree
 
 from ..entrycells import DepartmentCells, EntryCell
 from ..errors import SheetFormatError
-from ..package import Package
+from ..package import Package, write_package
 from .ooxml import W, body_tables, cell_at, parse_part, serialize, table_rows, vmerge, w
 
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
@@ -114,11 +112,7 @@ def copy_name(stem: str, department: str) -> str:
 
 
 def zipped(names: Sequence[str], raw: Mapping[str, bytes], replaced: Mapping[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in names:
-            archive.writestr(name, replaced[name] if name in replaced else raw[name])
-    return out.getvalue()
+    return write_package((name, replaced[name] if name in replaced else raw[name]) for name in names)
 
 
 # --------------------------------------------------------------------------- protection

@@ -23,13 +23,11 @@ from jinja2 import Environment, nodes
 from jinja2.exceptions import TemplateSyntaxError
 from lxml import etree
 
+from .. import wordml
 from ..errors import TemplateError
 from ..results import Location, Message
+from ..wordml import W
 from .context import CONTEXT_SCHEMA
-
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = f"{{{W_NS}}}"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 ANY = object()
 """Schema of a value the linter does not look into (``loop``, a string's methods, a filter's result)."""
@@ -104,19 +102,24 @@ def _paragraphs(root: etree._Element, part: str) -> Iterator[_Para]:
             body_count += 1
             where = f"{part} 段落{body_count}"
         else:
-            tr = tc.getparent()
-            tbl = tr.getparent() if tr is not None else None
-            while tbl is not None and tbl.tag != f"{W}tbl":
-                tbl = tbl.getparent()
-            if tbl is None or tr is None:
-                where = part
-            else:
-                number = tables.setdefault(tbl, len(tables) + 1)
-                rows = [r for r in tbl.iter(f"{W}tr") if next(r.iterancestors(f"{W}tbl")) is tbl]
-                cells = [c for c in tr if c.tag == f"{W}tc"]
-                where = f"{part} 表{number} {rows.index(tr) + 1}行 {cells.index(tc) + 1}列"
+            where = _cell_place(part, tc, tables)
         if "{" in text or "}" in text:
             yield _Para(where, text)
+
+
+def _cell_place(part: str, tc: etree._Element, tables: dict[etree._Element, int]) -> str:
+    """「本文 表3 2行 4列」: the cell's table, row and cell in the floor's walk (a cell or row inside a
+    content control counts where it stands)."""
+    tr = next(tc.iterancestors(wordml.TR), None)
+    tbl = next(tc.iterancestors(wordml.TBL), None)
+    if tbl is None or tr is None:
+        return part
+    number = tables.setdefault(tbl, len(tables) + 1)
+    rows = wordml.table_rows(tbl, deleted=True)
+    cells = list(wordml.row_tcs(tr))
+    row = f" {rows.index(tr) + 1}行" if tr in rows else ""
+    cell = f" {cells.index(tc) + 1}列" if tc in cells else ""
+    return f"{part} 表{number}{row}{cell}"
 
 
 def _owner(t: etree._Element) -> etree._Element | None:
