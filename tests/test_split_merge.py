@@ -429,3 +429,33 @@ def test_the_citys_own_custom_properties_stay_in_copies_and_merged_draft(draft: 
     merged = api.merge(numbered, [copy], tmp_path / "merged.docx").value
     assert merged.path is not None
     assert [p.get("name") for p in xml(merged.path, "docProps/custom.xml")] == ["文書番号"]
+
+
+def test_a_departments_own_comment_is_left_out_and_said_so(
+    draft: Path, split: api.Split, tmp_path: Path
+) -> None:
+    report = api.read(draft).value
+    fill = last_years_fill(api.read(EXAMPLE).value, report, departments=[])
+    fill.entries[("plan2", "p2-5-(5)")] = [(["児童館で講座を開いた。"], [])]
+    typed = fill_draft(copy_of(split, "児童育成課"), tmp_path / "typed.docx", fill)
+
+    def comment_on_the_typed_text(root: etree._Element) -> None:
+        t = next(t for t in root.iter(f"{W}t") if t.text == "児童館で講座を開いた。")
+        r = t.getparent()
+        assert r is not None
+        r.addprevious(etree.Element(f"{W}commentRangeStart", {f"{W}id": "990"}))
+        r.addnext(etree.Element(f"{W}commentRangeEnd", {f"{W}id": "990"}))
+        reference = etree.Element(f"{W}r")
+        etree.SubElement(reference, f"{W}commentReference", {f"{W}id": "990"})
+        r.getnext().addnext(reference)  # type: ignore[union-attr]
+
+    commented = rewrite_part(
+        typed, tmp_path / "commented.docx", "word/document.xml", comment_on_the_typed_text
+    )
+    done = api.merge(draft, [commented], tmp_path / "merged.docx").value
+    assert done.path is not None
+    assert [c.text for c in done.filled if c.column == "Do"] == ["児童館で講座を開いた。"]
+    assert [d.reason for d in done.dropped] == ["写しで付けたコメントは取り込みません"]
+    ids = {r.get(f"{W}id") for r in xml(done.path, "word/document.xml").iter(f"{W}commentReference")}
+    assert "990" not in ids
+    assert ids == {r.get(f"{W}id") for r in xml(draft, "word/document.xml").iter(f"{W}commentReference")}

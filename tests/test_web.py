@@ -154,7 +154,8 @@ def test_draft_screen_summarises_the_example_and_offers_the_draft(
     assert "報告書 年度：「令和5年度（2023年度）」→「令和6年度（2024年度）」" in html
     assert "fiscal_year" not in html and "ブロック" not in html, "staff words, not the model's names"
 
-    draft_link, log_link = download_links(html)
+    draft_link, log_link, copies_link = download_links(html)  # the copies per 担当課: test_web_merge.py
+    assert copies_link.endswith(".zip")
     got = client.get(draft_link)
     assert got.status_code == 200 and got.headers["content-type"] == DOCX_TYPE
     disposition = f"attachment; filename*=utf-8''{quote('r5_report_翌年度案.docx')}"
@@ -178,14 +179,14 @@ def test_a_result_stays_downloadable_after_its_download_until_it_is_removed(
     client: TestClient, app: Any
 ) -> None:
     page = upload(client, "/draft", EXAMPLE)
-    draft_link, log_link = download_links(page.text)
+    draft_link, log_link, copies_link = download_links(page.text)
     first = client.get(draft_link)
     assert first.status_code == 200
     again = client.get(draft_link)
     assert again.status_code == 200 and again.content == first.content, "a second download gets the same file"
     assert client.get(log_link).status_code == 200
     shown = client.get(str(page.url))
-    assert shown.status_code == 200 and download_links(shown.text) == [draft_link, log_link]
+    assert shown.status_code == 200 and download_links(shown.text) == [draft_link, log_link, copies_link]
     assert "何度でもダウンロードできます" in shown.text
     (job,) = jobs_left(app)
 

@@ -166,6 +166,7 @@ def merge_copies(
     cells = entry_cells(master)
     own = {d.code: d.keys for d in departments_with_projects(master, cells)}
     outcome = MergeOutcome(None)
+    layout = page_layout(package.document)
     changed: dict[CellKey, list[tuple[Copy, EntryCell]]] = {}
     for item in copies:
         theirs = {cell.key: cell for cell in entry_cells(item.report)}
@@ -181,7 +182,7 @@ def merge_copies(
             else:
                 changed.setdefault(cell.key, []).append((item, found))
         outcome.outside += outside_changes(master, item)
-        outcome.outside += layout_changes(master, package.document, item)
+        outcome.outside += layout_changes(master, layout, item)
     chosen = _settle(cells, changed, prefer, outcome)
     if outcome.unresolved:
         return outcome
@@ -502,10 +503,25 @@ LAYOUT_TOLERANCE = 20
 saves the file rounds them (LibreOffice writes its own units back)."""
 
 
-def layout_changes(master: Report, document: etree._Element, item: Copy) -> list[Outside]:
-    """Page setup and table column widths the copy changed (the model does not hold the layout)."""
+@dataclass(frozen=True)
+class PageLayout:
+    """What the model does not hold of a document's layout: page setups, each table's cell edges
+    and grid columns."""
+
+    setups: list[tuple[int, ...]]
+    edges: list[tuple[int, ...]]
+    columns: list[tuple[int, ...]]
+
+
+def page_layout(document: etree._Element) -> PageLayout:
+    return PageLayout(_page_setups(document), _grids(document), _columns(document))
+
+
+def layout_changes(master: Report, layout: PageLayout, item: Copy) -> list[Outside]:
+    """Page setup and table column widths the copy changed against the master's ``layout``."""
     found: list[Outside] = []
-    ours, theirs = _page_setups(document), _page_setups(item.package.document)
+    copied = page_layout(item.package.document)
+    ours, theirs = layout.setups, copied.setups
     if len(ours) != len(theirs) or any(not _close(a, b) for a, b in zip(ours, theirs, strict=False)):
         text = "用紙・余白"
         found.append(
@@ -517,8 +533,8 @@ def layout_changes(master: Report, document: etree._Element, item: Copy) -> list
         for sheet in plan.sheets
         if sheet.anchor is not None
     }
-    our_grids, their_grids = _grids(document), _grids(item.package.document)
-    our_widths, their_widths = _columns(document), _columns(item.package.document)
+    our_grids, their_grids = layout.edges, copied.edges
+    our_widths, their_widths = layout.columns, copied.columns
     if len(our_grids) != len(their_grids):
         text = f"表の数 {len(our_grids)} → {len(their_grids)}"
         found.append(_outside(Location(section="レイアウト"), "表", item, str(len(our_grids)), text))

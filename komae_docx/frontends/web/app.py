@@ -5,6 +5,8 @@ Screens (each a plain HTML form; JavaScript only disables a button while a file 
 * ``/draft``    翌年度の案を作る: summary, check findings, the draft and its change log.
 * ``/status``   記入状況を見る: per department what is still empty, and the grades so far.
 * ``/finalize`` 報告書を仕上げる: the grades and both 評価総括表, then the finished or interim report.
+* ``/merge``    各課の記入をまとめる: the draft and the departments' copies in one form, the merge log
+  and any conflicts in tables, the merged draft (the copies per 担当課 come as one .zip from ``/draft``).
 * ``/preview``  page images of an output (LibreOffice), when it is installed.
 
 Every form posts, and its answer is a redirect to a page of its own (POST-redirect-GET): the
@@ -25,7 +27,7 @@ import logging
 import re
 import secrets
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ... import api
+from ...entrycells import departments_with_projects, entry_cells
 from ...errors import (
     InputFileError,
     KomaeDocxError,
@@ -51,8 +54,10 @@ from ...errors import (
     SheetFormatError,
 )
 from ...model import Report
+from ...package import write_package
 from ...progress import SHARED_NOTE, department_total
 from ...results import Result
+from .. import mergelog
 from . import views
 from .guards import (
     MAX_UPLOAD_BYTES,
@@ -62,18 +67,26 @@ from .guards import (
     csrf_token_valid,
     origin_allowed,
 )
-from .jobs import Job, JobStore
+from .jobs import Job, JobStore, safe_file_name
 from .previews import make_page_images, page_images, previews_available
 from .screens import SCREEN_TAKES, SCREEN_TITLE, Screen, wrong_screen
 
 HERE = Path(__file__).resolve().parent
+MEDIA_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".zip": "application/zip",
+}
 LOG = logging.getLogger("komae_docx.web")
 
 RETRY = "ページを開き直して、もう一度お試しください。"
 CHOOSE_AGAIN = "報告書の .docx ファイルを選び直して、もう一度ボタンを押してください。"
 NUMBER_ITEM = "incomplete.number"
 """The one item the finalize form itself settles: the 刊行物番号 typed into its number field."""
-UPLOAD_SCREENS: tuple[Screen, ...] = ("draft", "status", "finalize")
+UPLOAD_SCREENS: tuple[Screen, ...] = ("draft", "status", "finalize", "merge")
+SPLIT_SUFFIX = "_担当課別.zip"
+"""The .zip of the draft's copies per 担当課 is named after the draft: 案_担当課別.zip."""
+MAX_COPIES = 50
+"""Copies one merge takes (the city has eight 担当課; a copy per department and a few plain ones)."""
 HTTP_MESSAGES = {
     400: f"送られたフォームを読み取れませんでした。{RETRY}",
     403: f"このフォームは受け付けられません。{RETRY}",
@@ -164,6 +177,9 @@ class Pages:
             Route("/draft", self.draft_submit, methods=["POST"]),
             Route("/status", self.status_submit, methods=["POST"]),
             Route("/finalize", self.finalize_submit, methods=["POST"]),
+            Route("/merge", self.merge_submit, methods=["POST"]),
+            Route("/merge/{job_id}", self.show_job, methods=["GET"]),
+            Route("/merge/{job_id}", self.merge_prefer, methods=["POST"]),
             Route("/draft/{job_id}", self.show_job, methods=["GET"]),
             Route("/status/{job_id}", self.show_job, methods=["GET"]),
             Route("/finalize/{job_id}", self.show_job, methods=["GET"]),
@@ -263,10 +279,10 @@ class Pages:
             raise Refused(400, empty)
         return job, form
 
-    async def checked_form(self, request: Request) -> FormData:
+    async def checked_form(self, request: Request, max_files: int = 1) -> FormData:
         if not origin_allowed(request.headers.get("origin")):
             raise Refused(403, FormError("file", HTTP_MESSAGES[403]))
-        form = await request.form(max_files=1, max_fields=10)
+        form = await request.form(max_files=max_files, max_fields=10)
         if not csrf_token_valid(self.csrf_token, form.get("csrf_token")):
             raise Refused(403, FormError("file", "フォームの確認用の値が正しくありません", RETRY))
         return form
@@ -304,12 +320,15 @@ class Pages:
         job.upload.unlink()
         job.offer(made.path, made.path.name)
         job.offer(log, log.name)
+        copies = job.offer(job.output(made.path.stem + SPLIT_SUFFIX), made.path.stem + SPLIT_SUFFIX)
         report = read.value
         return self.keep(
             job,
             "result",
             "draft_result.html",
             f"/draft/{job.id}",
+            split_link=self.link(job, copies),
+            split_departments=[d.name for d in departments_with_projects(report, entry_cells(report))],
             fiscal_year=report.fiscal_year.text,
             publication=report.publication.number,
             plans=views.report_plans(report, grades),
@@ -321,6 +340,24 @@ class Pages:
             log_link=self.link(job, log.name),
             previews=previews_available(),
         )
+
+    def split_copies(self, job: Job, name: str) -> None:
+        """The draft split per 担当課 (:func:`api.split`), the copies in one .zip to send round.
+
+        Made on its first download, not with the draft: splitting takes half as long as drafting,
+        and not every user sends copies round.
+        """
+        draft = job.output(name.removesuffix(SPLIT_SUFFIX) + ".docx")
+        folder = job.folder / "split"
+        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            made = api.split(draft, folder).value
+            staged = job.folder / f".{name}.tmp"
+            bundle = write_package((copy.path.name, copy.path.read_bytes()) for copy in made.copies)
+            staged.write_bytes(bundle)
+            staged.replace(job.output(name))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)  # the .zip holds them
 
     # ------------------------------------------------------------------ 記入状況を見る
 
@@ -429,13 +466,124 @@ class Pages:
         )
         return address, None
 
+    # ------------------------------------------------------------------ 各課の記入をまとめる
+
+    async def merge_submit(self, request: Request) -> Response:
+        """The draft and the copies uploaded in one form; the merge's screen, or the refusal."""
+        job: Job | None = None
+        copies: list[Path] = []
+        try:
+            job, copies = await self.accept_copies(request)
+            ready, given = job, copies
+            address = await run_in_threadpool(lambda: self.make_merge(ready, given, None))
+        except Refused as refused:
+            if job is not None:
+                self.store.remove(job)
+            return self.form_page("merge", refused.status, refused.error)
+        except KomaeDocxError as error:
+            if job is not None:
+                self.store.remove(job)
+            return self.form_page("merge", 400, self.copy_refusal(error, copies))
+        return RedirectResponse(address, status_code=303)
+
+    async def accept_copies(self, request: Request) -> tuple[Job, list[Path]]:
+        """The draft (field ``file``) and the copies (field ``copies``, several) in a new job folder."""
+        form = await self.checked_form(request, max_files=MAX_COPIES + 1)
+        upload = form.get("file")
+        given = [c for c in form.getlist("copies") if isinstance(c, UploadFile) and c.filename]
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            pick = "「ファイルを選択」から、各課に配る前の報告書（案）の .docx を選んでください。"
+            raise Refused(400, FormError("file", "もとの報告書（案）が選ばれていません", pick))
+        if not given:
+            pick = "各課が記入した写しの .docx を選んでください（いくつでも選べます）。"
+            raise Refused(400, FormError("copies", "写しが選ばれていません", pick))
+        job = self.store.new(upload.filename, "merge")
+        await run_in_threadpool(_copy_upload, upload, job.upload)
+        await upload.close()
+        copies = []
+        for number, copy in enumerate(given, start=1):
+            folder = job.folder / "in" / "copies" / str(number)
+            folder.mkdir(parents=True)
+            path = folder / safe_file_name(copy.filename)
+            await run_in_threadpool(_copy_upload, copy, path)
+            await copy.close()
+            copies.append(path)
+        for path, field_name in [(job.upload, "file"), *((c, "copies") for c in copies)]:
+            if path.stat().st_size == 0:
+                self.store.remove(job)
+                pick = "中身のある .docx を選び直してください。"
+                raise Refused(400, FormError(field_name, f"{path.name}：ファイルが空です", pick))
+        return job, copies
+
+    def copy_refusal(self, error: KomaeDocxError, copies: Sequence[Path]) -> FormError:
+        """A refused draft or copy, on its field, named as the user chose it."""
+        refusal = self.refusal(error)
+        message = self.without_folders(_with_names(str(error), copies))
+        field_name = "copies" if error.path is not None and Path(error.path) in copies else "file"
+        return FormError(field_name, message, refusal.fix, refusal.links)
+
+    def make_merge(self, job: Job, copies: Sequence[Path], prefer: Path | None) -> str:
+        """Merge and keep the screen: the log and the download, or the conflicts and the choice."""
+        stem = Path(job.source_name).stem
+        target = job.output(f"{stem}_まとめ.docx")
+        result = api.merge(job.upload, copies, target, prefer=prefer, force=True)
+        merged = result.value
+        names = {str(path): path.name for path in copies}
+        context: dict[str, Any] = {
+            "written": merged.path is not None,
+            "copy_count": len(copies),
+            "copy_names": [path.name for path in copies],
+            "summary": mergelog.summary_line(merged, len(copies)),
+            "conflicts": _named_rows(mergelog.conflict_rows(merged), names),
+            "outside": _named_rows(mergelog.outside_rows(merged), names),
+            "kept": _named_rows(mergelog.kept_rows(merged), names),
+            "filled": _named_rows(mergelog.filled_rows(merged), names),
+            "warnings": views.message_rows(
+                m.model_copy(update={"text": _with_names(m.text, copies)})
+                for m in result.messages
+                if not m.code.startswith("merge.")
+            ),
+            "previews": previews_available(),
+        }
+        if merged.path is not None:
+            log = job.output(f"{stem}_まとめの記録.txt")
+            heading = f"「{job.source_name}」と写し {len(copies)} 件のまとめの記録"
+            text = _with_names(mergelog.as_text(merged, heading, markdown=False), copies)
+            log.write_bytes(("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8"))
+            job.offer(merged.path, merged.path.name)
+            job.offer(log, log.name)
+            context.update(link=self.link(job, merged.path.name), log_link=self.link(job, log.name))
+        return self.keep(job, "result", "merge_result.html", f"/merge/{job.id}", **context)
+
+    async def merge_prefer(self, request: Request) -> Response:
+        """「この写しに決めてまとめる」: the conflicts settled in favour of one copy."""
+        job = self.store.get(request.path_params["job_id"])
+        try:
+            form = await self.checked_form(request)
+        except Refused as refused:
+            return self.error(refused.status, refused.error.message)
+        if job is None or job.screen != "merge" or "result" not in job.views:
+            return self.error(404, HTTP_MESSAGES[404])
+        copies = _job_copies(job)
+        chosen = form.get("prefer")
+        index = int(chosen) if isinstance(chosen, str) and chosen.isdigit() else -1
+        if not 0 <= index < len(copies):
+            wrong = FormError("prefer", "採る写しが一覧にありません", "一覧から写しを選び直してください。")
+            return self.show_view(job, "result", 400, wrong)
+        try:
+            address = await run_in_threadpool(self.make_merge, job, copies, copies[index])
+        except KomaeDocxError as error:
+            failed = FormError("prefer", _with_names(self.without_folders(str(error)), copies), RETRY)
+            return self.show_view(job, "result", 400, failed)
+        return RedirectResponse(address, status_code=303)
+
     # ------------------------------------------------------------------ a job's screens
 
     async def show_job(self, request: Request) -> Response:
         """A screen made for a job, as it was left (the target of every redirect, and of Back)."""
         job = self.store.get(request.path_params["job_id"])
         screen = request.url.path.split("/")[1]
-        view = {"draft": "result", "status": "result", "finalize": "preview"}[screen]
+        view = {"draft": "result", "status": "result", "finalize": "preview", "merge": "result"}[screen]
         if request.url.path.endswith("/done"):
             view = "done"
         if job is None or job.screen != screen or view not in job.views:
@@ -479,14 +627,18 @@ class Pages:
     async def download(self, request: Request) -> Response:
         """Send an output; it stays for another download until the job is removed."""
         found = self.find_output(request)
+        job = self.store.get(request.path_params["job_id"])
+        name = request.path_params["name"]
+        if found is None and job is not None and name in job.downloads and name.endswith(SPLIT_SUFFIX):
+            try:
+                await run_in_threadpool(self.split_copies, job, name)
+            except KomaeDocxError as error:
+                return self.error(400, self.without_folders(str(error)))
+            found = self.find_output(request)
         if found is None:
             return self.error(404, HTTP_MESSAGES[404])
         job, name, path = found
-        media = (
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            if path.suffix == ".docx"
-            else "text/plain; charset=utf-8"
-        )
+        media = MEDIA_TYPES.get(path.suffix, "text/plain; charset=utf-8")
         return FileResponse(path, media_type=media, filename=job.downloads[name])
 
     async def preview_make(self, request: Request) -> Response:
@@ -545,6 +697,30 @@ class Pages:
         if not image.is_file():
             return self.error(404, HTTP_MESSAGES[404])
         return FileResponse(image, media_type="image/png")
+
+
+def _job_copies(job: Job) -> list[Path]:
+    """The copies uploaded with a merge job, in the order they were chosen."""
+    folders = sorted((job.folder / "in" / "copies").iterdir(), key=lambda folder: int(folder.name))
+    return [next(folder.iterdir()) for folder in folders]
+
+
+def _with_names(text: str, copies: Sequence[Path]) -> str:
+    """``text`` naming each copy as the user chose it, not by its place in the job folder."""
+    for path in copies:
+        text = text.replace(str(path), path.name)
+    return text
+
+
+def _named_rows(rows: Sequence[mergelog.Row], names: dict[str, str]) -> list[mergelog.Row]:
+    def named(text: str) -> str:
+        for label, name in names.items():
+            text = text.replace(label, name)
+        return text
+
+    return [
+        mergelog.Row(named(r.place), named(r.file), r.department, named(r.text), named(r.other)) for r in rows
+    ]
 
 
 def _sentence(text: str) -> str:

@@ -13,19 +13,21 @@ from typing import Literal
 from ...model import Report
 from ...progress import INTERIM_MARK, incomplete_items, looks_like_draft
 
-Screen = Literal["draft", "status", "finalize"]
+Screen = Literal["draft", "status", "finalize", "merge"]
 FileKind = Literal["published", "fresh_draft", "being_filled", "filled", "interim", "finalized"]
 
 SCREEN_TITLE: dict[Screen, str] = {
     "draft": "翌年度の案を作る",
     "status": "記入状況を見る",
     "finalize": "報告書を仕上げる",
+    "merge": "各課の記入をまとめる",
 }
 
 SCREEN_TAKES: dict[Screen, str] = {
     "draft": "前年度の公表済みの報告書",
     "status": "各課が記入している案",
     "finalize": "各課が記入を終えた案",
+    "merge": "各課に配る前の案と、各課が記入した写し",
 }
 
 KIND_TEXT: dict[FileKind, str] = {
