@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         draft,
         finalize,
         grade,
+        identify,
         make_template,
         read,
         render,
@@ -41,7 +42,9 @@ if TYPE_CHECKING:
         SheetFormatError,
         TemplateError,
         UnsafeInputError,
+        WrongFileKindError,
     )
+    from .filekind import FileKind
     from .model import Report
     from .progress import Status
     from .reading.reader import read_report, read_report_result
@@ -57,6 +60,7 @@ _API = (
     "render",
     "finalize",
     "results_template",
+    "identify",
 )
 
 _LAZY = {
@@ -70,6 +74,8 @@ _LAZY = {
     "SheetFormatError": ".errors",
     "TemplateError": ".errors",
     "UnsafeInputError": ".errors",
+    "WrongFileKindError": ".errors",
+    "FileKind": ".filekind",
     "Report": ".model",
     "read_report": ".reading.reader",
     "read_report_result": ".reading.reader",
@@ -80,6 +86,7 @@ _LAZY = {
 
 __all__ = [
     "Draft",
+    "FileKind",
     "Finalized",
     "InputFileError",
     "KomaeDocxError",
@@ -94,10 +101,12 @@ __all__ = [
     "Status",
     "TemplateError",
     "UnsafeInputError",
+    "WrongFileKindError",
     "check",
     "draft",
     "finalize",
     "grade",
+    "identify",
     "make_template",
     "read",
     "read_report",

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from .checks import check_report
+from .filekind import FileKind, judge, require
 from .model import ProjectOutcome, Report
 from .progress import Status, incomplete_items, looks_like_draft
 from .reading.reader import read_report_result
@@ -43,6 +44,19 @@ def read(source: Source) -> Result[Report]:
     '令和5年度'
     """
     return read_report_result(source)
+
+
+def identify(source: Source | Result[Report]) -> Result[FileKind]:
+    """What the file is: a published report, a fresh draft, a draft being filled, a filled draft,
+    an interim version or a finalized report (:class:`~komae_docx.filekind.FileKind`, with a
+    Japanese ``label``).  Every command and screen takes its judgement from here.
+
+    >>> kind = identify("examples/r5_report.docx").value
+    >>> kind.value, kind.label
+    ('published', '公表済みの報告書')
+    """
+    read_result = source if isinstance(source, Result) else read(source)
+    return Result(judge(read_result.value), list(read_result.messages))
 
 
 def check(source: Source | Result[Report], *, layout: bool = False) -> Result[list[Message]]:
@@ -86,9 +100,10 @@ def grade(
     """Grade every measure by the report's own rule (序章 3): Σk / Σn of its projects' annual targets.
 
     ``results`` is a results file (.yaml / .json, keyed by project id; values 達成 / 未達成 /
-    未評価 / "1/3") or a mapping; without it the results chosen or typed in the draft's controls are
-    used.  Bad values are error messages naming the project, its sheet and row; those projects stay
-    undetermined.
+    未評価 / "1/3") or a mapping; without it the file's own results are used
+    (:func:`grades_in_file`: a draft's controls, a finalized report's results part, or a published
+    report's printed grades).  Bad values are error messages naming the project, its sheet and
+    row; those projects stay undetermined.
 
     >>> plans = grade("examples/r5_report.docx").value
     >>> [plan.plan_key for plan in plans]
@@ -96,14 +111,33 @@ def grade(
     """
     read_result = source if isinstance(source, Result) else read(source)
     messages = list(read_result.messages)
-    chosen: Mapping[str, ProjectOutcome] | None
-    if results is None or isinstance(results, Mapping):
+    if results is None:
+        return Result(grades_in_file(read_result.value), messages)
+    chosen: Mapping[str, ProjectOutcome]
+    if isinstance(results, Mapping):
         chosen = results
     else:
         match = match_results(read_result.value, read_results_file(results))
         chosen = match.results
         messages += match.messages
     return Result(grade_report(read_result.value, chosen), messages)
+
+
+def grades_in_file(report: Report) -> list[PlanGrades]:
+    """The grades the file itself gives: from a draft's result controls; from the results part of
+    a report ``finalize`` made (the same grades and shares it printed); for a published report
+    without that part (every report before this tool), the grades printed on its sheets, marked
+    ``printed`` (「公表済みの評価」: the per-project results are not in the file)."""
+    from .record import recorded_results
+    from .rules import printed_grades
+
+    recorded = recorded_results(report)
+    if recorded is not None:
+        return grade_report(report, recorded)
+    grades = grade_report(report)
+    if judge(report) is FileKind.PUBLISHED:
+        return printed_grades(report, grades)
+    return grades
 
 
 def status(source: Source | Result[Report]) -> Result[Status]:
@@ -121,7 +155,7 @@ def status(source: Source | Result[Report]) -> Result[Status]:
     """
     read_result = source if isinstance(source, Result) else read(source)
     report = read_result.value
-    current = Status(looks_like_draft(report), incomplete_items(report), grade_report(report))
+    current = Status(looks_like_draft(report), incomplete_items(report), grades_in_file(report))
     return Result(current, list(read_result.messages))
 
 
@@ -140,13 +174,16 @@ def draft(
     carry_text: bool = False,
     template: Source | None = None,
     force: bool = False,
+    from_draft: bool = False,
 ) -> Result[Draft]:
     """Write next year's draft of ``last_year``'s report to ``target``: read → roll forward → write.
 
     The draft is a copy of the city's own file with only the yearly content replaced (Word is the
     master); ``template`` (a template from :func:`make_template`, possibly edited; a folder holding
     ``report.docx`` also works) is used instead when given.  The messages are the reader's (text it
-    could not place stays in the draft as written and is reported).
+    could not place stays in the draft as written and is reported).  ``last_year`` must be a
+    published report (:func:`identify`); anything else raises
+    :class:`~komae_docx.errors.WrongFileKindError` naming what it is, unless ``from_draft``.
 
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "r6_draft.docx"
@@ -159,6 +196,8 @@ def draft(
 
     refuse_early(target, force, [last_year])
     last = read(last_year)
+    if not from_draft:
+        require("draft", judge(last.value), str(last_year))
     rolled = roll_forward(last.value)
     dated = write_draft(
         last.value, rolled.report, last_year, target, carry_text=carry_text, template=template, force=force
@@ -265,6 +304,19 @@ def results_template(draft: Source, target: Source, *, force: bool = False) -> R
     return Result(Path(target), list(read_result.messages))
 
 
+def _recorded_elsewhere(message: Message, recorded: Mapping[str, ProjectOutcome]) -> bool:
+    """A results file that leaves out a project whose result the report already keeps (an interim
+    version finished with the results still missing) leaves out nothing."""
+    from .rules import target_count
+
+    project = message.location.project
+    return (
+        message.code == "results.missing_id"
+        and project is not None
+        and target_count(recorded.get(project)) is not None
+    )
+
+
 @dataclass(frozen=True)
 class Finalized:
     """What :func:`finalize` did (see its example).
@@ -279,6 +331,9 @@ class Finalized:
     grades: list[PlanGrades]
     incomplete: list[Message]
     pages: Literal["libreoffice", "fields"]
+    number_form: str = "R7-〇〇"
+    """The form of this report's 刊行物番号, of its publication year (``R7-〇〇``), for a refusal
+    that only the number is missing."""
 
 
 def finalize(
@@ -290,6 +345,7 @@ def finalize(
     allow_incomplete: bool = False,
     pages: Literal["auto", "libreoffice", "fields"] = "auto",
     force: bool = False,
+    show_results: bool = False,
 ) -> Result[Finalized]:
     """Turn the draft the departments filled in into the published report at ``target``.
 
@@ -298,6 +354,14 @@ def finalize(
     updates), entry controls, the tool's comments and entry shading removed, ``number`` over the
     publication number placeholder.  While anything is incomplete nothing is written and the items
     come back as errors; ``allow_incomplete`` writes an interim version marked 「（中間）」.
+
+    The published report is in the city's layout: each project's Check cell gets back what the
+    city's file had there (empty or 「/」) and only the measures' grade cells carry the evaluation;
+    ``show_results`` prints each project's result in its Check cell instead.  Either way the
+    project results travel inside the file (its results part), so :func:`grade` of the report
+    gives the same grades and shares.  ``number`` (``R7-15``; full-width folded) must be of the
+    report's publication year.  A published report is refused
+    (:class:`~komae_docx.errors.WrongFileKindError`), nothing written.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -310,9 +374,11 @@ def finalize(
     (True, 'r6_interim.docx')
     """
     from .layout import libreoffice_available
+    from .record import recorded_results
+    from .rollover import publication_prefix
     from .rules import all_determined
     from .safeio import check_outputs, write_bytes_atomic
-    from .writing.finalize import FinalizeOptions, validate_number, with_printed_grades
+    from .writing.finalize import FinalizeOptions, number_of_year, validate_number, with_printed_grades
     from .writing.publish import finalize_document
 
     inputs = [filled, *([results] if results is not None else [])]
@@ -324,12 +390,16 @@ def finalize(
     )
     read_result = read(filled)
     report = read_result.value
+    require("finalize", judge(report), str(filled))
+    if number is not None:
+        number_of_year(number, report, str(filled))
     messages = list(read_result.messages)
-    chosen: Mapping[str, ProjectOutcome] | None = None
+    chosen: Mapping[str, ProjectOutcome] | None = recorded_results(report)
     if results is not None:
         match = match_results(report, read_results_file(results))
-        chosen = match.results
-        messages += match.messages
+        recorded = chosen or {}
+        chosen = {**recorded, **match.results}
+        messages += [m for m in match.messages if not _recorded_elsewhere(m, recorded)]
     grades = grade_report(report, chosen)
     if chosen is None:
         grades = with_printed_grades(report, grades)
@@ -339,10 +409,11 @@ def finalize(
         if not (number is not None and item.code == "incomplete.number")
     ]
     if left and not allow_incomplete:
-        return Result(Finalized(None, False, grades, left, mode), [*messages, *left])
+        form = f"{publication_prefix(report.publication)}-〇〇"
+        return Result(Finalized(None, False, grades, left, mode, form), [*messages, *left])
     interim = bool(left) or not all_determined(grades)
-    options = FinalizeOptions(number=number, interim=interim, pages=mode)
-    document = finalize_document(filled, report, grades, options)
+    options = FinalizeOptions(number=number, interim=interim, pages=mode, show_results=show_results)
+    document = finalize_document(filled, report, grades, options, chosen)
     write_bytes_atomic(target, document.data, force=force, inputs=inputs)
     shown = [item.model_copy(update={"severity": "warning"}) for item in left]
     finalized = Finalized(Path(target), interim, grades, shown, mode)

@@ -67,6 +67,7 @@ from .rules import (
     criterion_holds,
     format_percent,
     grade,
+    grade_report,
     measure_pages,
     measure_sheet_indices,
     pages_text,
@@ -166,9 +167,38 @@ def check_report(
         findings += check_plan(plan, report.intro, canonical_headers, draft=is_draft)
     if is_draft:
         findings += incomplete_items(report)
+    findings += check_record(report)
     findings += findings_from_messages(reader_messages)
     plan_rank = {plan.heading: i for i, plan in enumerate(report.plans)}
     return sorted(findings, key=lambda f: _sort_key(f, plan_rank))
+
+
+def check_record(report: Report) -> list[Finding]:
+    """A report ``finalize`` made keeps its project results inside (:mod:`komae_docx.record`): each
+    grade printed on the sheets must be the one those results give (``grade.record``), or someone
+    changed a grade by hand after finalizing."""
+    from .record import recorded_results
+
+    recorded = recorded_results(report)
+    if recorded is None:
+        return []
+    findings: list[Finding] = []
+    for plan, grades in zip(report.plans, grade_report(report, recorded), strict=True):
+        for measure, computed in zip(plan.iter_measures(), grades.measures, strict=True):
+            printed = fold_width(measure.grade or "").strip()
+            if computed.letter is None or not printed or printed == computed.letter:
+                continue
+            findings.append(
+                _error(
+                    "grade.record",
+                    f"施策 {measure.ref} の評価が、報告書に記録された事業の結果"
+                    f"（年次目標の達成 {computed.share_text}）から求めた評価と違います",
+                    Location(section=CHAPTER1, plan=plan.heading),
+                    expected=computed.letter,
+                    found=measure.grade,
+                )
+            )
+    return findings
 
 
 def check_plan(

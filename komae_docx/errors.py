@@ -122,6 +122,18 @@ class LayoutError(KomaeDocxError):
     """LibreOffice (or pdftotext) is missing, failed or timed out while laying out a document."""
 
 
+class WrongFileKindError(KomaeDocxError):
+    """A report of the wrong kind for the step: a draft given to ``draft``, a published report to
+    ``finalize``.  ``kind`` is the :class:`~komae_docx.filekind.FileKind` value of the file
+    (``"fresh_draft"``, …) and ``job`` the step (``"draft"``, ``"finalize"``); the message says
+    what the file is and which step fits it."""
+
+    def __init__(self, message: str, path: str | Path | None = None, *, kind: str, job: str) -> None:
+        self.kind = kind
+        self.job = job
+        super().__init__(message, path)
+
+
 class PublicationNumberError(KomaeDocxError):
     """A ``--number`` that is not this year's publication number (``R7-15``); the page shows it
     beside its number field."""

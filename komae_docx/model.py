@@ -404,6 +404,68 @@ class Colophon(_Node):
     title_lines: list[str]
 
 
+# --------------------------------------------------------------------------- the results part
+
+
+RecordStage = Literal["draft", "interim", "finalized"]
+"""Who wrote the results part: ``draft`` (no results yet), ``finalize --allow-incomplete``, ``finalize``."""
+
+
+class ProjectRecord(_Node):
+    """One project in the results part: its result as given, k/n, and the city's Check cells.
+
+    ``value`` is the result as the draft's control or the results file gave it (達成, 未達成,
+    未評価, 「1/3」); ``achieved`` / ``targets`` its k/n (None while 未評価).  ``check_cells`` holds,
+    per entry row, what the city's file had in the project's Check cell (empty or 「/」): finalize
+    puts that back, the result travels here instead.
+    """
+
+    id: str
+    plan: str
+    value: str = "未評価"
+    achieved: int | None = Field(default=None, ge=0)
+    targets: int | None = Field(default=None, ge=1)
+    check_cells: list[str] = []
+
+
+class MeasureRecord(_Node):
+    """A measure's computed grade and share (Σk / Σn) as finalize wrote it."""
+
+    id: str
+    plan: str
+    ref: str
+    grade: str | None = None
+    achieved: int = Field(default=0, ge=0)
+    targets: int = Field(default=0, ge=0)
+    share: str | None = None
+    """「2/3（66.7%）」 as printed by ``grade``."""
+
+
+class CriterionRecord(_Node):
+    """A threshold of the rule (評価基準) the grades were computed with."""
+
+    letter: str
+    lower_percent: int
+    upper_percent: int | None = None
+    upper_inclusive: bool = False
+
+
+class ResultsRecord(_Node):
+    """The per-project results, kept inside the .docx as a Custom XML part (invisible to readers).
+
+    The published report shows only the measures' grades (the city's layout); this part keeps
+    what they were computed from, so ``grade`` of a finalized report gives the same grades and
+    shares.  Word and LibreOffice keep such a part when they save the file.
+    """
+
+    stage: RecordStage
+    fiscal_year: int | None = None
+    """The report's fiscal year (western) the part was written for."""
+    criteria: list[CriterionRecord] = []
+    projects: list[ProjectRecord] = []
+    measures: list[MeasureRecord] = []
+
+
 class Report(_Node):
     """A whole 進捗管理報告書."""
 
@@ -416,6 +478,8 @@ class Report(_Node):
     plans: list[Plan]
     publication: Publication
     colophon: Colophon
+    record: ResultsRecord | None = None
+    """The results part (``customXml``) written by this tool, when the file has one."""
 
     def plan(self, key: str) -> WelfarePlan | LayeredPlan:
         for plan in self.plans:

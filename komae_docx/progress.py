@@ -37,6 +37,9 @@ PLACEHOLDER_MARKS = ("〇〇", "○○")
 
 INTERIM_MARK = "（中間）"
 """``finalize --allow-incomplete`` marks the cover of an interim version with this."""
+DRAFT_MARK = "（案）"
+"""``draft`` marks the cover's report title with this (the city's schedule says 報告書(案));
+finalize removes it."""
 
 
 # --------------------------------------------------------------------------- departments
@@ -106,10 +109,11 @@ def looks_like_draft(report: Report) -> bool:
     """
     measures = [measure for plan in report.plans for measure in plan.iter_measures()]
     ungraded = bool(measures) and all(measure.grade is None for measure in measures)
-    interim = INTERIM_MARK in report.cover.report_title or any(
-        INTERIM_MARK in line for line in report.cover.title_lines
+    marked = any(
+        mark in report.cover.report_title or any(mark in line for line in report.cover.title_lines)
+        for mark in (INTERIM_MARK, DRAFT_MARK)
     )
-    return ungraded or interim or number_is_placeholder(report.publication.number)
+    return ungraded or marked or number_is_placeholder(report.publication.number)
 
 
 def number_is_placeholder(number: str) -> bool:

@@ -77,11 +77,13 @@ from .model import (
     Measure,
     OpinionRow,
     Project,
+    Publication,
     Report,
     SummaryTable,
     WelfarePlan,
 )
-from .textnorm import split_leading_label
+from .progress import DRAFT_MARK
+from .textnorm import fold_width, split_leading_label
 
 __all__ = [
     "PUBLICATION_SERIAL_PLACEHOLDER",
@@ -347,6 +349,19 @@ def next_publication_number(number: str, month: EraMonth) -> str:
     return f"{_ERA_LETTER[ey.era]}{ey.year}{sep}{PUBLICATION_SERIAL_PLACEHOLDER}"
 
 
+def publication_prefix(publication: Publication) -> str:
+    """The 刊行物番号's prefix of the publication year: ``R7`` for a report published in 令和7年.
+
+    The placeholder the draft carries (``R7-〇〇``) says it; else the publication month does.
+    """
+    m = _PUBLICATION_NUMBER.match(fold_width(publication.number))
+    if m is not None:
+        return f"{m.group('letter').upper()}{int(m.group('year'))}"
+    month = publication.month
+    ey = EraYear(month.era, month.era_year)
+    return f"{_ERA_LETTER[ey.era]}{ey.year}"
+
+
 # --------------------------------------------------------------------------- places
 
 
@@ -394,6 +409,14 @@ class _Roller:
         self.log(where, field, value, moved)
         return moved
 
+    def draft_title(self, value: str) -> str:
+        """The cover's report title of the draft: the year moved and 「（案）」 after it (once)."""
+        moved = roll_report_dates(value, self.old_year, self.new_year)
+        if DRAFT_MARK not in moved:
+            moved += DRAFT_MARK
+        self.log("表紙", "report_title", value, moved)
+        return moved
+
     def texts(self, where: str, field: str, values: Sequence[str]) -> list[str]:
         return [self.text(where, f"{field}[{i}]", value) for i, value in enumerate(values)]
 
@@ -412,7 +435,7 @@ class _Roller:
     def report(self, draft: Report) -> None:
         cover = draft.cover
         cover.title_lines = self.texts("表紙", "title_lines", cover.title_lines)
-        cover.report_title = self.text("表紙", "report_title", cover.report_title)
+        cover.report_title = self.draft_title(cover.report_title)
         for entry in draft.toc:
             entry.title = self.text(f"目次 {entry.label}", "title", entry.title)
         self.intro(draft)
@@ -541,6 +564,7 @@ def roll_forward(report: Report) -> Rollover:
     old = _fiscal_era_year(report.fiscal_year)
     new = next_fiscal_year(old)
     draft = report.model_copy(deep=True)
+    draft.record = None  # last year's results are not next year's: the draft writes its own part
     roller = _Roller(old.western, new.western)
     draft.fiscal_year = _fiscal_year_model(new)
     roller.log(

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -195,6 +195,9 @@ class MeasureGrade:
     pending: tuple[str, ...]
     """Ids of projects whose result is 未評価 or missing: they keep the grade undetermined."""
     targets: int = 0
+    printed: bool = False
+    """The grade printed on the sheet of a published report whose project results are not in the
+    file (every report before this tool): 「公表済みの評価」, no share."""
 
     @property
     def determined(self) -> bool:
@@ -357,6 +360,26 @@ def grade_report(report: Report, results: Mapping[str, ProjectOutcome] | None = 
     return [grade_plan(plan, report.intro.criteria, results) for plan in report.plans]
 
 
+def printed_grades(report: Report, grades: Sequence[PlanGrades]) -> list[PlanGrades]:
+    """``grades`` where a measure without results takes the grade its sheet prints (``printed``).
+
+    A published report without the results part (last year's, every report before this tool)
+    states its grades on the sheets only: they are its 「公表済みの評価」, not 未確定.
+    """
+    out: list[PlanGrades] = []
+    for plan, plan_grades in zip(report.plans, grades, strict=True):
+        on_sheet = {m.id: m.grade for m in plan.iter_measures()}
+        measures = tuple(
+            replace(g, letter=on_sheet[g.measure_id], printed=True)
+            if g.letter is None and on_sheet.get(g.measure_id)
+            else g
+            for g in plan_grades.measures
+        )
+        summary = summarize(plan, report.intro.criteria, {g.measure_id: g.letter for g in measures})
+        out.append(replace(plan_grades, measures=measures, summary=summary))
+    return out
+
+
 def all_determined(plans: Iterable[PlanGrades]) -> bool:
     return all(grade.determined for plan in plans for grade in plan.measures)
 
@@ -366,8 +389,15 @@ def all_determined(plans: Iterable[PlanGrades]) -> bool:
 
 def describe_grades(plans: Sequence[PlanGrades], source: str, results_source: str | None = None) -> str:
     """The Japanese text ``komae-docx grade`` prints: each measure's grade, then the 評価総括表."""
-    lines = [f"{source} の評価（事業の結果：{results_source or '報告書の Check 欄'}）"]
-    if results_source is None and all(len(g.pending) == g.projects for p in plans for g in p.measures):
+    measures = [g for p in plans for g in p.measures]
+    if measures and all(g.printed for g in measures):
+        lines = [
+            f"{source} の評価（公表済みの評価：シートに印刷された評価です。"
+            "事業ごとの結果はこのファイルにありません）"
+        ]
+    else:
+        lines = [f"{source} の評価（事業の結果：{results_source or '報告書の Check 欄'}）"]
+    if results_source is None and all(len(g.pending) == g.projects and not g.printed for g in measures):
         lines.append(
             "事業の結果がありません。--results で結果ファイル（事業 id: 達成／未達成／未評価／1/3）を"
             "指定してください。事業 id は parse --json で確かめられます。"
@@ -391,15 +421,24 @@ def measure_share_text(measure: MeasureGrade) -> str:
 
     Determined: 「1/3（33.3%）」 (Σk / Σn over the targets, never over the projects).  While some
     project is 未評価: 「未評価 2 事業」, and what the others reached so far
-    (「・ほかの事業の年次目標 3/4 達成」).
+    (「・ほかの事業の年次目標 3/4 達成」).  A published report's printed grade, whose results the
+    file does not hold: 「公表済みの評価」.
     """
+    if measure.printed:
+        return PRINTED_GRADE
     if measure.share_text is not None:
         return measure.share_text
     known = f"・ほかの事業の年次目標 {measure.achieved}/{measure.targets} 達成" if measure.targets else ""
     return f"未評価 {len(measure.pending)} 事業{known}"
 
 
+PRINTED_GRADE = "公表済みの評価"
+"""The share's place for a grade printed on a published report's sheet (its results are not in the file)."""
+
+
 def _measure_line(measure: MeasureGrade) -> str:
+    if measure.printed:
+        return f"{measure.letter}       {measure.ref}（{measure_share_text(measure)}）"
     if measure.letter is None:
         pending = "、".join(measure.pending)
         return f"未確定  {measure.ref}（{measure_share_text(measure)}）未評価の事業：{pending}"
@@ -422,6 +461,7 @@ def grades_as_json(plans: Iterable[PlanGrades]) -> list[dict[str, Any]]:
                     "projects": g.projects,
                     "share": g.share_text,
                     "pending": list(g.pending),
+                    "printed": g.printed,
                 }
                 for g in plan.measures
             ],

@@ -540,6 +540,15 @@ TCPR_RANK = {w(name): i for i, name in enumerate(TCPR_ORDER)}
 RPR_RANK = {w(name): i for i, name in enumerate(RPR_ORDER)}
 
 
+SETTINGS_AFTER_UPDATE_FIELDS = frozenset({
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+    "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
+})  # fmt: skip
+"""The ``w:settings`` children the schema puts after ``w:updateFields`` (local names)."""
+
+
 def put_in_schema_order(props: etree._Element, child: etree._Element, ranks: Mapping[str, int]) -> None:
     """Put ``child`` into a properties element (``w:tcPr``, ``w:rPr``) where the schema's sequence
     wants it, replacing any child of the same name (Word refuses properties out of order)."""

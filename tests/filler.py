@@ -343,3 +343,4 @@ def choose(tc: etree._Element, value: str) -> None:
         assert parent is not None
         parent.remove(r)
     content.append(_run(value, rpr))
+

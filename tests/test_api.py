@@ -24,6 +24,7 @@ JOBS = (
     "render",
     "finalize",
     "results_template",
+    "identify",
 )
 
 

@@ -17,6 +17,7 @@ ACT_FOUND = "Act(事業を実施するに当たったの課題及び改善点)"
 ACT_LINE = f"見出しが標準の見出しと異なります（期待：「{ACT_WANTED}」、実際：「{ACT_FOUND}」）"
 EXAMPLE_CHECK_LINES = [
     "r5_report.docx の検査結果：エラー 0 件・警告 10 件",
+    "ファイルの種類：公表済みの報告書",
     "  警告：第1章 1 地域福祉計画 シート5(15頁) 5行 施策欄：施策「1－(2)－③」の題名が14頁と異なります"
     "（期待：「③ 【拡充】コーディネーター人材を確保し、コーディネーター機能の強化を図ります。」、"
     "実際：「③ 【拡充】コーディネート人材を確保し、コーディネート機能の強化を図ります。」）",
@@ -129,7 +130,11 @@ def test_grade_json(report: Report, tmp_path: Path) -> None:
 
 
 def test_grade_without_results_is_undetermined_with_its_own_exit_code(tmp_path: Path) -> None:
-    done = run("grade", EXAMPLE)
+    """A fresh draft has no results yet (a published report has its printed grades: exit 0)."""
+    from komae_docx import api
+
+    api.draft(EXAMPLE, tmp_path / "r6.docx")
+    done = run("grade", tmp_path / "r6.docx")
     assert done.returncode == 4
     assert "--results" in done.stdout
 

@@ -205,7 +205,9 @@ def test_standard_input_for_parse_check_and_grade() -> None:
     checked = json.loads(piped("check", "-", "--json").stdout)
     assert (checked["file"], checked["errors"]) == ("-", 0)
     graded = piped("grade", "-", "--json")
-    assert graded.returncode == 4 and json.loads(graded.stdout)["file"] == "-"
+    # a published report: its printed grades (「公表済みの評価」), determined
+    assert graded.returncode == 0 and json.loads(graded.stdout)["file"] == "-"
+    assert json.loads(graded.stdout)["kind"] == "published"
 
 
 def test_standard_input_that_is_not_a_report_names_standard_input() -> None:
@@ -256,7 +258,7 @@ def test_output_names_that_would_not_open_on_a_double_click_are_refused(
 
 
 def test_check_json_follows_its_schema_and_one_numbering() -> None:
-    text = run("check", EXAMPLE).stdout.splitlines()[1]
+    text = run("check", EXAMPLE).stdout.splitlines()[2]  # after the tally and the file's kind
     data = json.loads(run("check", EXAMPLE, "--json").stdout)
     CheckOutput.model_validate(data)
     assert data["file"] == str(EXAMPLE)

@@ -124,7 +124,7 @@ def test_publication_month_and_number(draft: Report) -> None:
 
 
 def test_titles_move_their_year(draft: Report) -> None:
-    assert draft.cover.report_title == "令和6年度報告書"
+    assert draft.cover.report_title == "令和6年度報告書（案）"  # the draft says it is one (issue 17)
     assert draft.colophon.title_lines[-1] == "令和6年度報告書"
     titles = [plan.summary.title for plan in draft.plans if plan.summary is not None]
     assert len(titles) == 2
@@ -258,7 +258,7 @@ def test_heisei_30_rolls_to_reiwa_gannen(report: Report) -> None:
     fy = draft.fiscal_year
     assert (fy.era, fy.era_year, fy.western_year) == ("令和", 1, 2019)
     assert "令和元(2019)年度の年次目標" in block_with(draft, "【例】")
-    assert draft.cover.report_title == "令和元年度報告書"
+    assert draft.cover.report_title == "令和元年度報告書（案）"
     assert draft.publication.month.text == "令和2年9月"
     assert draft.publication.number == "R2-〇〇"
     assert ch("報告書", "fiscal_year", "平成30年度（2018年度）", "令和元年度（2019年度）") in rolled.changes
@@ -341,7 +341,7 @@ def test_summary_tables_are_emptied_with_their_groups_kept(report: Report, draft
 def test_change_log_names_place_field_old_and_new(rolled: Rollover) -> None:
     changes = rolled.changes
     assert changes[0] == ch("報告書", "fiscal_year", "令和5年度（2023年度）", "令和6年度（2024年度）")
-    assert ch("表紙", "report_title", "令和5年度報告書", "令和6年度報告書") in changes
+    assert ch("表紙", "report_title", "令和5年度報告書", "令和6年度報告書（案）") in changes
     assert ch("奥付", "publication.month", "令和6年9月", "令和7年9月") in changes
     assert ch("奥付", "publication.number", "R6-22", "R7-〇〇") in changes
     assert ch("奥付", "title_lines[5]", "令和5年度報告書", "令和6年度報告書") in changes

@@ -322,6 +322,7 @@ def test_describe_and_json_of_grades(report: Report) -> None:
         "projects": 2,
         "share": "1/2（50%）",
         "pending": [],
+        "printed": False,
     }
 
 

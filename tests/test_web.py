@@ -266,6 +266,16 @@ def test_status_screen_lists_what_is_empty_per_department(client: TestClient, r6
     assert shared in page.text
     assert "<td>未記入</td>" in page.text and "<td>警告</td>" not in page.text, "the CLI's word for the items"
     assert page.text.count("評価総括表　") == 2
+    # and as the report says, not only as api.status says: per department, each of its projects' entry
+    # rows needs Do and Act and each project a result (序章 3 (3) names the departments of the codes);
+    # 福祉政策課 also has the four 委員会からの意見 sheets and the 刊行物番号.  35 + 35 + 31 + 4 + 1 = 106.
+    by_hand = {
+        "福祉政策課": 70, "地域活性課": 7, "福祉相談課": 15, "高齢障がい課": 12,
+        "健康推進課": 3, "子ども政策課": 3, "子ども発達支援課": 6, "児童育成課": 3,
+    }  # fmt: skip
+    shown = dict(re.findall(r'<h3 id="[^"]+">([^<（]+)（(\d+) 件）</h3>', page.text))
+    assert {department: int(count) for department, count in shown.items()} == by_hand
+    assert "担当課ごとの未記入（106 件）" in page.text and "課ごとの合計 119 件" in page.text
 
 
 def test_finalize_screen_previews_grades_and_both_summary_tables(
@@ -503,7 +513,8 @@ WRONG_SCREENS = [
     ("/draft", "filled_draft", "これは記入を終えた案です。" + TO_FINALIZE_OR_STATUS),
     ("/status", "example", "これは公表済みの報告書です。『翌年度の案を作る』を使ってください。"),
     ("/finalize", "example", "これは公表済みの報告書です。『翌年度の案を作る』を使ってください。"),
-    ("/finalize", "r6_published", "これは公表済みの報告書です。『翌年度の案を作る』を使ってください。"),
+    # finalize made it: a published report, judged as the finalized one it is (filekind.judge)
+    ("/finalize", "r6_published", "これは仕上げた報告書です。『翌年度の案を作る』を使ってください。"),
     (
         "/finalize",
         "interim",

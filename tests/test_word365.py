@@ -414,13 +414,15 @@ def test_each_variant_goes_the_whole_way(name: str, work: Path, last_year: Repor
     assert [m for m in drafted.messages if m.severity == "error"] == []
     draft = drafted.value.path
     template = api.make_template(variant, folder / "template.docx").value
+    from_template = api.draft(variant, folder / "from_template.docx", template=template).value.path
+    assert api.read(from_template).value == api.read(draft).value  # the template path drafts the same
     final = _finalize(draft, folder, read.value)
     published = api.read(final)
     assert published.value.publication.number == "R7-15"
     allowed = TRUE_WARNINGS.get(name, set()) - {"reader.tracked_changes"}  # the draft accepted them
     assert {m.code for m in published.messages} <= allowed, [m.describe() for m in published.messages]
     assert {m.code for m in api.read(draft).messages} <= allowed
-    for made_file in (variant, draft, template, final):  # the variant is valid as Word writes it
+    for made_file in (variant, draft, template, from_template, final):  # the variant as Word writes it too
         assert audit_findings(made_file) == [], made_file.name
     pages, draft_pages, final_pages = pdf_page_counts([variant, draft, final], folder / "pdf")
     assert (draft_pages, final_pages) == (pages, pages)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -106,3 +107,23 @@ def test_accepting_revisions_keeps_insertions_and_drops_deletions(body: etree._E
     assert wordml.accept_revisions(p) == 2
     assert wordml.visible_text(p) == "刊行物番号　R6"
     assert not list(p.iter(f"{W}ins", f"{W}del"))
+
+
+def _modules_holding(pattern: str) -> list[str]:
+    package = Path(wordml.__file__).parent
+    found = re.compile(pattern)
+    return sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if found.search(path.read_text("utf-8"))
+    )
+
+
+def test_the_wordprocessingml_namespace_is_defined_on_the_floor_only() -> None:
+    assert _modules_holding(re.escape("http://schemas.openxmlformats.org/wordprocessingml/2006/main")) == [
+        "wordml.py"
+    ]
+
+
+def test_one_module_writes_zip_packages() -> None:
+    assert _modules_holding(r"ZipFile\([^)]*[\"']w[\"']") == ["package.py"]

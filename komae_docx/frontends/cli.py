@@ -453,6 +453,11 @@ def _add_draft(commands: Commands) -> None:
     sub.add_argument(
         "--template", metavar="ひな形.docx", help="make-template で作ったひな形（.docx）を使います"
     )
+    sub.add_argument(
+        "--from-draft",
+        action="store_true",
+        help="公表済みの報告書ではないファイル（報告書（案）など）からでも作ります（既定では断ります）",
+    )
     sub.add_argument("--force", action="store_true", help=FORCE_HELP)
 
 
@@ -531,7 +536,12 @@ def _add_finalize(commands: Commands) -> None:
         "記入済みの案から公表用の報告書を作ります",
         "各課が記入した案から、施策の評価・評価総括表・頁番号を入れ、入力用の枠やコメントを外した報告書を作ります。\n"
         "未記入が残っていれば何も書き出さず、担当課ごとの一覧を表示します"
-        "（--allow-incomplete なら中間版を作ります）。",
+        "（--allow-incomplete なら中間版を作ります）。\n"
+        "報告書は市の様式どおり、事業ごとの Check 欄を元の報告書のまま（空欄や「/」）にし、"
+        "評価は施策の欄だけに入れます。\n"
+        "事業ごとの結果は報告書の中に見えない形で記録し、grade で読めます"
+        "（--show-results なら Check 欄にも表示）。\n"
+        "公表済みの報告書は仕上げられません（何も書き出しません）。",
         [
             "komae-docx finalize r6_filled.docx -o r6_report.docx --number R7-15",
             "komae-docx finalize r6_filled.docx -o r6_interim.docx --allow-incomplete",
@@ -544,7 +554,17 @@ def _add_finalize(commands: Commands) -> None:
     sub.add_argument(
         "--results", metavar="結果.yaml", help="事業の結果を案の欄ではなくこのファイルから使います"
     )
-    sub.add_argument("--number", metavar="R7-15", help="刊行物番号（案の「R7-〇〇」を置き換えます）")
+    sub.add_argument(
+        "--number",
+        metavar="R7-15",
+        help="刊行物番号（案の「R7-〇〇」を置き換えます。全角は半角にします。発行の年の番号だけ受け付けます）",
+    )
+    sub.add_argument(
+        "--show-results",
+        action="store_true",
+        help="事業の結果（達成・未達成・1/3）を各事業の Check 欄にも書きます"
+        "（既定：市の様式どおり書きません）",
+    )
     sub.add_argument(
         "--allow-incomplete",
         action="store_true",

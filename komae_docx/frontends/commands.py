@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import api
-from ..errors import KomaeDocxError
+from ..errors import KomaeDocxError, WrongFileKindError
 from ..results import INCOMPLETE_WORD, SEVERITY_TEXT, Message, severity_word
 from ..safeio import check_distinct, check_outputs, write_text_atomic
 from . import changelog
@@ -107,7 +107,8 @@ def run_parse(args: argparse.Namespace) -> int:
         write_stdout(report_json)
         _print_messages(args, result.messages)
     elif output is None:
-        _say(args, describe_report(result.value, display_name(args.file), result.messages))
+        text = describe_report(result.value, display_name(args.file), result.messages).split("\n")
+        _say(args, "\n".join([text[0], kind_line(api.identify(result).value), *text[1:]]))
     else:
         _print_messages(args, result.messages)
     return EXIT_OK
@@ -121,11 +122,15 @@ def run_schema(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     """0 without errors (warnings allowed), 1 with errors."""
     with input_path(args.file) as path:
-        findings = api.check(path, layout=args.layout).value
+        read = api.read(path)
+        findings = api.check(path if args.layout else read, layout=args.layout).value
+    kind = api.identify(read).value
     counts = {severity: sum(1 for f in findings if f.severity == severity) for severity in SEVERITY_TEXT}
     if args.json:
         output = CheckOutput(
             file=args.file,
+            kind=kind.value,
+            kind_label=kind.label,
             errors=counts["error"],
             warnings=counts["warning"],
             infos=counts["info"],
@@ -135,6 +140,7 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         shown = [f for f in findings if f.severity == "error" or not args.quiet]
         _say(args, f"{display_name(args.file)} の検査結果：{_tally(findings)}")
+        _say(args, kind_line(kind))
         for finding in shown:
             print(f"  {finding.describe_with_severity()}")
     return EXIT_FINDINGS if counts["error"] else EXIT_OK
@@ -153,12 +159,16 @@ def run_grade(args: argparse.Namespace) -> int:
     from ..rules import all_determined, describe_grades, grades_as_json
 
     with input_path(args.file) as path:
-        result = api.grade(path, args.results)
+        read = api.read(path)
+        result = api.grade(read, args.results)
+    kind = api.identify(read).value
     plans = result.value
     determined = all_determined(plans)
     if args.json:
         data = {
             "file": args.file,
+            "kind": kind.value,
+            "kind_label": kind.label,
             "results": args.results,
             "determined": determined,
             "plans": grades_as_json(plans),
@@ -166,7 +176,9 @@ def run_grade(args: argparse.Namespace) -> int:
         }
         write_stdout(_dump(data))
     else:
-        _say(args, describe_grades(plans, display_name(args.file), args.results))
+        source = args.results or (RECORDED if read.value.record is not None and kind.is_published else None)
+        text = describe_grades(plans, display_name(args.file), source).split("\n")
+        _say(args, "\n".join([text[0], kind_line(kind), *text[1:]]))
         _print_messages(args, result.messages, limit=20)
     if any(m.severity == "error" for m in result.messages):
         return EXIT_FINDINGS
@@ -180,13 +192,17 @@ def run_status(args: argparse.Namespace) -> int:
     refuse_stdin(args.file, "status", "r6_draft.docx")
 
     with input_path(args.file) as path:
-        result = api.status(path)
+        read = api.read(path)
+        result = api.status(read)
+    kind = api.identify(read).value
     current = result.value
     if args.json:
         positions = {id(item): index for index, item in enumerate(current.items)}
         departments = current.by_department().items()
         output = StatusOutput(
             file=args.file,
+            kind=kind.value,
+            kind_label=kind.label,
             is_draft=current.is_draft,
             complete=not current.items,
             items=current.items,
@@ -194,7 +210,8 @@ def run_status(args: argparse.Namespace) -> int:
         )
         write_stdout(output.model_dump_json(indent=2))
     else:
-        _say(args, describe_status(current, display_name(args.file)))
+        text = describe_status(current, display_name(args.file)).split("\n")
+        _say(args, "\n".join([text[0], kind_line(kind), *text[1:]]))
     return EXIT_OK if not current.items else EXIT_UNDETERMINED
 
 
@@ -217,6 +234,15 @@ def run_results_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+RECORDED = "報告書に記録された事業の結果（finalize が記録）"
+"""Where the results of a report ``finalize`` made come from: its results part."""
+
+
+def kind_line(kind: Any) -> str:
+    """The line every command prints about the file: 「ファイルの種類：記入中の報告書（案）」."""
+    return f"ファイルの種類：{kind.label}"
+
+
 def _inputs(*given: str | None) -> list[str]:
     return [name for name in given if name is not None and name != STDIO]
 
@@ -233,7 +259,18 @@ def run_draft(args: argparse.Namespace) -> int:
         planned.append((changes, "--changes", CHANGES_SUFFIXES, "変更.md"))
     _plan(planned, [args.file, args.template], args.force)
     existed = Path(output).exists()
-    made = api.draft(args.file, output, carry_text=args.carry_text, template=args.template, force=args.force)
+    try:
+        made = api.draft(
+            args.file,
+            output,
+            carry_text=args.carry_text,
+            template=args.template,
+            force=args.force,
+            from_draft=args.from_draft,
+        )
+    except WrongFileKindError as error:
+        error.message += "（それでも作るときは --from-draft）"
+        raise
     try:
         if changes is not None:
             _write_changes(made.value.changes, changes, args, title=f"{args.file} → {output} の変更一覧")
@@ -388,10 +425,11 @@ def run_finalize(args: argparse.Namespace) -> int:
         allow_incomplete=args.allow_incomplete,
         pages=args.pages,
         force=args.force,
+        show_results=args.show_results,
     )
     finalized = made.value
     if finalized.path is None:
-        _print_incomplete(args, finalized.incomplete)
+        _print_incomplete(args, finalized.incomplete, finalized.number_form)
         return EXIT_FINDINGS
     _print_messages(args, [m for m in made.messages if m not in finalized.incomplete])
     kind = "中間版" if finalized.interim else "報告書"
@@ -407,8 +445,18 @@ def run_finalize(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_incomplete(args: argparse.Namespace, items: Sequence[Message]) -> None:
-    """The refusal: what is left, per department (each item once per department in charge)."""
+def _print_incomplete(args: argparse.Namespace, items: Sequence[Message], number_form: str) -> None:
+    """The refusal: what is left, per department (each item once per department in charge).
+
+    When only the publication number is left, the refusal says how to give it.
+    """
+    if items and all(item.code == "incomplete.number" for item in items):
+        print(
+            f"エラー：{args.file}：刊行物番号が未定のため、報告書を書き出しませんでした。"
+            f"--number {number_form} で刊行物番号を指定してください（〇〇 は番号）。",
+            file=sys.stderr,
+        )
+        return
     groups: dict[str, list[Message]] = {}
     for item in items:
         groups.setdefault(item.location.department or "担当課なし", []).append(item)

@@ -36,6 +36,15 @@ class CheckOutput(_Out):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"description": NUMBERING})
 
     file: str = Field(description="検査したファイル（コマンドに書いたとおり、標準入力なら -）")
+    kind: str | None = Field(
+        default=None,
+        description=(
+            "ファイルの種類: published（公表済みの報告書）・fresh_draft（記入前の案）・"
+            "draft_in_progress（記入中の案）・filled_draft（記入済みの案）・interim（中間版）・"
+            "finalized（仕上げた報告書）"
+        ),
+    )
+    kind_label: str | None = Field(default=None, description="ファイルの種類（職員向けの名前）")
     errors: int = Field(ge=0, description="severity が error の件数（1 件以上なら終了コード 1）")
     warnings: int = Field(ge=0, description="severity が warning の件数")
     infos: int = Field(ge=0, description="severity が info の件数")
@@ -53,6 +62,10 @@ class MeasureGradeOut(_Out):
     projects: int = Field(description="事業の数")
     share: str | None = Field(description="達成の割合（例 2/3（66.7%））。未確定なら null")
     pending: list[str] = Field(description="未評価の事業 id")
+    printed: bool = Field(
+        default=False,
+        description="公表済みの評価（シートに印刷された評価。事業ごとの結果はファイルにない）",
+    )
 
 
 class SummaryMeasureOut(_Out):
@@ -87,7 +100,19 @@ class GradeOutput(_Out):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"description": NUMBERING})
 
     file: str = Field(description="評価した報告書（コマンドに書いたとおり）")
-    results: str | None = Field(description="--results の結果ファイル（なければ null：案の欄を使った）")
+    kind: str | None = Field(
+        default=None,
+        description=(
+            "ファイルの種類: published（公表済みの報告書）・fresh_draft（記入前の案）・"
+            "draft_in_progress（記入中の案）・filled_draft（記入済みの案）・interim（中間版）・"
+            "finalized（仕上げた報告書）"
+        ),
+    )
+    kind_label: str | None = Field(default=None, description="ファイルの種類（職員向けの名前）")
+    results: str | None = Field(
+        description="--results の結果ファイル（なければ null：案の欄、仕上げた報告書に記録された結果、"
+        "または公表済みの評価を使った）"
+    )
     determined: bool = Field(description="すべての施策の評価が決まったか（false なら終了コード 4）")
     plans: list[PlanGradesOut]
     messages: list[Message] = Field(
@@ -103,6 +128,15 @@ class StatusOutput(_Out):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"description": NUMBERING})
 
     file: str = Field(description="見た案（コマンドに書いたとおり）")
+    kind: str | None = Field(
+        default=None,
+        description=(
+            "ファイルの種類: published（公表済みの報告書）・fresh_draft（記入前の案）・"
+            "draft_in_progress（記入中の案）・filled_draft（記入済みの案）・interim（中間版）・"
+            "finalized（仕上げた報告書）"
+        ),
+    )
+    kind_label: str | None = Field(default=None, description="ファイルの種類（職員向けの名前）")
     is_draft: bool = Field(description="記入前・記入中の案と判断したか")
     complete: bool = Field(description="未記入・未確定がないか（false なら終了コード 4）")
     items: list[Message] = Field(

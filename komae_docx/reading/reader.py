@@ -26,6 +26,7 @@ from ..model import (
     LayeredPlan,
     Publication,
     Report,
+    ResultsRecord,
     Schedule,
     ScheduleCell,
     TocEntry,
@@ -33,7 +34,8 @@ from ..model import (
     WorkedExample,
     WorkedExampleRow,
 )
-from ..package import open_package
+from ..package import Package, open_package
+from ..record import RecordError, is_record, parse_record
 from ..results import Location, Message, Result
 from ..textnorm import fold_dashes, fold_width, is_number, split_leading_label
 from .ooxml import Block, Body, Paragraph, Table, read_body
@@ -82,11 +84,41 @@ def read_report_result(path: str | Path) -> Result[Report]:
     package = open_package(path, for_reading=True)
     body = read_body(package)
     try:
-        return _ReportReader(body, Path(path)).read()
+        result = _ReportReader(body, Path(path)).read()
     except KomaeDocxError as error:
         if error.path is None:
             error.path = str(path)
         raise
+    record, messages = read_record(package)
+    if record is None:
+        return result.with_messages(messages)
+    return Result(result.value.model_copy(update={"record": record}), [*result.messages, *messages])
+
+
+def read_record(package: Package) -> tuple[ResultsRecord | None, list[Message]]:
+    """The results part this tool wrote (:mod:`komae_docx.record`), found by its relationship from
+    the main document and its namespace (Word and LibreOffice renumber ``customXml/itemN.xml``).
+
+    Other Custom XML parts (SharePoint properties, cover page data) are none of ours and are skipped.
+    A part of ours that cannot be read is a warning: the file is then read as without one.
+    """
+    for part in package.related_part(package.main_document_part, "customXml"):
+        try:
+            root = package.xml(part)
+        except KomaeDocxError:
+            continue
+        if not is_record(root):
+            continue
+        try:
+            return parse_record(root), []
+        except RecordError as error:
+            text = (
+                f"このツールが記録した事業の結果（{part}）を読めません。"
+                f"記録はないものとして読みます（{error}）"
+            )
+            location = Location(section="文書のデータ")
+            return None, [Message(severity="warning", code="reader.record", text=text, location=location)]
+    return None, []
 
 
 @dataclass

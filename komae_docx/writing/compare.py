@@ -10,7 +10,8 @@ from typing import Any
 
 from ..model import Report
 
-_LAYOUT_KEYS = frozenset({"anchor", "total_row"})
+_LAYOUT_KEYS = frozenset({"anchor", "total_row", "record"})
+"""Places in the file, and the results part (the file's, written by draft and finalize, not text)."""
 
 
 def model_differences(wanted: Report, written: Report, limit: int = 50) -> list[tuple[str, str, str]]:

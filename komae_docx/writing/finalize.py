@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -30,7 +30,8 @@ from lxml import etree
 from ..errors import PublicationNumberError, SheetFormatError
 from ..model import Report
 from ..package import open_package, refuse_strict, write_package
-from ..rules import PlanGrades, PlanSummary, measure_sheet_indices, summarize
+from ..rollover import publication_prefix
+from ..rules import PlanGrades, PlanSummary, measure_sheet_indices, printed_grades
 from ..textnorm import fold_width, squash_spaces
 from ..wordml import fill_grid_after, grid_widths, replace_text
 from .context import CARRY_HIGHLIGHT, COMMENT_AUTHOR, ENTRY_FILL
@@ -86,6 +87,15 @@ class FilledPackage:
         if body is None:
             raise SheetFormatError("文書の本文(w:body)がありません", self.path)
         return body
+
+    def parts(self) -> dict[str, bytes]:
+        """The unedited parts' bytes by name, in package order (the edited ones as read)."""
+        return {name: self.raw[name] for name in self.names}
+
+    def put_parts(self, parts: dict[str, bytes]) -> None:
+        """Take ``parts`` (from :meth:`parts`, with parts added or replaced) as the package's."""
+        self.raw = dict(parts)
+        self.names = list(parts)
 
     def to_bytes(self) -> bytes:
         edited = {self.main: self.document}
@@ -237,15 +247,35 @@ def publish_look(package: FilledPackage) -> dict[str, int]:
     return done
 
 
-_NUMBER = re.compile(r"^[A-Za-z]{0,3}[0-9]{1,4}[-－‐][0-9]{1,5}$")
+_NUMBER = re.compile(r"^(?P<prefix>[A-Za-z]{0,3}[0-9]{1,4})-(?P<serial>[0-9]{1,5})$")
+_DASHES = re.compile(r"[‐‑‒–—―−－ー]")
 
 
 def validate_number(number: str) -> str:
-    """The publication number as given (``R7-15``); anything else is refused in Japanese."""
-    given = squash_spaces(number)
-    if not _NUMBER.match(fold_width(given)):
+    """The publication number in half-width (``Ｒ７－１５`` → ``R7-15``); anything else is refused."""
+    folded = _DASHES.sub("-", fold_width(squash_spaces(number)).replace(" ", ""))
+    if not _NUMBER.match(folded):
         raise PublicationNumberError(f"刊行物番号「{number}」は「R7-15」のように書いてください")
-    return given
+    return folded[0].upper() + folded[1:]
+
+
+def number_of_year(number: str, report: Report, path: str | Path | None = None) -> None:
+    """Refuse a number of another year than the report's publication year (``R7`` for 令和7年):
+    last year's number (``R6-22``) left in by habit, or a typo (``R9-1``)."""
+    match = _NUMBER.match(number)
+    wanted = publication_prefix(report.publication)
+    if match is None or match.group("prefix").upper() == wanted:
+        return
+    given = match.group("prefix").upper()
+    year = f"この報告書の刊行物番号は {wanted}-〇〇 の形です（発行 {report.publication.month.text}）"
+    if _previous_prefix(wanted) == given:
+        raise PublicationNumberError(f"刊行物番号「{number}」は前年度の番号です。{year}", path)
+    raise PublicationNumberError(f"刊行物番号「{number}」の年（{given}）が発行の年と合いません。{year}", path)
+
+
+def _previous_prefix(prefix: str) -> str | None:
+    match = re.match(r"^([A-Z]*)([0-9]+)$", prefix)
+    return f"{match.group(1)}{int(match.group(2)) - 1}" if match else None
 
 
 def fill_number(body: etree._Element, number: str) -> bool:
@@ -257,13 +287,14 @@ def fill_number(body: etree._Element, number: str) -> bool:
     return False
 
 
-def mark_cover(body: etree._Element, report_title: str) -> bool:
-    """Interim: 「（中間）」 after the cover's report title (its first paragraph in the document)."""
+def mark_cover(body: etree._Element, report_title: str, mark: str = INTERIM_MARK) -> bool:
+    """Interim: 「（中間）」 after the cover's report title (its first paragraph in the document);
+    a draft's 「（案）」 the same way."""
     wanted = flat(report_title)
     for p in body.iter(f"{W}p"):
         text = visible_text(p)
         if text.strip() and flat(text) == wanted:
-            append_run(p, INTERIM_MARK)
+            append_run(p, mark)
             return True
     return False
 
@@ -302,23 +333,47 @@ def write_grades(report: Report, grades: Sequence[PlanGrades], sheets: Mapping[s
     return written
 
 
+def restore_check_cells(
+    report: Report,
+    sheets: Mapping[str, list[SheetTable]],
+    city: Mapping[str, Sequence[str]],
+    shown: Mapping[str, str] | None = None,
+) -> int:
+    """Each project row's Check cell as the city's file had it (``city``: project id → the texts of
+    its entry rows, empty or 「/」), where the draft put its result controls.
+
+    ``shown`` (project id → result text, ``--show-results``) puts the result in the project's first
+    Check cell instead, and leaves its other rows' cells empty.
+    """
+    written = 0
+    for plan in report.plans:
+        tables = sheets.get(plan.key, [])
+        for measure in plan.iter_measures():
+            for project in measure.projects:
+                for i, entry in enumerate(project.entries):
+                    table = tables[entry.sheet] if entry.sheet < len(tables) else None
+                    if table is None or entry.row >= len(table.rows):
+                        continue
+                    cell = cell_at(table.rows[entry.row], table.check_col)
+                    if cell is None or cell.col != table.check_col or vmerge(cell.tc) == "continue":
+                        continue
+                    if shown is not None:
+                        text = shown.get(project.id, "") if i == 0 else ""
+                    else:
+                        texts = city.get(project.id, ())
+                        text = texts[i] if i < len(texts) else ""
+                    write_cell_text(cell.tc, text)
+                    written += 1
+    return written
+
+
 def with_printed_grades(report: Report, grades: Sequence[PlanGrades]) -> list[PlanGrades]:
     """Grades where a measure without results keeps the grade its sheet already prints.
 
-    A published report (finalized before, or last year's) has no result controls: its grades stand
-    on the sheets, and finalizing it again must keep them, as ``status`` does not ask for results
-    of a graded measure either.
+    An interim version finalized again without results for a measure keeps what it printed, as
+    ``status`` does not ask for results of a graded measure either.
     """
-    out: list[PlanGrades] = []
-    for plan, plan_grades in zip(report.plans, grades, strict=True):
-        printed = {m.id: m.grade for m in plan.iter_measures()}
-        measures = tuple(
-            replace(g, letter=printed[g.measure_id]) if g.letter is None and printed.get(g.measure_id) else g
-            for g in plan_grades.measures
-        )
-        summary = summarize(plan, report.intro.criteria, {g.measure_id: g.letter for g in measures})
-        out.append(replace(plan_grades, measures=measures, summary=summary))
-    return out
+    return printed_grades(report, grades)
 
 
 # --------------------------------------------------------------------------- 3. 評価総括表
@@ -480,3 +535,5 @@ class FinalizeOptions:
     number: str | None = None
     interim: bool = False
     pages: PagesMode = "libreoffice"
+    show_results: bool = False
+    """``--show-results``: the project results in the Check cells (default: the city's layout)."""

@@ -33,6 +33,7 @@ from ..package import parse_xml
 from ..wordml import (
     MC,
     RPR_RANK,
+    SETTINGS_AFTER_UPDATE_FIELDS,
     TCPR_RANK,
     W_NS,
     XML_SPACE,
@@ -520,12 +521,6 @@ def pageref_runs(bookmark: str, shown: str, rpr: etree._Element | None = None) -
     return runs
 
 
-_SETTINGS_AFTER_UPDATE_FIELDS = {
-    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
-    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
-    "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
-}  # fmt: skip
 
 
 def request_field_update(settings: etree._Element) -> None:
@@ -533,7 +528,7 @@ def request_field_update(settings: etree._Element) -> None:
     if settings.find(w("updateFields")) is not None:
         return
     flag = etree.Element(w("updateFields"), {w("val"): "true"})
-    later = next((c for c in settings if etree.QName(c).localname in _SETTINGS_AFTER_UPDATE_FIELDS), None)
+    later = next((c for c in settings if etree.QName(c).localname in SETTINGS_AFTER_UPDATE_FIELDS), None)
     if later is not None:
         later.addprevious(flag)
     else:

@@ -7,13 +7,17 @@ imports run one way: ``finalize`` ← ``pagination`` ← ``publish``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import Report
+from ..model import ProjectOutcome, RecordStage, Report
+from ..progress import DRAFT_MARK, INTERIM_MARK
+from ..record import build_record, city_check_cells, record_xml
 from ..results import Location, Message, Severity
-from ..rules import PlanGrades
+from ..rules import PlanGrades, outcome_text, result_of
+from .customxml import put_record
+from .draftmarks import remove_cover_mark, remove_marks
 from .finalize import (
     FinalizeOptions,
     fill_number,
@@ -25,6 +29,8 @@ from .finalize import (
     plan_sheets,
     plan_summaries,
     publish_look,
+    restore_check_cells,
+    summary_title,
     write_grades,
 )
 from .pagination import apply_pages
@@ -40,28 +46,47 @@ class FinalizedDocument:
 
 
 def finalize_document(
-    filled: str | Path, report: Report, grades: Sequence[PlanGrades], options: FinalizeOptions
+    filled: str | Path,
+    report: Report,
+    grades: Sequence[PlanGrades],
+    options: FinalizeOptions,
+    results: Mapping[str, ProjectOutcome] | None = None,
 ) -> FinalizedDocument:
     """Edit the filled draft into the published report and return its bytes (nothing is written).
 
     ``report`` is the filled draft read by the reader and ``grades`` its grades (from its result
-    controls or a results file); pages follow ``options.pages``.
+    controls or ``results``, a results file's); pages follow ``options.pages``.  The project results
+    go into the results part (:mod:`komae_docx.record`); the Check cells get the city's text back
+    unless ``options.show_results``.
     """
     package = open_filled(filled)
     body = package.body
     messages: list[Message] = []
     publish_look(package)
+    remove_cover_mark(body, report.cover.report_title)
     if options.number is not None and not fill_number(body, options.number):
         text = "刊行物番号の仮の値（R7-〇〇 など）が見つからないため、--number の番号は書いていません"
         messages.append(_message("warning", "finalize.number_absent", text, section="奥付"))
     layout = locate(body, report)
     sheets = plan_sheets(report, layout)
     write_grades(report, grades, sheets)
+    shown = {
+        project.id: outcome_text(result_of(project.id, project.result, results))
+        for _, _, project in report.iter_projects()
+    }
+    restore_check_cells(report, sheets, city_check_cells(report), shown if options.show_results else None)
+    stage: RecordStage = "interim" if options.interim else "finalized"
+    record = build_record(report, grades, stage, results)
+    package.put_parts(put_record(package.parts(), package.main, record_xml(record), path=filled))
     layout.summaries = plan_summaries(report, layout)
+    for tbl in layout.summaries:  # an interim version finalized again loses its marks
+        title = summary_title(tbl)
+        if title is not None:
+            remove_marks(title, (INTERIM_MARK,))
     for tbl, plan_grades in zip(layout.summaries, grades, strict=True):
         fill_summary(tbl, plan_grades.summary, {}, interim=options.interim)
     if options.interim:
-        mark_cover(body, report.cover.report_title)
+        mark_cover(body, report.cover.report_title.replace(DRAFT_MARK, "").replace(INTERIM_MARK, ""))
         for tbl in layout.summaries:
             mark_summary_title(tbl)
     passes, page_messages = apply_pages(package, report, grades, layout, sheets, options)

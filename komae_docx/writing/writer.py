@@ -28,6 +28,7 @@ from ..model import Report
 from ..safeio import write_bytes_atomic
 from .context import DraftOptions, build_context
 from .derive import DerivedTemplate, derive_template
+from .draftmarks import mark_draft
 from .render import render_template
 
 __all__ = [
@@ -133,6 +134,7 @@ def write_draft(
         data = render_report(rolled, draft=options, derived=derived)
     else:
         data = render_report(rolled, draft=options, template=template)
+    data = mark_draft(data, rolled, previous, name=target)
     write_bytes_atomic(target, data, force=force, inputs=inputs)
     return dated
 

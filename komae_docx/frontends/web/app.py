@@ -27,7 +27,6 @@ import logging
 import re
 import secrets
 import shutil
-import zipfile
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +54,7 @@ from ...errors import (
     SheetFormatError,
 )
 from ...model import Report
+from ...package import write_package
 from ...progress import SHARED_NOTE, department_total
 from ...results import Result
 from .. import mergelog
@@ -353,9 +353,8 @@ class Pages:
         try:
             made = api.split(draft, folder).value
             staged = job.folder / f".{name}.tmp"
-            with zipfile.ZipFile(staged, "w", zipfile.ZIP_DEFLATED) as out:
-                for copy in made.copies:
-                    out.write(copy.path, copy.path.name)
+            bundle = write_package((copy.path.name, copy.path.read_bytes()) for copy in made.copies)
+            staged.write_bytes(bundle)
             staged.replace(job.output(name))
         finally:
             shutil.rmtree(folder, ignore_errors=True)  # the .zip holds them

@@ -1,8 +1,9 @@
 """Which screen takes which kind of file, and what the page says when a file came to the wrong one.
 
-The judgement of what a file is comes from one place (:func:`file_kind`); this module only holds
-the page's table of which screen fits which kind, and the Japanese sentence that names the kind
-and the screen to use instead.  Nothing is written for a refused file.
+The judgement of what a file is comes from one place (:func:`komae_docx.filekind.judge`, through
+:func:`file_kind`); this module only holds the page's table of which screen fits which kind, and
+the Japanese sentence that names the kind and the screen to use instead.  Nothing is written for
+a refused file.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ...filekind import FileKind as Kind
+from ...filekind import judge
 from ...model import Report
-from ...progress import INTERIM_MARK, incomplete_items, looks_like_draft
 
 Screen = Literal["draft", "status", "finalize", "merge"]
 FileKind = Literal["published", "fresh_draft", "being_filled", "filled", "interim", "finalized"]
@@ -74,33 +76,18 @@ class WrongScreen:
 
 
 def file_kind(report: Report) -> FileKind:
-    """What the file is, from what the reader found in it.
+    """What the file is: the one judgement (:func:`komae_docx.filekind.judge`), in the page's names."""
+    return _PAGE_KIND[judge(report)]
 
-    A draft still carries its placeholder number or ungraded measures (:func:`looks_like_draft`);
-    an interim version says 「（中間）」 on its cover; a fresh draft has nothing written yet in any
-    project (every result, Do and Act still asked for); a filled one has nothing left but, at most,
-    the number finalize fills in.
-    """
-    cover = [report.cover.report_title, *report.cover.title_lines]
-    if any(INTERIM_MARK in line for line in cover):
-        return "interim"
-    if not looks_like_draft(report):
-        return "published"
-    items = incomplete_items(report)
-    if all(item.code == "incomplete.number" for item in items):
-        return "filled"
-    asked = {(item.code, item.location.project, item.location.row) for item in items}
-    projects = [p for plan in report.plans for m in plan.iter_measures() for p in m.projects]
-    unwritten = all(
-        ("incomplete.result", p.id, p.entries[0].row if p.entries else None) in asked
-        and all(
-            (code, p.id, entry.row) in asked or ("incomplete.carried", p.id, entry.row) in asked
-            for entry in p.entries
-            for code in ("incomplete.do", "incomplete.act")
-        )
-        for p in projects
-    )
-    return "fresh_draft" if projects and unwritten else "being_filled"
+
+_PAGE_KIND: dict[Kind, FileKind] = {
+    Kind.PUBLISHED: "published",
+    Kind.FRESH_DRAFT: "fresh_draft",
+    Kind.DRAFT_IN_PROGRESS: "being_filled",
+    Kind.FILLED_DRAFT: "filled",
+    Kind.INTERIM: "interim",
+    Kind.FINALIZED: "finalized",
+}
 
 
 def wrong_screen(screen: Screen, report: Report) -> WrongScreen | None:
