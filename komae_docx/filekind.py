@@ -59,7 +59,7 @@ LABELS: dict[FileKind, str] = {
     FileKind.FRESH_DRAFT: "記入前の報告書（案）",
     FileKind.DRAFT_IN_PROGRESS: "記入中の報告書（案）",
     FileKind.FILLED_DRAFT: "記入済みの報告書（案）",
-    FileKind.INTERIM: "中間版の報告書（（中間））",
+    FileKind.INTERIM: "中間版の報告書",
     FileKind.FINALIZED: "仕上げた報告書（公表用）",
 }
 

@@ -39,7 +39,7 @@ def test_the_citys_report_is_a_published_report() -> None:
         ("fresh.docx", FileKind.FRESH_DRAFT, "記入前の報告書（案）"),
         ("half.docx", FileKind.DRAFT_IN_PROGRESS, "記入中の報告書（案）"),
         ("filled.docx", FileKind.FILLED_DRAFT, "記入済みの報告書（案）"),
-        ("interim.docx", FileKind.INTERIM, "中間版の報告書（（中間））"),
+        ("interim.docx", FileKind.INTERIM, "中間版の報告書"),
         ("report.docx", FileKind.FINALIZED, "仕上げた報告書（公表用）"),
     ],
 )

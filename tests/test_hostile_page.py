@@ -136,8 +136,10 @@ def test_the_page_refuses_each_hostile_file_on_every_screen(
 
 def test_a_strict_ooxml_report_is_read_on_the_page(client: Any, tmp_path: Path) -> None:
     strict = to_strict(EXAMPLE, tmp_path / "strict.docx")
-    page = upload(client, "/status", strict)
-    said = "strict.docx：これは公表済みの報告書です。『翌年度の案を作る』を使ってください。"
+    page = upload(client, "/finalize", strict)
+    said = "strict.docx：これは公表済みの報告書です。" + (
+        "『翌年度の案を作る』か『記入状況を見る』を使ってください。"
+    )
     assert page.status_code == 400 and said in page.text, "read, and judged as what it is: a published report"
 
 

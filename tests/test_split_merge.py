@@ -459,3 +459,19 @@ def test_a_departments_own_comment_is_left_out_and_said_so(
     ids = {r.get(f"{W}id") for r in xml(done.path, "word/document.xml").iter(f"{W}commentReference")}
     assert "990" not in ids
     assert ids == {r.get(f"{W}id") for r in xml(draft, "word/document.xml").iter(f"{W}commentReference")}
+
+
+def test_an_edited_heading_is_reported_in_staff_words(draft: Path, split: api.Split, tmp_path: Path) -> None:
+    def edit(root: etree._Element) -> None:
+        t = next(t for t in root.iter(f"{W}t") if t.text and "普及啓発" in t.text)
+        t.text = t.text.replace("普及啓発", "普及と啓発")  # type: ignore[union-attr]
+
+    edited = rewrite_part(copy_of(split, "福祉政策課"), tmp_path / "heading.docx", "word/document.xml", edit)
+    done = api.merge(draft, [edited], tmp_path / "merged.docx").value
+    title = next(o for o in done.outside if o.what.endswith("の表題"))
+    assert title.what == "施策 1 普及啓発 の表題"
+    assert title.location.plan == "2 重層的支援体制整備事業実施計画"
+    assert (title.master, title.copy) == ("普及啓発", "普及と啓発")
+    assert done.path is not None
+    measure = api.read(done.path).value.plan("plan2").measures[0]
+    assert measure.title == "普及啓発"

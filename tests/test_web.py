@@ -506,23 +506,19 @@ def interim(r6_draft: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return api.finalize(r6_draft, target, allow_incomplete=True, pages="fields").value.path or target
 
 
+TO_STATUS_OR_FINALIZE = "『記入状況を見る』か『報告書を仕上げる』を使ってください。"
 TO_FINALIZE_OR_STATUS = "『報告書を仕上げる』か『記入状況を見る』を使ってください。"
+TO_DRAFT_OR_STATUS = "『翌年度の案を作る』か『記入状況を見る』を使ってください。"
 WRONG_SCREENS = [
-    ("/draft", "r6_draft", "これは記入前の案です。『記入状況を見る』か『報告書を仕上げる』を使ってください。"),  # noqa: E501
-    ("/draft", "being_filled", "これは記入中の案です。" + TO_FINALIZE_OR_STATUS),
-    ("/draft", "filled_draft", "これは記入を終えた案です。" + TO_FINALIZE_OR_STATUS),
-    ("/status", "example", "これは公表済みの報告書です。『翌年度の案を作る』を使ってください。"),
-    ("/finalize", "example", "これは公表済みの報告書です。『翌年度の案を作る』を使ってください。"),
+    ("/draft", "r6_draft", "これは記入前の報告書（案）です。" + TO_STATUS_OR_FINALIZE),
+    ("/draft", "being_filled", "これは記入中の報告書（案）です。" + TO_STATUS_OR_FINALIZE),
+    ("/draft", "filled_draft", "これは記入済みの報告書（案）です。" + TO_FINALIZE_OR_STATUS),
+    ("/finalize", "example", "これは公表済みの報告書です。" + TO_DRAFT_OR_STATUS),
     # finalize made it: a published report, judged as the finalized one it is (filekind.judge)
-    ("/finalize", "r6_published", "これは仕上げた報告書です。『翌年度の案を作る』を使ってください。"),
-    (
-        "/finalize",
-        "interim",
-        "これは中間版（途中版）の報告書です。『記入状況を見る』を使ってください。"
-        "中間版は記入の途中で作った写しです。記入は案のほうで続け、その案を選んでください。",
-    ),
-    ("/draft", "interim", "これは中間版（途中版）の報告書です。『記入状況を見る』を使ってください。"),
+    ("/finalize", "r6_published", "これは仕上げた報告書（公表用）です。" + TO_DRAFT_OR_STATUS),
+    ("/draft", "interim", "これは中間版の報告書です。" + TO_FINALIZE_OR_STATUS),
 ]
+"""The page refuses what the CLI refuses (komae_docx.filekind.ACCEPTED), in the same words."""
 
 
 @pytest.mark.parametrize(("path", "fixture", "said"), WRONG_SCREENS)
@@ -543,7 +539,14 @@ def test_each_screen_refuses_the_wrong_kind_of_file_naming_the_screen_that_fits(
 
 
 @pytest.mark.parametrize(
-    ("path", "fixture"), [("/draft", "example"), ("/status", "being_filled"), ("/finalize", "filled_draft")]
+    ("path", "fixture"),
+    [
+        ("/draft", "example"),
+        ("/status", "being_filled"),
+        ("/status", "example"),
+        ("/finalize", "filled_draft"),
+        ("/finalize", "interim"),
+    ],
 )
 def test_each_screen_takes_its_own_kind_of_file(
     client: TestClient, request: pytest.FixtureRequest, path: str, fixture: str

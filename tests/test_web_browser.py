@@ -159,7 +159,9 @@ def test_a_draft_on_the_draft_screen_is_refused_naming_the_screens_that_fit(
     page: Any, server: str, screenshots: Path, r6_draft: Path
 ) -> None:
     upload(page, server, "/draft", r6_draft, "翌年度の案を作る")
-    said = "r6_draft.docx：これは記入前の案です。『記入状況を見る』か『報告書を仕上げる』を使ってください。"
+    said = "r6_draft.docx：これは記入前の報告書（案）です。" + (
+        "『記入状況を見る』か『報告書を仕上げる』を使ってください。"
+    )
     assert page.locator("#error-summary a").inner_text().startswith(said)
     shoot(page, screenshots, "9a_error_wrong_kind")
     page.get_by_role("link", name="『記入状況を見る』を開く").click()

@@ -24,12 +24,14 @@ A result is written into the master's own control.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
+from ..changewords import FIELD_TEXT
 from ..entrycells import (
     CellKey,
     EntryCell,
@@ -493,9 +495,44 @@ def outside_changes(master: Report, item: Copy) -> list[Outside]:
             where = project_location(master, plan, project, "Check")
             found.append(_outside(where, "Check", item, _text(ours_checks), _text(copied_checks)))
     for path, ours_text, copied_text in _differences(_outline(master), _outline(item.report)):
-        section = _SECTIONS.get(path.split(".")[0].split("[")[0], "")
-        found.append(_outside(Location(section=section or None), path, item, ours_text, copied_text))
+        where, what = model_place(master, path)
+        found.append(_outside(where, what, item, ours_text, copied_text))
     return found
+
+
+_PATH_STEP = re.compile(r"(\w+)(?:\[(\d+)\])?")
+_MORE_FIELDS = {
+    "ref": "施策の番号",
+    "label": "番号",
+    "tag": "【】の印",
+    "page": "頁",
+    "blocks": "本文",
+    "title_lines": "表題",
+}
+
+
+def model_place(report: Report, path: str) -> tuple[Location, str]:
+    """A model path (``plans[1].measures[0].title``) as staff read it: the place (chapter, plan,
+    the measure's number) and the item (表題), in the words of the change log."""
+    section = _SECTIONS.get(path.split(".")[0].split("[")[0]) or None
+    node: Any = report
+    plan: Any = None
+    measure: Any = None
+    field_name = path
+    for name, index in _PATH_STEP.findall(path):
+        field_name = name
+        node = getattr(node, name, None)
+        if index and isinstance(node, list) and int(index) < len(node):
+            node = node[int(index)]
+        if name == "plans":
+            plan = node
+        elif name == "measures":
+            measure = node
+    what = FIELD_TEXT.get(field_name) or _MORE_FIELDS.get(field_name) or field_name
+    if measure is not None and getattr(measure, "ref", None):
+        what = f"施策 {measure.ref} の{what}"
+    heading = getattr(plan, "heading", None) if plan is not None else None
+    return Location(section="第1章" if section == "第1章・第2章" else section, plan=heading), what
 
 
 LAYOUT_TOLERANCE = 20
