@@ -63,13 +63,39 @@ def hoist_static(source: str) -> tuple[str, list[Markup]]:
     for match in _JINJA_TAG.finditer(source):
         if match.start() > position:
             static.append(Markup(source[position : match.start()]))
-            parts.append(f"{{{{ {_STATIC}[{len(static) - 1}] }}}}")
+            parts.append(_placeholder(len(static) - 1))
         parts.append(match.group(0))
         position = match.end()
     if position < len(source):
         static.append(Markup(source[position:]))
-        parts.append(f"{{{{ {_STATIC}[{len(static) - 1}] }}}}")
+        parts.append(_placeholder(len(static) - 1))
     return "".join(parts), static
+
+
+def _placeholder(index: int) -> str:
+    """``{{ _komae_static[i] -}}`` and a line break: each stretch of XML ends a line of the hoisted
+    template (the ``-`` drops the break from the output), so the line Jinja names in an error tells
+    which stretches of the document stand around the broken tag (:func:`neighbourhood`)."""
+    return f"{{{{ {_STATIC}[{index}] -}}}}\n"
+
+
+_PLACEHOLDER = re.compile(r"\{\{ " + _STATIC + r"\[(\d+)\] -\}\}")
+_XML_TAG = re.compile(r"<[^>]+>")
+
+
+def neighbourhood(piece: str, lineno: int | None, static: Sequence[str]) -> list[str]:
+    """docxtpl's error context for a hoisted template: the document's visible text just before the
+    broken tag, the tags on its line, and the text just after (the 「付近」 of the message)."""
+    lines = piece.split("\n")
+    if lineno is None or not 1 <= lineno <= len(lines):
+        return []
+    line = lines[lineno - 1]
+    after = _PLACEHOLDER.search(line)
+    before = next((m for text in reversed(lines[: lineno - 1]) for m in _PLACEHOLDER.finditer(text)), None)
+    tags = _PLACEHOLDER.sub("", line).strip()
+    text_before = _XML_TAG.sub("", static[int(before.group(1))]) if before else ""
+    text_after = _XML_TAG.sub("", static[int(after.group(1))]) if after else ""
+    return [text_before.strip()[-30:], tags[:40], text_after.strip()[:20]]
 
 
 _SEGMENT_TAGS = 2000
@@ -123,8 +149,12 @@ class _StreamingTemplate(DocxTemplate):  # type: ignore[misc]
         values = {**context, _STATIC: static}
         buffer = io.StringIO()
         for piece in segments(tags_only):
-            for chunk in env.from_string(piece).generate(values):
-                buffer.write(chunk)
+            try:
+                for chunk in env.from_string(piece).generate(values):
+                    buffer.write(chunk)
+            except JinjaTemplateError as error:  # docxtpl's context: where in the document it broke
+                error.docx_context = neighbourhood(piece, getattr(error, "lineno", None), static)  # type: ignore[attr-defined]
+                raise
         dst_xml = buffer.getvalue()
         del buffer
         for escaped, plain in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
@@ -184,7 +214,7 @@ def render_template(
         ) from error
     except JinjaTemplateError as error:
         where = getattr(error, "docx_context", None)
-        hint = f"（付近：{' '.join(s.strip() for s in where if s.strip())[:80]}）" if where else ""
+        hint = f"（付近：{' '.join(s.strip() for s in where if s.strip())[:100]}）" if where else ""
         raise TemplateError(f"テンプレートを埋められません：{error}{hint}", name) from error
     shell = io.BytesIO()
     template.docx.save(shell)
