@@ -4,9 +4,11 @@ Why LibreOffice: a .docx stores no page numbers; only a layout engine knows wher
 and heading falls.  Word is not available on a server, LibreOffice is, and the city's report
 paginates the same in both for the parts we anchor on (explicit page and section breaks).
 
-Every conversion runs with its own throw-away profile (``-env:UserInstallation``): parallel
-soffice runs sharing the user's profile block or fail silently.  soffice exits 0 even when it
-wrote nothing, so success is judged by the PDF on disk, never by the exit code.
+Every run uses the package's fontconfig file (:func:`libreoffice_env`), so the pages break alike
+whatever other fonts the machine has.  Every conversion runs with its own throw-away profile
+(``-env:UserInstallation``): parallel soffice runs sharing the user's profile block or fail
+silently.  soffice exits 0 even when it wrote nothing, so success is judged by the PDF on disk,
+never by the exit code.
 """
 
 from __future__ import annotations
@@ -21,6 +23,24 @@ from .errors import LayoutError
 
 CONVERT_TIMEOUT_SECONDS = 300.0
 """A 40-page report converts in 5-15 s; a hung soffice must not hang the caller."""
+
+FONTS_CONF = Path(__file__).with_name("fonts") / "fonts.conf"
+"""The package's fontconfig file: the city's fonts (ＭＳ 明朝, ＭＳ ゴシック, Century …) fall back to the
+metric-compatible IPAex fonts before any other, so pages break the same on every machine."""
+
+
+def libreoffice_env() -> dict[str, str]:
+    """The environment every LibreOffice run gets: this one's, with ``FONTCONFIG_FILE`` set to
+    :data:`FONTS_CONF` (which includes the system's configuration, so all other fonts still work).
+
+    Without it, a machine with more CJK fonts than the IPAex ones (fonts-noto-cjk, say) lays the
+    report out in those, and finalize's page numbers and ``check --layout`` depend on what happens
+    to be installed.
+    """
+    env = dict(os.environ)
+    if FONTS_CONF.is_file():
+        env["FONTCONFIG_FILE"] = str(FONTS_CONF)
+    return env
 
 
 def soffice_executable() -> str | None:
@@ -60,7 +80,7 @@ def convert_to_pdf(docx: Path, outdir: Path, *, timeout: float = CONVERT_TIMEOUT
             str(docx.resolve()),
         ]
         try:
-            subprocess.run(command, capture_output=True, check=False, timeout=timeout)
+            subprocess.run(command, capture_output=True, check=False, timeout=timeout, env=libreoffice_env())
         except subprocess.TimeoutExpired as error:
             message = f"LibreOffice が {timeout:g} 秒以内に PDF に変換できませんでした"
             raise LayoutError(message, docx) from error

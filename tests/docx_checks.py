@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from komae_docx.layout import libreoffice_env
+
 AUDIT_BASELINE = ("not in stylesWithEffects", "docDefaults differ")
 """openxml-audit's two messages about any python-docx package: tolerated, nothing else is."""
 
@@ -66,6 +68,7 @@ def pdf_pages(docx: Path, outdir: Path) -> int:
         capture_output=True,
         check=False,
         timeout=300,
+        env=libreoffice_env(),  # the package's fonts.conf, as every LibreOffice run of the product
     )
     pdf = outdir / (docx.stem + ".pdf")
     assert pdf.is_file(), f"LibreOffice did not convert {docx.name}"

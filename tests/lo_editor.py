@@ -40,8 +40,9 @@ How it runs (decided by trying):
   ``/usr/bin/python3``, ``python3``), fed a JSON plan on stdin.
 * ``soffice --headless`` runs with its OWN throw-away profile (``-env:UserInstallation``) and listens
   on ``127.0.0.1`` on a free port; the fixture starts it once per session and stops it by its pid.
-* Its fonts come from the package's fontconfig file (``komae_docx.fonts``, via ``FONTCONFIG_FILE``)
-  when it exists, as every LibreOffice run of the product does.
+* Its fonts come from the package's fontconfig file (``komae_docx/fonts/fonts.conf``, via
+  ``FONTCONFIG_FILE``: :func:`komae_docx.layout.libreoffice_env`), as every LibreOffice run of the
+  product does.
 * A document opened in a view needs Writer's UI files (the comments in the margin are widgets built
   from ``annotation.ui``).  Debian's ``libreoffice-writer-nogui`` lacks them and LibreOffice aborts on
   any document with comments, so the editor needs ``libreoffice-writer``.
@@ -66,6 +67,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
+
+from komae_docx.layout import libreoffice_env
 
 WORKER = Path(__file__).with_name("lo_uno_worker.py")
 EDIT_TIMEOUT_SECONDS = 300
@@ -145,15 +148,6 @@ def writer_with_ui(exe: str) -> bool:
     return (ui / "annotation.ui").is_file()
 
 
-def fontconfig_env() -> dict[str, str]:
-    """The environment for LibreOffice: the package's fontconfig file when the package ships one."""
-    try:
-        from komae_docx.layout import libreoffice_env  # type: ignore[attr-defined]
-    except ImportError:
-        return dict(os.environ)
-    return dict(libreoffice_env())
-
-
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -194,7 +188,7 @@ class Office:
         ]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                command, stdout=log, stderr=log, env=fontconfig_env(), start_new_session=True
+                command, stdout=log, stderr=log, env=libreoffice_env(), start_new_session=True
             )
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
