@@ -394,7 +394,8 @@ def test_next_years_draft_of_the_finalized_report(work: Path, published: Any, dr
 # --------------------------------------------------------------------------- pages true under LibreOffice
 
 
-LONG_DO = "\n".join(f"{i}. 事業の実施内容を詳しく記入した行です。" for i in range(1, 41))
+LONG_LINES = 60
+LONG_DO = "\n".join(f"{i}. 事業の実施内容を詳しく記入した行です。" for i in range(1, LONG_LINES + 1))
 """Enough lines to push sheet 1 of 地域福祉計画 over one page: every later page moves by one."""
 
 
@@ -481,7 +482,7 @@ def test_pages_moved_by_the_long_text_are_rewritten(moved: tuple[Any, list[str]]
     first = [int(n) for n in re.findall(r"\d+", plan1["1－(1)"])]
     shift = first[-1] - 11
     assert first[0] == 11 and shift >= 1
-    assert "40.事業の実施内容を詳しく記入した行です。" in page_holding(pages, 11 + shift)
+    assert f"{LONG_LINES}.事業の実施内容を詳しく記入した行です。" in page_holding(pages, 11 + shift)
     assert plan1["3－(1)"] == str(17 + shift)
     toc = {e.label: e.page for e in report.toc}
     assert toc["第2章"] == str(31 + shift)
