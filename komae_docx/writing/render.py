@@ -98,6 +98,21 @@ def neighbourhood(piece: str, lineno: int | None, static: Sequence[str]) -> list
     return [text_before.strip()[-30:], tags[:40], text_after.strip()[:20]]
 
 
+_RENDERING_ERRORS = (JinjaTemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError)
+"""What a tag a person typed can raise while it renders: a syntax error, or ``{{ number + 1 }}``."""
+
+
+def _template_line(error: BaseException) -> int | None:
+    """The template line a runtime error was raised on (Jinja maps its frames to ``<template>``)."""
+    line = None
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
 _SEGMENT_TAGS = 2000
 _OPENERS = frozenset({"if", "for", "macro", "call", "filter", "with", "block", "raw", "autoescape", "trans"})
 _WHOLE_TEMPLATE_ONLY = re.compile(r"\{%-?\s*(?:set|macro|import|from|extends|include|block)\b")
@@ -152,8 +167,9 @@ class _StreamingTemplate(DocxTemplate):  # type: ignore[misc]
             try:
                 for chunk in env.from_string(piece).generate(values):
                     buffer.write(chunk)
-            except JinjaTemplateError as error:  # docxtpl's context: where in the document it broke
-                error.docx_context = neighbourhood(piece, getattr(error, "lineno", None), static)  # type: ignore[attr-defined]
+            except _RENDERING_ERRORS as error:  # docxtpl's context: where in the document it broke
+                line = getattr(error, "lineno", None) or _template_line(error)
+                error.docx_context = neighbourhood(piece, line, static)  # type: ignore[union-attr]
                 raise
         dst_xml = buffer.getvalue()
         del buffer
@@ -212,7 +228,7 @@ def render_template(
             "元の報告書を check で確認してください",
             name,
         ) from error
-    except JinjaTemplateError as error:
+    except _RENDERING_ERRORS as error:
         where = getattr(error, "docx_context", None)
         hint = f"（付近：{' '.join(s.strip() for s in where if s.strip())[:100]}）" if where else ""
         raise TemplateError(f"テンプレートを埋められません：{error}{hint}", name) from error
