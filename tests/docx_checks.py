@@ -52,37 +52,15 @@ def tools_present(*names: str) -> bool:
 
 def pdf_pages(docx: Path, outdir: Path) -> int:
     """Convert ``docx`` with LibreOffice and count the PDF's pages (soffice exits 0 even on failure)."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    profile = outdir / ".lo-profile"  # one profile per conversion: parallel soffice runs never collide
-    subprocess.run(
-        [
-            soffice(),
-            f"-env:UserInstallation={profile.resolve().as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(outdir),
-            str(docx),
-        ],
-        capture_output=True,
-        check=False,
-        timeout=300,
-        env=libreoffice_env(),  # the package's fonts.conf, as every LibreOffice run of the product
-    )
-    pdf = outdir / (docx.stem + ".pdf")
-    assert pdf.is_file(), f"LibreOffice did not convert {docx.name}"
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    match = re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)
-    assert match is not None
-    return int(match.group(1))
+    (count,) = pdf_page_counts([docx], outdir)
+    return count
 
 
 def pdf_page_counts(docs: list[Path], outdir: Path) -> list[int]:
     """Page counts of several documents converted by one LibreOffice run (one profile start-up)."""
     assert len({doc.stem for doc in docs}) == len(docs), "the PDFs would overwrite each other"
     outdir.mkdir(parents=True, exist_ok=True)
-    profile = outdir / ".lo-profile"
+    profile = outdir / ".lo-profile"  # one profile per conversion: parallel soffice runs never collide
     subprocess.run(
         [
             soffice(),
@@ -97,6 +75,7 @@ def pdf_page_counts(docs: list[Path], outdir: Path) -> list[int]:
         capture_output=True,
         check=False,
         timeout=600,
+        env=libreoffice_env(),  # the package's fonts.conf, as every LibreOffice run of the product
     )
     counts: list[int] = []
     for doc in docs:
