@@ -3,11 +3,8 @@ typing as a person does (tests/lo_editor.py); the other six copies are filled by
 Word saves it (tests/filler.py); all eight are merged, and the merged draft is complete.
 
 LibreOffice opens a copy with Word's editing restriction read-only (it shows the bar 「文書を編集」),
-so the person clicks it before typing (:func:`~tests.lo_editor.edit_document`).  LibreOffice 7.4
-cannot set the draft's result control in a way Word or the reader reads back (typed over, it keeps
-``w:showingPlcHdr``; set through its API, it keeps the placeholder next to the value: 「達成未評価」,
-and it drops ``w:tag``), so these two projects' results come the way the issue allows for copies
-made without split: the editor picks them in a plain copy of the draft (XML, as Word saves it).
+so the person clicks it before typing (:func:`~tests.lo_editor.edit_document`), then types the Do
+and Act texts and picks the project's result in its control (:func:`~tests.lo_editor.set_result`).
 
 The texts typed here are this test's own; the other projects get last year's texts and results
 that give last year's published grades, so the merged draft must grade as the R5 report printed.
@@ -23,8 +20,8 @@ from komae_docx import api
 
 from .conftest import EXAMPLE
 from .docx_checks import audit_findings
-from .filler import Fill, fill_draft, last_years_fill
-from .lo_editor import Office, edit_document, type_in_cell
+from .filler import fill_draft, last_years_fill
+from .lo_editor import Office, edit_document, set_result, type_in_cell
 
 CHILDREN_CENTRE = "児童館事業"
 """重層 5 (5), 児童育成課's one project: its Plan text, unique in the report."""
@@ -79,8 +76,7 @@ def test_two_copies_typed_in_libreoffice_and_six_in_xml_merge_into_a_complete_dr
         if department == "福祉政策課":  # the report's editor also writes up the committee's opinions
             fill.opinions = last_years_fill(last, report).opinions
         filled.append(fill_draft(path, tmp_path / path.name, fill))
-    picked = fill_draft(draft, tmp_path / "results_by_phone.docx", Fill(results=dict.fromkeys(TYPED, "達成")))
-    merged = api.merge(draft, [*typed, *filled, picked], tmp_path / "r6_merged.docx").value
+    merged = api.merge(draft, [*typed, *filled], tmp_path / "r6_merged.docx").value
     assert merged.path is not None and merged.conflicts == []
     assert [o for o in merged.outside if o.file in map(str, typed)] == []  # LibreOffice's rewrite is no edit
     left = api.status(merged.path).value
@@ -92,9 +88,7 @@ def test_two_copies_typed_in_libreoffice_and_six_in_xml_merge_into_a_complete_dr
         assert projects[project_id].entries[0].act == act
         assert str(projects[project_id].result) == "達成"
     assert audit_findings(merged.path) == []  # LibreOffice's paragraphs carried into the master
-    typed_by = {
-        c.department for c in merged.filled if c.location.project in TYPED and c.column != "事業の結果"
-    }
+    typed_by = {c.department for c in merged.filled if c.location.project in TYPED}
     assert typed_by == {"児童育成課", "健康推進課"}
 
 
@@ -109,6 +103,7 @@ def _type(office: Office, copy: Path, plan_text: str, project_id: str, folder: P
             edit_document(),
             type_in_cell(plan_text, "\n".join(do), cells=4),
             type_in_cell(plan_text, "\n".join(act), cells=6),
+            set_result(plan_text, "達成"),
         ],
     )
     return target
