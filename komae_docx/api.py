@@ -27,6 +27,8 @@ from .reading.results_file import match_results, read_results_file
 from .results import Location, Message, Result
 from .rollover import Change
 from .rules import PlanGrades, grade_report
+from .trend import Trend
+from .yearcompare import Comparison, YearResults
 
 Source = str | Path
 
@@ -653,3 +655,162 @@ def merge_messages(merged: Merged) -> list[Message]:
 def _short(text: str, limit: int = 40) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+# --------------------------------------------------------------------------- the committee's view
+
+
+def year_results(source: Source | Result[Report], file: str | None = None) -> Result[YearResults]:
+    """One year as :func:`compare` and :func:`trend` see it: the model, the grades the file gives
+    (:func:`grades_in_file`: a draft's cells, a finalized report's results part, an older report's
+    printed grades) and each project's result where the file holds one."""
+    from .record import recorded_results
+    from .rules import outcome_text, target_count
+    from .yearcompare import YearResults
+
+    read_result = source if isinstance(source, Result) else read(source)
+    report = read_result.value
+    kind = judge(report)
+    grades = grades_in_file(report)
+    recorded = recorded_results(report)
+    chosen: Mapping[str, ProjectOutcome | None] = (
+        recorded if recorded is not None else {p.id: p.result for _, _, p in report.iter_projects()}
+    )
+    outcomes = {pid: outcome_text(value) for pid, value in chosen.items() if target_count(value) is not None}
+    if recorded is not None:
+        where: Literal["cells", "record", "printed"] = "record"
+    elif kind is FileKind.PUBLISHED and not outcomes:
+        where = "printed"
+    else:
+        where = "cells"
+    name = file if file is not None else ("" if isinstance(source, Result) else str(source))
+    year = YearResults(name, report, grades, outcomes, where, kind.value, kind.label)
+    return Result(year, list(read_result.messages))
+
+
+def compare(
+    last_year: Source, this_year: Source, *, handout: Source | None = None, force: bool = False
+) -> Result[Comparison]:
+    """What changed from ``last_year`` (a published report) to ``this_year`` (a published report or
+    a draft being filled): measures that moved (grade and share in each year), projects whose result
+    changed, and the plan's revisions, each match saying how it was made
+    (:mod:`komae_docx.yearcompare`).  ``handout`` writes the committee's Word handout (A4 landscape).
+
+    A ``last_year`` that is no published report, or two files of different plans, raise
+    :class:`~komae_docx.errors.WrongFileKindError`; nothing is written.
+
+    >>> same = compare("examples/r5_report.docx", "examples/r5_report.docx").value
+    >>> same.nothing_changed, len(same.measures)
+    (True, 13)
+    """
+    from .safeio import check_outputs, write_bytes_atomic
+    from .yearcompare import compare_years
+
+    if handout is not None:
+        check_outputs([(handout, "-o")], inputs=[last_year, this_year], force=force)
+    last = year_results(last_year)
+    this = year_results(this_year)
+    _require_published(last.value, "compare")
+    _require_same_plan([last.value, this.value], "compare")
+    comparison = compare_years(last.value, this.value)
+    if handout is not None:
+        from .writing.handout import comparison_handout
+
+        data = comparison_handout(comparison)
+        write_bytes_atomic(handout, data, force=force, inputs=[last_year, this_year])
+    return Result(comparison, [*last.messages, *this.messages])
+
+
+def trend(
+    reports: Sequence[Source],
+    *,
+    handout: Source | None = None,
+    csv: Source | None = None,
+    force: bool = False,
+) -> Result[Trend]:
+    """Two or more published reports of one plan, in any order, as a table of measures × years
+    (grade and share; 「―」 where a measure is absent, the revision noted).  ``handout`` writes the
+    Word handout with the chart (grade distribution per year, each measure's share over the years),
+    ``csv`` the table (UTF-8 with BOM, for Excel); all outputs or none.
+
+    The same fiscal year twice is refused naming both files
+    (:class:`~komae_docx.errors.InputFileError`), as is a report of another plan.
+    """
+    from .errors import InputFileError
+    from .safeio import check_distinct, check_outputs, write_all_atomic
+    from .trend import build_trend, trend_csv_rows
+
+    if len(reports) < 2:
+        raise InputFileError("推移には同じ計画の報告書を 2 つ以上指定してください")
+    outputs = [(path, option) for path, option in ((handout, "-o"), (csv, "--csv")) if path is not None]
+    check_distinct(outputs, inputs=list(reports))
+    check_outputs(outputs, inputs=list(reports), force=force)
+    years = [year_results(source) for source in reports]
+    seen: dict[int, Source] = {}
+    for source, year in zip(reports, years, strict=True):
+        western = year.value.report.fiscal_year.western_year
+        if western in seen:
+            raise InputFileError(
+                f"同じ年度（{year.value.report.fiscal_year.text}）の報告書が 2 つあります："
+                f"「{seen[western]}」と「{source}」。年度ごとに 1 つ指定してください"
+            )
+        seen[western] = source
+        _require_published(year.value, "trend")
+    _require_same_plan([year.value for year in years], "trend")
+    table = build_trend([year.value for year in years])
+    files: list[tuple[Source, bytes]] = []
+    if handout is not None:
+        from .writing.handout import trend_handout
+
+        files.append((handout, trend_handout(table)))
+    if csv is not None:
+        text = _csv_text(trend_csv_rows(table))
+        files.append((csv, text.encode("utf-8-sig")))
+    if files:
+        write_all_atomic(files, force=force, inputs=list(reports))
+    return Result(table, [message for year in years for message in year.messages])
+
+
+def _csv_text(rows: Sequence[Sequence[str]]) -> str:
+    import csv as csv_module
+    import io
+
+    buffer = io.StringIO()
+    csv_module.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def _require_published(year: YearResults, job: str) -> None:
+    from .errors import WrongFileKindError
+
+    kind = FileKind(year.kind)
+    if kind.is_published:
+        return
+    what = "前年度" if job == "compare" else "推移に使う報告書"
+    text = f"このファイルは{kind.label}です。{what}には公表済みの報告書を指定してください"
+    raise WrongFileKindError(text, year.file, kind=year.kind, job=job)
+
+
+def plan_identity(report: Report) -> str:
+    """The plan a report is of: its cover's title lines without the year (「…第4次地域福祉計画及び
+    重層的支援体制整備事業実施計画進捗管理」), widths and spaces folded."""
+    from .textnorm import normalize_for_match
+
+    return "".join(normalize_for_match("".join(report.cover.title_lines)).split())
+
+
+def _require_same_plan(years: Sequence[YearResults], job: str) -> None:
+    from .errors import WrongFileKindError
+
+    first = years[0]
+    for other in years[1:]:
+        keys = [p.key for p in other.report.plans] != [p.key for p in first.report.plans]
+        if keys or plan_identity(other.report) != plan_identity(first.report):
+            raise WrongFileKindError(
+                f"このファイルは「{first.file}」とは別の計画の報告書です"
+                f"（表紙：{' '.join(' '.join(other.report.cover.title_lines).split())}）。"
+                "同じ計画の報告書どうしを比べてください",
+                other.file,
+                kind="other_plan",
+                job=job,
+            )

@@ -193,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
         _add_merge,
         _add_finalize,
         _add_render,
+        _add_compare,
+        _add_trend,
         _add_serve,
     ):
         add(commands)
@@ -301,7 +303,7 @@ def _add_parse(commands: Commands) -> None:
     sub.add_argument("--force", action="store_true", help=FORCE_HELP)
 
 
-SCHEMA_KINDS = ("report", "check", "grade", "status", "changes")
+SCHEMA_KINDS = ("report", "check", "grade", "status", "changes", "compare", "trend")
 
 
 def _add_schema(commands: Commands) -> None:
@@ -314,7 +316,9 @@ def _add_schema(commands: Commands) -> None:
         "  check    check --json の結果\n"
         "  grade    grade --json の結果\n"
         "  status   status --json の結果\n"
-        "  changes  draft --changes 変更.json の変更一覧",
+        "  changes  draft --changes 変更.json の変更一覧\n"
+        "  compare  compare --json の比較\n"
+        "  trend    trend --json の推移",
         ["komae-docx schema", "komae-docx schema check > check.schema.json"],
         _codes(),
         "run_schema",
@@ -325,7 +329,7 @@ def _add_schema(commands: Commands) -> None:
         default="report",
         choices=SCHEMA_KINDS,
         metavar="種類",
-        help="report（既定）・check・grade・status・changes",
+        help="report（既定）・check・grade・status・changes・compare・trend",
     )
 
 
@@ -605,6 +609,55 @@ def _add_render(commands: Commands) -> None:
     sub.add_argument("file", metavar="モデル.json", help="parse -o で書き出したモデルの JSON ファイル")
     sub.add_argument("-o", "--output", metavar="報告書.docx", required=True, help="書き出す .docx ファイル")
     sub.add_argument("--template", metavar="ひな形.docx", help="使うひな形（.docx）")
+    sub.add_argument("--force", action="store_true", help=FORCE_HELP)
+
+
+def _add_compare(commands: Commands) -> None:
+    sub = _command(
+        commands,
+        "compare",
+        "前年度と今年度の報告書を比べます（委員会の資料）",
+        "前年度の公表済みの報告書と、今年度の報告書（公表済み、または記入中の案）を比べ、\n"
+        "評価が動いた施策（両年度の評価と達成の割合）、結果が変わった事業、計画の見直し"
+        "（施策・事業の追加・廃止、Plan の文・担当課の変更）を、大事なものから表示します。\n"
+        "-o で委員会に配る Word の資料（A4 横）を書き出します。",
+        [
+            "komae-docx compare r5_report.docx r6_report.docx",
+            "komae-docx compare r5_report.docx r6_report.docx -o 比較.docx",
+            "komae-docx compare r5_report.docx r6_draft.docx --json",
+        ],
+        _codes(),
+        "run_compare",
+    )
+    sub.add_argument("last", metavar="前年度.docx", help="前年度の公表済みの報告書")
+    sub.add_argument("this", metavar="今年度.docx", help="今年度の報告書（公表済み、または記入中の案）")
+    sub.add_argument("-o", "--output", metavar="比較.docx", help="委員会の資料（Word、A4 横）を書き出します")
+    sub.add_argument("--json", action="store_true", help="比較を JSON で表示します（形は schema compare）")
+    sub.add_argument("--force", action="store_true", help=FORCE_HELP)
+
+
+def _add_trend(commands: Commands) -> None:
+    sub = _command(
+        commands,
+        "trend",
+        "同じ計画の複数年度の報告書から、施策の評価の推移を表にします",
+        "同じ計画の公表済みの報告書を 2 つ以上（順不同）受け取り、年度の順に並べて、"
+        "施策ごとの評価と達成の割合の表を表示します。\n"
+        "ない年度の施策は「―」とし、計画の見直しを添えます。-o で表とグラフの Word の資料（A4 横）、"
+        "--csv で表の CSV を書き出します。",
+        [
+            "komae-docx trend r5_report.docx r6_report.docx r7_report.docx",
+            "komae-docx trend r*_report.docx -o 推移.docx --csv 推移.csv",
+        ],
+        _codes(),
+        "run_trend",
+    )
+    sub.add_argument("files", metavar="報告書.docx", nargs="+", help="同じ計画の公表済みの報告書（2 つ以上）")
+    sub.add_argument(
+        "-o", "--output", metavar="推移.docx", help="表とグラフの資料（Word、A4 横）を書き出します"
+    )
+    sub.add_argument("--csv", metavar="推移.csv", help="表を CSV（Excel で開ける UTF-8）で書き出します")
+    sub.add_argument("--json", action="store_true", help="推移を JSON で表示します（形は schema trend）")
     sub.add_argument("--force", action="store_true", help=FORCE_HELP)
 
 

@@ -513,3 +513,61 @@ def run_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_REFUSED
+
+
+# --------------------------------------------------------------------------- the committee's view
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """Two years side by side; ``-o`` writes the committee's handout."""
+    from ..yearcompare import describe_comparison
+    from .schemas import CompareOutput
+
+    for given in (args.last, args.this):
+        refuse_stdin(given, "compare", "r5_report.docx r6_report.docx")
+    output: str | None = args.output
+    if output is not None:
+        _plan([(output, "-o", DOCX_SUFFIXES, "比較.docx")], [args.last, args.this], args.force)
+    result = api.compare(args.last, args.this, handout=output, force=args.force)
+    comparison = result.value
+    if args.json:
+        data = CompareOutput(
+            comparison=comparison,
+            moved=comparison.moved,
+            changed_projects=comparison.changed_projects,
+            nothing_changed=comparison.nothing_changed,
+            messages=result.messages,
+        )
+        write_stdout(data.model_dump_json(indent=2))
+    else:
+        _say(args, describe_comparison(comparison, verbose=args.verbose))
+    if output is not None:
+        _say(args, f"{output} に委員会の資料を書き出しました。", sys.stderr if args.json else None)
+    _print_messages(args, result.messages, limit=10)
+    return EXIT_OK
+
+
+def run_trend(args: argparse.Namespace) -> int:
+    """Measures × years; ``-o`` the handout with its chart, ``--csv`` the table."""
+    from ..trend import describe_trend
+    from .schemas import TrendOutput
+
+    for given in args.files:
+        refuse_stdin(given, "trend", "r5_report.docx r6_report.docx")
+    planned: list[Planned] = []
+    if args.output is not None:
+        planned.append((args.output, "-o", DOCX_SUFFIXES, "推移.docx"))
+    if args.csv is not None:
+        planned.append((args.csv, "--csv", (".csv",), "推移.csv"))
+    if planned:
+        _plan(planned, list(args.files), args.force)
+    result = api.trend(args.files, handout=args.output, csv=args.csv, force=args.force)
+    if args.json:
+        write_stdout(TrendOutput(trend=result.value, messages=result.messages).model_dump_json(indent=2))
+    else:
+        _say(args, describe_trend(result.value))
+    for given, what in ((args.output, "表とグラフの資料"), (args.csv, "表の CSV")):
+        if given is not None:
+            _say(args, f"{given} に{what}を書き出しました。", sys.stderr if args.json else None)
+    _print_messages(args, result.messages, limit=10)
+    return EXIT_OK

@@ -17,6 +17,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..results import Message
+from ..trend import Trend
+from ..yearcompare import Comparison, MeasureChange, ProjectChange
 
 NUMBERING = (
     "location.sheet は計画の sheets の 0 始まりの番号、location.row はそのシートの表の 0 始まりの行。"
@@ -160,6 +162,23 @@ class ChangeEntry(_Out):
     item: str = Field(description="項目の職員向けの名前（Do 欄、シートの評価欄 など）")
 
 
+class CompareOutput(_Out):
+    """``komae-docx compare --json``."""
+
+    comparison: Comparison = Field(description="比較（measures は今年度の順、moved は評価が動いた施策）")
+    moved: list[MeasureChange] = Field(description="評価が動いた施策（下がったものが先）")
+    changed_projects: list[ProjectChange] = Field(description="結果が変わった事業（両年度に結果があるもの）")
+    nothing_changed: bool = Field(description="動いた施策・変わった事業・見直しがひとつもないか")
+    messages: list[Message] = Field(description="読み取りのメッセージ（両方のファイル）")
+
+
+class TrendOutput(_Out):
+    """``komae-docx trend --json``."""
+
+    trend: Trend = Field(description="年度の順の表（cells は years と同じ順。ない年度は present=false）")
+    messages: list[Message] = Field(description="読み取りのメッセージ")
+
+
 def schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of ``kind``: ``report``, ``check``, ``grade``, ``status`` or ``changes``."""
     if kind == "report":
@@ -172,6 +191,10 @@ def schema(kind: str) -> dict[str, Any]:
         return GradeOutput.model_json_schema()
     if kind == "status":
         return StatusOutput.model_json_schema()
+    if kind == "compare":
+        return CompareOutput.model_json_schema()
+    if kind == "trend":
+        return TrendOutput.model_json_schema()
     items = ChangeEntry.model_json_schema()
     definitions = items.pop("$defs", {})
     result: dict[str, Any] = {"title": "Changes", "type": "array", "items": items}
