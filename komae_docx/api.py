@@ -677,6 +677,8 @@ def year_results(source: Source | Result[Report], file: str | None = None) -> Re
         recorded if recorded is not None else {p.id: p.result for _, _, p in report.iter_projects()}
     )
     outcomes = {pid: outcome_text(value) for pid, value in chosen.items() if target_count(value) is not None}
+    if recorded is not None and report.record is not None:  # as staff gave it: 達成, not 1/1
+        outcomes = {p.id: p.value for p in report.record.projects if p.id in outcomes}
     if recorded is not None:
         where: Literal["cells", "record", "printed"] = "record"
     elif kind is FileKind.PUBLISHED and not outcomes:

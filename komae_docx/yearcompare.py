@@ -513,29 +513,39 @@ def words(text: str) -> list[str]:
 
 
 def word_difference(old: str, new: str) -> str:
-    """A short word-level difference: unchanged text trimmed to a few characters around each
-    change, a change written 「［旧→新］」 (「［旧→］」 removed, 「［→新］」 added).
+    """A short word-level difference: unchanged text trimmed to whole words, at least
+    :data:`CONTEXT` characters on each side of a change, a change written 「［旧→新］」
+    (「［旧→］」 removed, 「［→新］」 added).
 
-    >>> word_difference("研修等を強化します。", "研修等を充実させます。")
-    '研修等を［強化し→充実させ］ます。'
+    >>> word_difference("人材を確保し、研修等を強化します。", "人材を確保し、研修等を充実させます。")
+    '…し、研修等を［強化します→充実させます］。'
     """
     a, b = words(old), words(new)
     out: list[str] = []
     opcodes = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
-        if tag == "equal":
-            same = "".join(a[i1:i2])
-            first, last = index == 0, index == len(opcodes) - 1
-            if not first and not last and len(same) > 2 * CONTEXT:
-                same = same[:CONTEXT] + "…" + same[-CONTEXT:]
-            elif first and len(same) > CONTEXT:
-                same = "…" + same[-CONTEXT:]
-            elif last and len(same) > CONTEXT:
-                same = same[:CONTEXT] + "…"
-            out.append(same)
-        else:
+        if tag != "equal":
             out.append(f"［{''.join(a[i1:i2])}{ARROW}{''.join(b[j1:j2])}］")
+            continue
+        same = a[i1:i2]
+        first, last = index == 0, index == len(opcodes) - 1
+        head = _words_within(same, last=False) if not first else []
+        tail = _words_within(same, last=True) if not last else []
+        if len(head) + len(tail) >= len(same):
+            out.append("".join(same))
+        else:
+            out.append("".join(head) + "…" + "".join(tail))
     return "".join(out)
+
+
+def _words_within(tokens: Sequence[str], *, last: bool) -> list[str]:
+    """Whole words from the start (or the end) of ``tokens`` until :data:`CONTEXT` characters."""
+    taken: list[str] = []
+    for token in reversed(tokens) if last else tokens:
+        if sum(len(t) for t in taken) >= CONTEXT:
+            break
+        taken.append(token)
+    return list(reversed(taken)) if last else taken
 
 
 def measure_label(ref: str, title: str) -> str:

@@ -566,7 +566,7 @@ def run_trend(args: argparse.Namespace) -> int:
         write_stdout(TrendOutput(trend=result.value, messages=result.messages).model_dump_json(indent=2))
     else:
         _say(args, describe_trend(result.value))
-    for given, what in ((args.output, "表とグラフの資料"), (args.csv, "表の CSV")):
+    for given, what in ((args.output, "表とグラフの資料"), (args.csv, "表（CSV）")):
         if given is not None:
             _say(args, f"{given} に{what}を書き出しました。", sys.stderr if args.json else None)
     _print_messages(args, result.messages, limit=10)

@@ -93,7 +93,7 @@ def _table(
         _shade(cell, "D9D9D9")
     _repeat_header(table)
     for values in rows:
-        cells = table.add_row().cells
+        cells = table.add_row().cells  # type: ignore[no-untyped-call]
         for cell, text, width in zip(cells, values, widths, strict=True):
             cell.width = Mm(width)
             _cell_text(cell, text)
