@@ -138,7 +138,9 @@ def make_years(folder: Path) -> Years:
     added = revisions["added"]
 
     def revise(root: etree._Element) -> None:
-        edited = reword_plan_text(root, revisions["plan_text"]["old"], revisions["plan_text"]["new"], "養成をする")
+        edited = reword_plan_text(
+            root, revisions["plan_text"]["old"], revisions["plan_text"]["new"], "養成をする"
+        )
         assert edited >= 1
         add_project_row(root, "重層的支援体制整備事業の実施に向けて", added["label"], added["plan_text"])
 
@@ -146,7 +148,9 @@ def make_years(folder: Path) -> Years:
     r6 = api.read(made6.value.path).value
     draft7 = api.read(revised).value
     fill7 = last_years_fill(r6, draft7, results=year_results("r7"), number="R8-3")
-    fill7.entries[("plan1", added["project"])] = [(["相談支援包括化推進会議を4回開催した。"], ["関係機関を増やす。"])]
+    fill7.entries[("plan1", added["project"])] = [
+        (["相談支援包括化推進会議を4回開催した。"], ["関係機関を増やす。"])
+    ]
     fill7.results[added["project"]] = year_results("r7")[added["project"]]
     filled7 = fill_draft(revised, folder / "r7_filled.docx", fill7)
     made7 = api.finalize(filled7, folder / "r7_report.docx", pages="fields")

@@ -85,9 +85,11 @@ def trend_chart(trend: Trend) -> bytes:
         bars.legend(title="評価", loc="upper left", bbox_to_anchor=(1.0, 1.0))
         for row in trend.rows:
             values = [cell.percent for cell in row.cells]
-            points = [(y, v) for y, v in zip(years, values, strict=True) if v is not None]
+            points = [(x, v) for x, v in enumerate(values) if v is not None]
             if points:
                 lines.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=_short(row.ref))
+        lines.set_xticks(range(len(years)), years)  # every year, also one without shares
+        lines.set_xlim(-0.3, len(years) - 0.7)
         lines.set_title("施策ごとの年次目標の達成率")
         lines.set_ylabel("達成率（%）")
         lines.set_ylim(-5, 105)

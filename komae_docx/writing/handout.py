@@ -87,6 +87,8 @@ def _table(
     table: Table = document.add_table(rows=1, cols=len(header))
     table.style = document.styles["Table Grid"]
     table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)  # the grid LibreOffice lays out by
     for cell, text, width in zip(table.rows[0].cells, header, widths, strict=True):
         cell.width = Mm(width)
         _cell_text(cell, text, bold=True)
