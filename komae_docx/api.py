@@ -748,6 +748,9 @@ def trend(
     check_distinct(outputs, inputs=list(reports))
     check_outputs(outputs, inputs=list(reports), force=force)
     years = [year_results(source) for source in reports]
+    for year in years:
+        _require_published(year.value, "trend")
+    _require_same_plan([year.value for year in years], "trend")
     seen: dict[int, Source] = {}
     for source, year in zip(reports, years, strict=True):
         western = year.value.report.fiscal_year.western_year
@@ -757,8 +760,6 @@ def trend(
                 f"「{seen[western]}」と「{source}」。年度ごとに 1 つ指定してください"
             )
         seen[western] = source
-        _require_published(year.value, "trend")
-    _require_same_plan([year.value for year in years], "trend")
     table = build_trend([year.value for year in years])
     files: list[tuple[Source, bytes]] = []
     if handout is not None:
