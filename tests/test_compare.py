@@ -367,7 +367,7 @@ def test_the_trend_handout_has_the_chart_with_alt_text(compare_years: Years, tmp
     api.trend([compare_years.r7, EXAMPLE, compare_years.r6], handout=handout)
     root = document_xml(handout)
     pictures = root.findall(
-        f".//{{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}}docPr"
+        ".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
     )
     assert len(pictures) == 1
     description = pictures[0].get("descr") or ""

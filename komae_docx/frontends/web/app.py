@@ -58,7 +58,7 @@ from ...package import write_package
 from ...progress import SHARED_NOTE, department_total
 from ...results import Result
 from .. import mergelog
-from . import views
+from . import compare_page, views
 from .guards import (
     MAX_UPLOAD_BYTES,
     HostCheck,
@@ -75,6 +75,8 @@ HERE = Path(__file__).resolve().parent
 MEDIA_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".zip": "application/zip",
+    ".png": "image/png",
+    ".csv": "text/csv; charset=utf-8",
 }
 LOG = logging.getLogger("komae_docx.web")
 
@@ -82,7 +84,7 @@ RETRY = "ページを開き直して、もう一度お試しください。"
 CHOOSE_AGAIN = "報告書の .docx ファイルを選び直して、もう一度ボタンを押してください。"
 NUMBER_ITEM = "incomplete.number"
 """The one item the finalize form itself settles: the 刊行物番号 typed into its number field."""
-UPLOAD_SCREENS: tuple[Screen, ...] = ("draft", "status", "finalize", "merge")
+UPLOAD_SCREENS: tuple[Screen, ...] = ("draft", "status", "finalize", "merge", "compare")
 SPLIT_SUFFIX = "_担当課別.zip"
 """The .zip of the draft's copies per 担当課 is named after the draft: 案_担当課別.zip."""
 MAX_COPIES = 50
@@ -179,6 +181,8 @@ class Pages:
             Route("/finalize", self.finalize_submit, methods=["POST"]),
             Route("/merge", self.merge_submit, methods=["POST"]),
             Route("/merge/{job_id}", self.show_job, methods=["GET"]),
+            Route("/compare", self.compare_submit, methods=["POST"]),
+            Route("/compare/{job_id}", self.show_job, methods=["GET"]),
             Route("/merge/{job_id}", self.merge_prefer, methods=["POST"]),
             Route("/draft/{job_id}", self.show_job, methods=["GET"]),
             Route("/status/{job_id}", self.show_job, methods=["GET"]),
@@ -608,13 +612,70 @@ class Pages:
             return self.show_view(job, "result", 400, failed)
         return RedirectResponse(address, status_code=303)
 
+    # ------------------------------------------------------------------ 前年度と比べる
+
+    async def compare_submit(self, request: Request) -> Response:
+        """Two reports (or several for the trend) in one field, in any order; the screen or the refusal."""
+        job: Job | None = None
+        try:
+            form = await self.checked_form(request, max_files=compare_page.MAX_REPORTS)
+            given = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+            trend = form.get("mode") == "trend"
+            if len(given) < 2 or (not trend and len(given) != 2):
+                pick = "比べる報告書を 2 つ（推移なら 2 つ以上）、Ctrl キーを押しながら選んでください。"
+                raise Refused(400, FormError("file", f"報告書が {len(given)} つ選ばれています", pick))
+            job = self.store.new(given[0].filename, "compare")
+            paths = []
+            for number, upload in enumerate(given, start=1):
+                folder = job.folder / "in" / str(number)
+                folder.mkdir(parents=True)
+                path = folder / safe_file_name(upload.filename)
+                await run_in_threadpool(_copy_upload, upload, path)
+                await upload.close()
+                paths.append(path)
+            ready = job
+            address = await run_in_threadpool(self.make_compare, ready, paths, trend)
+        except Refused as refused:
+            if job is not None:
+                self.store.remove(job)
+            return self.form_page("compare", refused.status, refused.error)
+        except KomaeDocxError as error:
+            if job is not None:
+                self.store.remove(job)
+            return self.form_page("compare", 400, self.refusal(error))
+        return RedirectResponse(address, status_code=303)
+
+    def make_compare(self, job: Job, paths: Sequence[Path], trend: bool) -> str:
+        names = {str(path): path.name for path in paths}
+        context: dict[str, Any] = {"mode": "trend" if trend else "compare", "csv_link": None}
+        if trend:
+            handout, table = job.output("推移.docx"), job.output("推移.csv")
+            made = api.trend(paths, handout=handout, csv=table, force=True).value
+            context.update(compare_page.trend_context(made, names), csv_link=self.link(job, table.name))
+            job.offer(table, table.name)
+            chart_table = made
+        else:
+            last, this = compare_page.older_first(paths)
+            handout = job.output("前年度との比較.docx")
+            comparison = api.compare(last, this, handout=handout, force=True).value
+            context.update(compare_page.comparison_context(job, comparison, names))
+            chart_table = compare_page.two_year_trend([last, this])
+            context.update(compare_page.trend_context(chart_table, names))
+        job.offer(handout, handout.name)
+        chart, description = compare_page.write_chart(job, chart_table)
+        context.update(
+            link=self.link(job, handout.name), chart=self.link(job, chart), chart_description=description
+        )
+        return self.keep(job, "result", "compare_result.html", f"/compare/{job.id}", **context)
+
     # ------------------------------------------------------------------ a job's screens
 
     async def show_job(self, request: Request) -> Response:
         """A screen made for a job, as it was left (the target of every redirect, and of Back)."""
         job = self.store.get(request.path_params["job_id"])
         screen = request.url.path.split("/")[1]
-        view = {"draft": "result", "status": "result", "finalize": "preview", "merge": "result"}[screen]
+        views_of = {"draft": "result", "status": "result", "finalize": "preview", "merge": "result"}
+        view = {**views_of, "compare": "result"}[screen]
         if request.url.path.endswith("/done"):
             view = "done"
         if job is None or job.screen != screen or view not in job.views:
