@@ -48,5 +48,5 @@ def shared_dir() -> Path:
     return SHARED
 
 
-from .lo_editor import lo_office  # noqa: E402, F401  (session fixture: LibreOffice as the staff's editor)
 from .compare_years import compare_years  # noqa: E402, F401  (session fixture: three years made from the example)
+from .lo_editor import lo_office  # noqa: E402, F401  (session fixture: LibreOffice as the staff's editor)

@@ -73,7 +73,10 @@ def trend_chart(trend: Trend) -> bytes:
     font_manager.fontManager.addfont(str(font))
     name = font_manager.FontProperties(fname=str(font)).get_name()
     years = [year.fiscal_year for year in trend.years]
-    with matplotlib.rc_context({"font.family": name, "font.size": 9, "svg.hashsalt": "komae"}):
+    from cycler import cycler
+
+    colours = cycler(color=[matplotlib.colormaps["tab20"](i) for i in range(20)])  # 13 measures, no repeats
+    with matplotlib.rc_context({"font.family": name, "font.size": 9, "axes.prop_cycle": colours}):
         figure, (bars, lines) = plt.subplots(1, 2, figsize=(10, 4.2), width_ratios=[2, 3])
         bottoms = [0] * len(years)
         for letter in trend.letters:
