@@ -429,3 +429,35 @@ def test_compare_json_costs_at_most_1_3_times_reading_both_files(compare_years: 
         compare_json()
         compares.append(time.perf_counter() - start)
     assert min(compares) / min(reads) <= 1.3, (min(compares), min(reads))
+
+
+def test_renamed_measures_renumbered_projects_and_new_departments_are_revisions(compare_years: Years) -> None:
+    """令和7's model edited as a revision of the plan would: 3－(1) reworded, 1－(2)－③'s project
+    relabelled 「b」 with the same Plan text, 2－(3)'s project handed to 福祉政策課 alone."""
+    from dataclasses import replace
+
+    from komae_docx.yearcompare import compare_years as compare_models
+
+    r6 = api.year_results(compare_years.r6).value
+    r7 = api.year_results(compare_years.r7).value
+    plan1 = r7.report.plans[0].model_copy(deep=True)
+    measures = {m.ref: m for m in plan1.iter_measures()}
+    measures["3－(1)"].title = "災害時の福祉避難所の運営体制を強化します。"
+    relabelled = measures["1－(2)－③"].projects[0]
+    relabelled.label, relabelled.id = "b", "p1-1-2-3-b"
+    measures["2－(3)"].projects[0].departments = ["福"]
+    edited = r7.report.model_copy(update={"plans": [plan1, r7.report.plans[1]]})
+    comparison = compare_models(r6, replace(r7, report=edited, outcomes={}))
+    found = [(r.kind, r.ref, r.old, r.new, r.difference) for r in comparison.revisions]
+    assert (
+        "measure_renamed",
+        "3－(1)",
+        "【拡充】災害時の福祉避難所の円滑な運営体制を整備します。",
+        "【拡充】災害時の福祉避難所の運営体制を強化します。",
+        "…福祉避難所の［円滑な→］運営体制を［整備→強化］します。",
+    ) in found
+    assert ("project_renumbered", "1－(2)－③ 事業 b", "a", "b", None) in found
+    assert ("departments", "2－(3) 事業 a", "地域活性課・福祉政策課", "福祉政策課", None) in found
+    how = {(m.ref, m.how) for m in comparison.measures}
+    assert ("3－(1)", "id_text_changed") in how
+    assert [p.how for p in comparison.projects if p.this_id == "p1-1-2-3-b"] == ["text"]
