@@ -720,7 +720,7 @@ def compare(
 
         data = comparison_handout(comparison)
         write_bytes_atomic(handout, data, force=force, inputs=[last_year, this_year])
-    return Result(comparison, [*last.messages, *this.messages])
+    return Result(comparison, [*_named(last.messages, last_year), *_named(this.messages, this_year)])
 
 
 def trend(
@@ -771,7 +771,14 @@ def trend(
         files.append((csv, text.encode("utf-8-sig")))
     if files:
         write_all_atomic(files, force=force, inputs=list(reports))
-    return Result(table, [message for year in years for message in year.messages])
+    return Result(
+        table, [m for source, year in zip(reports, years, strict=True) for m in _named(year.messages, source)]
+    )
+
+
+def _named(messages: Sequence[Message], source: Source) -> list[Message]:
+    """A reader's messages about one of several files, each naming its file."""
+    return [message.model_copy(update={"text": f"「{source}」：{message.text}"}) for message in messages]
 
 
 def _csv_text(rows: Sequence[Sequence[str]]) -> str:

@@ -92,6 +92,8 @@ def test_two_years_in_any_order_give_the_comparison_the_chart_and_the_handout(
     with zipfile.ZipFile(__import__("io").BytesIO(document.content)) as archive:
         body = archive.read("word/document.xml").decode("utf-8")
     assert "令和6年度と令和7年度の比較" in body
+    assert "読み取れなかった文字列などはありません。" in html
+    assert "削除（「r7_report.docx ほか 1 件」とここで作ったファイルを消します）" in html
 
 
 def test_three_years_give_the_trend_table_and_its_csv(client: TestClient, compare_years: Years) -> None:

@@ -625,6 +625,7 @@ class Pages:
                 pick = "比べる報告書を 2 つ（推移なら 2 つ以上）、Ctrl キーを押しながら選んでください。"
                 raise Refused(400, FormError("file", f"報告書が {len(given)} つ選ばれています", pick))
             job = self.store.new(given[0].filename, "compare")
+            job.source_name += f" ほか {len(given) - 1} 件"  # the remove button names them all
             paths = []
             for number, upload in enumerate(given, start=1):
                 folder = job.folder / "in" / str(number)
@@ -650,21 +651,29 @@ class Pages:
         context: dict[str, Any] = {"mode": "trend" if trend else "compare", "csv_link": None}
         if trend:
             handout, table = job.output("推移.docx"), job.output("推移.csv")
-            made = api.trend(paths, handout=handout, csv=table, force=True).value
+            trended = api.trend(paths, handout=handout, csv=table, force=True)
+            made, messages = trended.value, trended.messages
             context.update(compare_page.trend_context(made, names), csv_link=self.link(job, table.name))
             job.offer(table, table.name)
             chart_table = made
         else:
             last, this = compare_page.older_first(paths)
             handout = job.output("前年度との比較.docx")
-            comparison = api.compare(last, this, handout=handout, force=True).value
+            compared = api.compare(last, this, handout=handout, force=True)
+            comparison, messages = compared.value, compared.messages
             context.update(compare_page.comparison_context(job, comparison, names))
             chart_table = compare_page.two_year_trend([last, this])
             context.update(compare_page.trend_context(chart_table, names))
         job.offer(handout, handout.name)
         chart, description = compare_page.write_chart(job, chart_table)
         context.update(
-            link=self.link(job, handout.name), chart=self.link(job, chart), chart_description=description
+            link=self.link(job, handout.name),
+            chart=self.link(job, chart),
+            chart_description=description,
+            warnings=views.message_rows(
+                m.model_copy(update={"text": self.without_folders(_with_names(m.text, paths))})
+                for m in messages
+            ),
         )
         return self.keep(job, "result", "compare_result.html", f"/compare/{job.id}", **context)
 
