@@ -461,3 +461,12 @@ def test_renamed_measures_renumbered_projects_and_new_departments_are_revisions(
     how = {(m.ref, m.how) for m in comparison.measures}
     assert ("3－(1)", "id_text_changed") in how
     assert [p.how for p in comparison.projects if p.this_id == "p1-1-2-3-b"] == ["text"]
+
+
+def test_the_examples_in_the_docstrings_hold() -> None:
+    import doctest
+
+    from komae_docx import yearcompare
+
+    failures, tried = doctest.testmod(yearcompare, report=True)
+    assert tried >= 1 and failures == 0
