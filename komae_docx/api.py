@@ -714,6 +714,7 @@ def compare(
     this = year_results(this_year)
     _require_published(last.value, "compare")
     _require_same_plan([last.value, this.value], "compare")
+    _require_older_first(last.value, this.value)
     comparison = compare_years(last.value, this.value)
     if handout is not None:
         from .writing.handout import comparison_handout
@@ -799,6 +800,19 @@ def _require_published(year: YearResults, job: str) -> None:
     what = "前年度" if job == "compare" else "推移に使う報告書"
     text = f"このファイルは{kind.label}です。{what}には公表済みの報告書を指定してください"
     raise WrongFileKindError(text, year.file, kind=year.kind, job=job)
+
+
+def _require_older_first(last: YearResults, this: YearResults) -> None:
+    """LAST is the earlier year (the same file twice compares a year with itself: nothing moved)."""
+    from .errors import InputFileError
+
+    before, after = last.report.fiscal_year, this.report.fiscal_year
+    if before.western_year > after.western_year:
+        raise InputFileError(
+            f"前年度のファイルが{before.text}、今年度のファイルが{after.text}です。"
+            "古い年度の報告書を先に、新しい年度の報告書を後に指定してください",
+            last.file,
+        )
 
 
 def plan_identity(report: Report) -> str:

@@ -169,6 +169,14 @@ def test_last_year_must_be_published(
         api.compare(compare_years.r7_draft, compare_years.r7)
 
 
+def test_the_years_in_the_wrong_order_are_refused(
+    compare_years: Years, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run_cli(["compare", str(compare_years.r7), str(compare_years.r6)], capsys)
+    assert code == 2
+    assert "前年度のファイルが令和7年度、今年度のファイルが令和6年度です" in err
+
+
 def another_plan(tmp_path: Path) -> Path:
     """The example with its cover saying 第5次 (a report of the next plan)."""
     target = tmp_path / "other_plan.docx"
