@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code (the console script passes it to ``sys.exit``)."""
+    from .streams import tolerate_any_console_encoding
+
+    tolerate_any_console_encoding()
     with japanese_argparse():
         parser = build_parser()
         args = parser.parse_args(argv)
