@@ -344,6 +344,7 @@ def run_merge(args: argparse.Namespace) -> int:
     changes: str | None = args.changes
     for given in (args.file, *args.copies):
         refuse_stdin(given, "merge", "r6_draft.docx 写し.docx … -o r6_merged.docx")
+    args.copies = _copies_as_given(args)
     planned: list[Planned] = [(output, "-o", DOCX_SUFFIXES, "r6_merged.docx")]
     if changes is not None:
         planned.append((changes, "--changes", CHANGES_SUFFIXES, "まとめ.md"))
@@ -368,6 +369,17 @@ def run_merge(args: argparse.Namespace) -> int:
         print(mergelog.as_text(merged, "まとめの記録", markdown=False), end="")
     _say(args, f"次に：残りは komae-docx status {output} で確かめられます。")
     return EXIT_OK
+
+
+def _copies_as_given(args: argparse.Namespace) -> list[str]:
+    """The copies named by files, folders and patterns the shell left alone (cmd.exe passes
+    ``写し\\*.docx`` as typed); the files Word or LibreOffice keep beside an open copy are skipped,
+    each with its line before the merge starts."""
+    from ..filelists import documents
+
+    found = documents(args.copies)
+    _print_messages(args, found.messages)
+    return [str(path) for path in found.value]
 
 
 def _print_conflicts(merged: api.Merged) -> None:
