@@ -27,13 +27,16 @@ PUBLISHED = {"plan1": ["A", "A", "A", "A", "C"], "plan2": ["A", "A", "A", "A", "
 """The grades of the R5 report as printed (評価総括表 and sheets)."""
 
 
-def run(*args: str | Path, code: int = 0) -> str:
-    """One command; its exit code must be ``code``; returns its standard output."""
+def run(*args: str | Path, code: int = 0, says: str = "") -> str:
+    """One command; its exit code must be ``code`` and its messages hold ``says``; returns its
+    standard output."""
     done = subprocess.run([str(COMMAND), *map(str, args)], capture_output=True, timeout=600)
     shown = " ".join(map(str, args))
     if done.returncode != code:
         sys.stderr.write(done.stderr.decode("utf-8", "replace"))
         raise SystemExit(f"FAILED: komae-docx {shown}: exit {done.returncode}, expected {code}")
+    if says not in done.stderr.decode("utf-8"):
+        raise SystemExit(f"FAILED: komae-docx {shown}: no 「{says}」 in {done.stderr.decode('utf-8')!r}")
     print(f"ok  komae-docx {shown}  (exit {code})")
     return done.stdout.decode("utf-8")
 
@@ -58,7 +61,9 @@ def main() -> int:
             fill_draft(copy.path, copies / copy.path.name, fill)
         (copies / ("~$" + made[0].path.name[2:])).write_bytes(b"owner file Word keeps while open")
         merged = work / "まとめ.docx"
-        run("merge", draft, copies, "-o", merged)
+        first = made[0]
+        owner_line = f"「~$_draft_{first.department}.docx」を飛ばしました。写し「{first.path.name}」がまだ"
+        run("merge", draft, copies, "-o", merged, says=owner_line)
         status = json.loads(run("status", merged, "--json", code=4))
         assert [item["code"] for item in status["items"]] == ["incomplete.number"], status["items"]
         published = work / "r6_report.docx"

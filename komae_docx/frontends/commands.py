@@ -363,11 +363,12 @@ def run_merge(args: argparse.Namespace) -> int:
             Path(output).unlink(missing_ok=True)
         raise
     _print_messages(args, [m for m in result.messages if m.severity != "info"], limit=10)
-    _say(args, f"{output} にまとめた案を書き出しました。")
-    _say(args, mergelog.summary_line(merged, len(args.copies)) + "。")
+    stream = sys.stderr if changes == STDIO else sys.stdout  # stdout carries the log's JSON
+    _say(args, f"{output} にまとめた案を書き出しました。", stream)
+    _say(args, mergelog.summary_line(merged, len(args.copies)) + "。", stream)
     if args.verbose and changes != STDIO:
         print(mergelog.as_text(merged, "まとめの記録", markdown=False), end="")
-    _say(args, f"次に：残りは komae-docx status {output} で確かめられます。")
+    _say(args, f"次に：残りは komae-docx status {output} で確かめられます。", stream)
     return EXIT_OK
 
 
