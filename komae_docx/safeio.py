@@ -7,6 +7,10 @@ and the temporary file is removed.
 
 A command with several outputs (a draft and its change log) first checks them all with
 :func:`check_outputs`, so that when one of them is refused none is written.
+
+An output another program holds open cannot be replaced on Windows (Word locks an open document:
+PermissionError, WinError 32).  That refusal says so in staff words (:data:`MSG_HELD_OPEN`), and on
+Windows an existing output given with ``force`` is tried before any work is done.
 """
 
 from __future__ import annotations
