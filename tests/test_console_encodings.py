@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +130,21 @@ def test_yaml_goes_out_as_utf8(work: Path) -> None:
     text = done.stdout.decode("utf-8")
     assert "未評価" in text
     assert all(value == "未評価" for value in yaml.safe_load(text).values())
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_serve_prints_its_address_and_stops_with_0(tmp_path: Path, encoding: str) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": encoding, "PYTHONUTF8": "0", "TMPDIR": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "komae_docx", "serve", "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline().decode(encoding)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err.decode(encoding, "replace")
+    assert re.search(r"http://127\.0\.0\.1:\d+/$", first.strip())
+    assert b"Traceback" not in err
