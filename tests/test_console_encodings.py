@@ -16,6 +16,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -143,8 +145,21 @@ def test_serve_prints_its_address_and_stops_with_0(tmp_path: Path, encoding: str
     )
     assert process.stdout is not None
     first = process.stdout.readline().decode(encoding)
+    address = re.search(r"http://127\.0\.0\.1:\d+/", first)
+    assert address is not None, first
+    _wait_until_served(address.group(0))  # (a Ctrl+C before uvicorn starts is an interruption: 130)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=30)
     assert process.returncode == 0, err.decode(encoding, "replace")
     assert re.search(r"http://127\.0\.0\.1:\d+/$", first.strip())
     assert b"Traceback" not in err
+
+
+def _wait_until_served(address: str) -> None:
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(address, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{address} never answered")
