@@ -549,7 +549,9 @@ def merge(
     Each entry cell is taken from the copy that changed it; a copy made by :func:`split` only in its
     department's cells.  Two copies that changed a cell differently are a conflict: nothing is
     written (``path`` None, the conflicts as errors) unless ``prefer`` names the copy to follow.  A
-    copy of another draft is refused (:class:`~komae_docx.errors.NotAReportError`).
+    copy of another draft is refused (:class:`~komae_docx.errors.NotAReportError`).  A copy may
+    also be a folder (its .docx files) or a wildcard pattern (``写し/*.docx``); Word's owner files
+    (``~$…``) and LibreOffice's lock files are skipped with a message (:mod:`komae_docx.filelists`).
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -559,11 +561,14 @@ def merge(
     >>> merged.path.name, merged.filled, merged.conflicts
     ('r6_merged.docx', [], [])
     """
+    from .filelists import documents
     from .safeio import check_outputs, write_bytes_atomic
     from .writing.finalize import open_filled
     from .writing.merge import Copy, merge_copies
     from .writing.split import read_mark
 
+    given = documents(copies)
+    copies = given.value
     inputs = [draft, *copies]
     check_outputs([(target, "-o")], inputs=inputs, force=force)
     preferred = _preferred_label(copies, prefer)
@@ -580,7 +585,7 @@ def merge(
         write_bytes_atomic(target, outcome.data, force=force, inputs=inputs)
         path = Path(target)
     merged = Merged(path, outcome.filled, outcome.conflicts, outcome.outside, outcome.kept, outcome.dropped)
-    return Result(merged, [*master.messages, *read_notes, *merge_messages(merged)])
+    return Result(merged, [*given.messages, *master.messages, *read_notes, *merge_messages(merged)])
 
 
 def _in_copy(message: Message, source: Source) -> Message:

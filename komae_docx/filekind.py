@@ -23,7 +23,7 @@ Job = Literal["draft", "status", "finalize"]
 """The steps that take one kind of file (``komae-docx draft`` / ``status`` / ``finalize``)."""
 
 
-class FileKind(str, Enum):
+class FileKind(str, Enum):  # noqa: UP042 (StrEnum would change what str() and f-strings give)
     """The kind of a report file; ``value`` is stable for scripts, :attr:`label` is for staff."""
 
     PUBLISHED = "published"

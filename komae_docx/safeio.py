@@ -7,6 +7,10 @@ and the temporary file is removed.
 
 A command with several outputs (a draft and its change log) first checks them all with
 :func:`check_outputs`, so that when one of them is refused none is written.
+
+An output another program holds open cannot be replaced on Windows (Word locks an open document:
+PermissionError, WinError 32).  That refusal says so in staff words (:data:`MSG_HELD_OPEN`), and on
+Windows an existing output given with ``force`` is tried before any work is done.
 """
 
 from __future__ import annotations
@@ -24,6 +28,12 @@ __all__ = ["check_distinct", "check_outputs", "write_all_atomic", "write_bytes_a
 PathArg = str | os.PathLike[str]
 
 _MSG_SAME_AS_INPUT = "入力ファイルと同じファイルには書き込めません。別の出力先を指定してください"
+MSG_HELD_OPEN = "このファイルは Word などで開かれています。閉じてからもう一度実行してください"
+"""An output another program holds open (Word locks an open document on Windows)."""
+
+_ON_WINDOWS = os.name == "nt"
+_SHARING_VIOLATIONS = frozenset({32, 33})
+"""ERROR_SHARING_VIOLATION (the file is being used by another process), ERROR_LOCK_VIOLATION."""
 
 
 def write_text_atomic(
@@ -82,8 +92,8 @@ def write_all_atomic(
         for path in done:
             with contextlib.suppress(OSError):
                 path.unlink()
-        text = f"書き込めませんでした（{os_error_text(exc)}）。どのファイルも書き出していません"
-        raise OutputError(text, current) from exc
+        reason = MSG_HELD_OPEN if held_open(exc, current) else f"書き込めませんでした（{os_error_text(exc)}）"
+        raise OutputError(f"{reason}。どのファイルも書き出していません", current) from exc
     finally:
         for temp, _ in temps[len(done) :]:
             with contextlib.suppress(OSError):
@@ -162,6 +172,31 @@ def _refuse_unwritable_target(path: Path, force: bool) -> None:
         raise OutputExistsError(path)
     if not path.parent.is_dir():
         raise OutputError(_missing_folder_text(path), path)
+    if force and _ON_WINDOWS and path.is_file():
+        _refuse_held_open(path)
+
+
+def held_open(error: OSError, path: Path) -> bool:
+    """Whether ``error`` says another program holds ``path`` open: a sharing or lock violation, or
+    on Windows a refused replace of a file that exists (what Word's lock gives ``os.replace``)."""
+    if getattr(error, "winerror", None) in _SHARING_VIOLATIONS:
+        return True
+    return isinstance(error, PermissionError) and _ON_WINDOWS and path.exists()
+
+
+def _refuse_held_open(path: Path) -> None:
+    """On Windows, an output open in Word cannot be replaced: say so before any work is done, so
+    that a command with several outputs writes none of them."""
+    try:
+        _open_for_writing(path)
+    except OSError as exc:
+        if held_open(exc, path):
+            raise OutputError(MSG_HELD_OPEN, path) from exc
+
+
+def _open_for_writing(path: Path) -> None:
+    """Open ``path`` for writing and close it again, changing nothing (fails while Word holds it)."""
+    os.close(os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0)))
 
 
 def _missing_folder_text(path: Path) -> str:
@@ -186,6 +221,8 @@ def _replace_with(path: Path, data: bytes) -> None:
         os.replace(temp_name, path)
         temp_name = None
     except OSError as exc:
+        if held_open(exc, path):
+            raise OutputError(MSG_HELD_OPEN, path) from exc
         raise OutputError(f"書き込めませんでした（{os_error_text(exc)}）", path) from exc
     finally:
         if temp_name is not None:

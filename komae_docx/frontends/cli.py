@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code (the console script passes it to ``sys.exit``)."""
+    from .streams import tolerate_any_console_encoding
+
+    tolerate_any_console_encoding()
     with japanese_argparse():
         parser = build_parser()
         args = parser.parse_args(argv)
@@ -512,9 +515,12 @@ def _add_merge(commands: Commands) -> None:
         "split で作った写しはその課の欄だけ、そのほかの写しはすべての記入欄を取り込みます。\n"
         "2 つの写しが同じ欄に違う記入をしていれば何も書き出さず、場所と両方の写しを表示します"
         "（--prefer で一方に決められます）。\n"
-        "記入欄の外の変更（Plan の文、見出しなど）は取り込まず、場所とファイルを表示します。",
+        "記入欄の外の変更（Plan の文、見出しなど）は取り込まず、場所とファイルを表示します。\n"
+        "写しはフォルダー（中の .docx すべて）や 各課から\\*.docx のようにも指定できます。"
+        "Word が開いている写しの横にできる ~$ で始まるファイルは飛ばします。",
         [
             "komae-docx merge r6_draft.docx 各課から/*.docx -o r6_merged.docx",
+            "komae-docx merge r6_draft.docx 各課から -o r6_merged.docx",
             "komae-docx merge r6_draft.docx a.docx b.docx -o r6_merged.docx --changes まとめ.md",
             "komae-docx merge r6_draft.docx a.docx b.docx -o r6_merged.docx --prefer a.docx",
         ],
@@ -522,7 +528,8 @@ def _add_merge(commands: Commands) -> None:
         "run_merge",
     )
     sub.add_argument("file", metavar="報告書案.docx", help="もとの報告書（案）の .docx ファイル")
-    sub.add_argument("copies", metavar="写し.docx", nargs="+", help="各課が記入した写し（いくつでも）")
+    copies_help = "各課が記入した写し（いくつでも。フォルダーも可）"
+    sub.add_argument("copies", metavar="写し.docx", nargs="+", help=copies_help)
     sub.add_argument("-o", "--output", metavar="まとめ.docx", required=True, help="まとめた案の .docx")
     sub.add_argument(
         "--changes",

@@ -37,7 +37,7 @@ from .streams import (
     input_path,
     refuse_stdin,
     require_suffix,
-    write_stdout,
+    write_data,
 )
 from .summary import describe_report
 
@@ -104,7 +104,7 @@ def run_parse(args: argparse.Namespace) -> int:
         write_text_atomic(output, report_json + "\n", force=args.force, inputs=_inputs(args.file))
         _say(args, f"{output} に書き出しました。", sys.stderr)
     if args.json or output == STDIO:
-        write_stdout(report_json)
+        write_data(report_json)
         _print_messages(args, result.messages)
     elif output is None:
         text = describe_report(result.value, display_name(args.file), result.messages).split("\n")
@@ -115,7 +115,7 @@ def run_parse(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    write_stdout(_dump(schema(args.kind)))
+    write_data(_dump(schema(args.kind)))
     return EXIT_OK
 
 
@@ -136,7 +136,7 @@ def run_check(args: argparse.Namespace) -> int:
             infos=counts["info"],
             findings=findings,
         )
-        write_stdout(output.model_dump_json(indent=2))
+        write_data(output.model_dump_json(indent=2))
     else:
         shown = [f for f in findings if f.severity == "error" or not args.quiet]
         _say(args, f"{display_name(args.file)} の検査結果：{_tally(findings)}")
@@ -174,7 +174,7 @@ def run_grade(args: argparse.Namespace) -> int:
             "plans": grades_as_json(plans),
             "messages": [m.model_dump(mode="json") for m in result.messages],
         }
-        write_stdout(_dump(data))
+        write_data(_dump(data))
     else:
         source = args.results or (RECORDED if read.value.record is not None and kind.is_published else None)
         text = describe_grades(plans, display_name(args.file), source).split("\n")
@@ -208,7 +208,7 @@ def run_status(args: argparse.Namespace) -> int:
             items=current.items,
             by_department={name: [positions[id(item)] for item in items] for name, items in departments},
         )
-        write_stdout(output.model_dump_json(indent=2))
+        write_data(output.model_dump_json(indent=2))
     else:
         text = describe_status(current, display_name(args.file)).split("\n")
         _say(args, "\n".join([text[0], kind_line(kind), *text[1:]]))
@@ -224,7 +224,7 @@ def run_results_template(args: argparse.Namespace) -> int:
     if output == STDIO:
         with tempfile.TemporaryDirectory(prefix="komae-docx-results-") as folder:
             made = api.results_template(args.file, Path(folder) / "results.yaml")
-            sys.stdout.write(made.value.read_text(encoding="utf-8"))
+            write_data(made.value.read_text(encoding="utf-8"))
         return EXIT_OK
     api.results_template(args.file, output, force=args.force)
     _say(args, f"{output} に結果ファイルのひな形を書き出しました（値はすべて 未評価）。")
@@ -291,7 +291,7 @@ def _write_changes(changes: Sequence[Any], target: str, args: argparse.Namespace
     else:
         text = changelog.as_text(changes, title, markdown=suffix == ".md")
     if target == STDIO:
-        sys.stdout.write(text)
+        write_data(text)
     else:
         write_text_atomic(target, text, force=args.force, inputs=_inputs(args.file, args.output))
 
@@ -344,6 +344,7 @@ def run_merge(args: argparse.Namespace) -> int:
     changes: str | None = args.changes
     for given in (args.file, *args.copies):
         refuse_stdin(given, "merge", "r6_draft.docx 写し.docx … -o r6_merged.docx")
+    args.copies = _copies_as_given(args)
     planned: list[Planned] = [(output, "-o", DOCX_SUFFIXES, "r6_merged.docx")]
     if changes is not None:
         planned.append((changes, "--changes", CHANGES_SUFFIXES, "まとめ.md"))
@@ -362,12 +363,24 @@ def run_merge(args: argparse.Namespace) -> int:
             Path(output).unlink(missing_ok=True)
         raise
     _print_messages(args, [m for m in result.messages if m.severity != "info"], limit=10)
-    _say(args, f"{output} にまとめた案を書き出しました。")
-    _say(args, mergelog.summary_line(merged, len(args.copies)) + "。")
+    stream = sys.stderr if changes == STDIO else sys.stdout  # stdout carries the log's JSON
+    _say(args, f"{output} にまとめた案を書き出しました。", stream)
+    _say(args, mergelog.summary_line(merged, len(args.copies)) + "。", stream)
     if args.verbose and changes != STDIO:
         print(mergelog.as_text(merged, "まとめの記録", markdown=False), end="")
-    _say(args, f"次に：残りは komae-docx status {output} で確かめられます。")
+    _say(args, f"次に：残りは komae-docx status {output} で確かめられます。", stream)
     return EXIT_OK
+
+
+def _copies_as_given(args: argparse.Namespace) -> list[str]:
+    """The copies named by files, folders and patterns the shell left alone (cmd.exe passes
+    ``写し\\*.docx`` as typed); the files Word or LibreOffice keep beside an open copy are skipped,
+    each with its line before the merge starts."""
+    from ..filelists import documents
+
+    found = documents(args.copies)
+    _print_messages(args, found.messages)
+    return [str(path) for path in found.value]
 
 
 def _print_conflicts(merged: api.Merged) -> None:
@@ -394,7 +407,7 @@ def _write_merge_log(merged: api.Merged, target: str, args: argparse.Namespace) 
     else:
         text = mergelog.as_text(merged, title, markdown=suffix == ".md")
     if target == STDIO:
-        sys.stdout.write(text)
+        write_data(text)
     else:
         inputs = _inputs(args.file, *args.copies, args.output)
         write_text_atomic(target, text, force=args.force, inputs=inputs)

@@ -9,6 +9,7 @@ never goes to standard output.  Outputs staff open by double-clicking must carry
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -78,3 +79,53 @@ def require_suffix(given: str, option: str, suffixes: tuple[str, ...], example: 
 
 def write_stdout(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+# --------------------------------------------------------------------------- encodings
+# (kept apart from the closed-pipe handling above: what bytes go out, not whether anyone reads them)
+
+DATA_ENCODING = "utf-8"
+"""JSON and YAML go out as UTF-8 whatever the console's or the locale's encoding (as gh and jq do):
+on Japanese Windows a redirected stdout would otherwise be cp932, which lacks 「—」 (U+2014)."""
+
+
+def write_data(text: str) -> None:
+    """Data a script asked for (``--json``, ``-o -``) as UTF-8 bytes on stdout, one final newline.
+
+    Text already printed for people is flushed first, so the order on the stream is kept.  A stdout
+    without a byte buffer (a ``StringIO`` a caller put there) gets the text itself.  A reader that
+    went away (``| head``) ends the output, not the command: it runs on to its own exit code.
+    """
+    text = text if text.endswith("\n") else text + "\n"
+    buffer = getattr(sys.stdout, "buffer", None)
+    try:
+        if buffer is None:
+            sys.stdout.write(text)
+            return
+        sys.stdout.flush()
+        buffer.write(text.encode(DATA_ENCODING))
+        buffer.flush()
+    except BrokenPipeError:
+        _output_to_devnull()
+
+
+def _output_to_devnull() -> None:
+    """Point stdout at devnull (the Python docs' "Note on SIGPIPE"): nothing fails at exit."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def tolerate_any_console_encoding() -> None:
+    """Text for people never fails on the console's encoding: a character the encoding lacks (cp932
+    has no 「—」, ascii no Japanese at all) is written as 「?」 instead of raising.
+
+    The streams keep their encoding (a cp932 console or ``> log.txt`` gets cp932, as Notepad and
+    Excel expect there); only the error handler changes.  Data goes out through :func:`write_data`.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")

@@ -53,10 +53,11 @@ from ...errors import (
     PublicationNumberError,
     SheetFormatError,
 )
+from ...filelists import DOCX_SUFFIX, NOT_DOCX_SUFFIXES, is_marker, not_docx, skipped_marker
 from ...model import Report
 from ...package import write_package
 from ...progress import SHARED_NOTE, department_total
-from ...results import Result
+from ...results import Message, Result
 from .. import mergelog
 from . import compare_page, views
 from .guards import (
@@ -508,9 +509,9 @@ class Pages:
         job: Job | None = None
         copies: list[Path] = []
         try:
-            job, copies = await self.accept_copies(request)
+            job, copies, skipped = await self.accept_copies(request)
             ready, given = job, copies
-            address = await run_in_threadpool(lambda: self.make_merge(ready, given, None))
+            address = await run_in_threadpool(lambda: self.make_merge(ready, given, None, skipped))
         except Refused as refused:
             if job is not None:
                 self.store.remove(job)
@@ -521,14 +522,21 @@ class Pages:
             return self.form_page("merge", 400, self.copy_refusal(error, copies))
         return RedirectResponse(address, status_code=303)
 
-    async def accept_copies(self, request: Request) -> tuple[Job, list[Path]]:
-        """The draft (field ``file``) and the copies (field ``copies``, several) in a new job folder."""
+    async def accept_copies(self, request: Request) -> tuple[Job, list[Path], list[Message]]:
+        """The draft (field ``file``) and the copies (field ``copies``, several files or a folder) in
+        a new job folder; Word's owner files and LibreOffice's lock files among them are skipped,
+        each with its message (:func:`_open_elsewhere`)."""
         form = await self.checked_form(request, max_files=MAX_COPIES + 1)
         upload = form.get("file")
         given = [c for c in form.getlist("copies") if isinstance(c, UploadFile) and c.filename]
+        given, skipped = _open_elsewhere(given)
         if not isinstance(upload, UploadFile) or not upload.filename:
             pick = "「ファイルを選択」から、各課に配る前の報告書（案）の .docx を選んでください。"
             raise Refused(400, FormError("file", "もとの報告書（案）が選ばれていません", pick))
+        if not given and skipped:
+            pick = "写しを開いている人に保存して閉じてもらい、もう一度選んでください。"
+            text = "まとめられる写しがありません。" + " ".join(m.text for m in skipped)
+            raise Refused(400, FormError("copies", text, pick))
         if not given:
             pick = "各課が記入した写しの .docx を選んでください（いくつでも選べます）。"
             raise Refused(400, FormError("copies", "写しが選ばれていません", pick))
@@ -548,7 +556,7 @@ class Pages:
                 self.store.remove(job)
                 pick = "中身のある .docx を選び直してください。"
                 raise Refused(400, FormError(field_name, f"{path.name}：ファイルが空です", pick))
-        return job, copies
+        return job, copies, skipped
 
     def copy_refusal(self, error: KomaeDocxError, copies: Sequence[Path]) -> FormError:
         """A refused draft or copy, on its field, named as the user chose it."""
@@ -557,7 +565,9 @@ class Pages:
         field_name = "copies" if error.path is not None and Path(error.path) in copies else "file"
         return FormError(field_name, message, refusal.fix, refusal.links)
 
-    def make_merge(self, job: Job, copies: Sequence[Path], prefer: Path | None) -> str:
+    def make_merge(
+        self, job: Job, copies: Sequence[Path], prefer: Path | None, skipped: Sequence[Message] = ()
+    ) -> str:
         """Merge and keep the screen: the log and the download, or the conflicts and the choice."""
         stem = Path(job.source_name).stem
         target = job.output(f"{stem}_まとめ.docx")
@@ -574,10 +584,14 @@ class Pages:
             "kept": _named_rows(mergelog.kept_rows(merged), names),
             "filled": _named_rows(mergelog.filled_rows(merged), names),
             "warnings": views.message_rows(
-                m.model_copy(update={"text": _with_names(m.text, copies)})
-                for m in result.messages
-                if not m.code.startswith("merge.")
+                [*skipped]
+                + [
+                    m.model_copy(update={"text": _with_names(m.text, copies)})
+                    for m in result.messages
+                    if not m.code.startswith("merge.")
+                ]
             ),
+            "skipped": list(skipped),
             "previews": previews_available(),
         }
         if merged.path is not None:
@@ -606,7 +620,8 @@ class Pages:
             wrong = FormError("prefer", "採る写しが一覧にありません", "一覧から写しを選び直してください。")
             return self.show_view(job, "result", 400, wrong)
         try:
-            address = await run_in_threadpool(self.make_merge, job, copies, copies[index])
+            skipped = job.views["result"][1].get("skipped", [])
+            address = await run_in_threadpool(self.make_merge, job, copies, copies[index], skipped)
         except KomaeDocxError as error:
             failed = FormError("prefer", _with_names(self.without_folders(str(error)), copies), RETRY)
             return self.show_view(job, "result", 400, failed)
@@ -798,6 +813,27 @@ class Pages:
         if not image.is_file():
             return self.error(404, HTTP_MESSAGES[404])
         return FileResponse(image, media_type="image/png")
+
+
+def _open_elsewhere(given: list[UploadFile]) -> tuple[list[UploadFile], list[Message]]:
+    """The uploads that are documents, and a message for each one that is not: Word's owner file
+    (``~$…``) or LibreOffice's lock file, which a folder upload brings along while a copy is open,
+    and a folder's non-Word files (``.doc`` named, ``desktop.ini`` and the like passed over)."""
+    names = [safe_file_name(upload.filename) for upload in given]
+    kept: list[UploadFile] = []
+    skipped: list[Message] = []
+    for upload, name in zip(given, names, strict=True):
+        suffix = Path(name).suffix.lower()
+        folder_upload = "/" in (upload.filename or "") or "\\" in (upload.filename or "")
+        if is_marker(name):
+            skipped.append(skipped_marker(name, names))
+        elif folder_upload and suffix in NOT_DOCX_SUFFIXES:
+            skipped.append(not_docx(name))
+        elif folder_upload and suffix != DOCX_SUFFIX:
+            continue
+        else:
+            kept.append(upload)
+    return kept, skipped
 
 
 def _job_copies(job: Job) -> list[Path]:
