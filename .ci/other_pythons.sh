@@ -6,6 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# pyenv (as on the project's machines) runs a version's shim only when PYENV_VERSION names it: name them all.
+if command -v pyenv >/dev/null; then
+    PYENV_VERSION="$(pyenv version-name):$(pyenv versions --bare | grep -E '^3\.[0-9]+\.[0-9]+$' | paste -sd: -)"
+    export PYENV_VERSION
+fi
 runs() { command -v "$1" >/dev/null && "$1" -c '' 2>/dev/null; }  # (a pyenv shim may exist and not run)
 own="$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 for version in 3.11 3.12 3.13 3.14; do

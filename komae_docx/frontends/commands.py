@@ -551,7 +551,7 @@ def run_compare(args: argparse.Namespace) -> int:
             nothing_changed=comparison.nothing_changed,
             messages=result.messages,
         )
-        write_stdout(data.model_dump_json(indent=2))
+        write_data(data.model_dump_json(indent=2))
     else:
         _say(args, describe_comparison(comparison, verbose=args.verbose))
     if output is not None:
@@ -576,7 +576,7 @@ def run_trend(args: argparse.Namespace) -> int:
         _plan(planned, list(args.files), args.force)
     result = api.trend(args.files, handout=args.output, csv=args.csv, force=args.force)
     if args.json:
-        write_stdout(TrendOutput(trend=result.value, messages=result.messages).model_dump_json(indent=2))
+        write_data(TrendOutput(trend=result.value, messages=result.messages).model_dump_json(indent=2))
     else:
         _say(args, describe_trend(result.value))
     for given, what in ((args.output, "表とグラフの資料"), (args.csv, "表（CSV）")):
