@@ -176,9 +176,9 @@ def _describe_fallback(doc_pr: etree._Element, text: str) -> None:
     alternate = _ancestor(doc_pr, f"{MC}AlternateContent")
     if alternate is None:
         return
-    for el in alternate.iter():
-        if isinstance(el.tag, str) and el.tag.startswith(f"{{{VML_NS}}}") and el.getparent() is not None:
-            if el.getparent().tag == w("pict") and not el.get("alt"):
+    for pict in alternate.iter(w("pict")):
+        for el in pict:
+            if isinstance(el.tag, str) and el.tag.startswith(f"{{{VML_NS}}}") and not el.get("alt"):
                 el.set("alt", text)
 
 
@@ -282,4 +282,4 @@ def _with_title(core: etree._Element, title: str) -> bytes:
     return serialize(core)
 
 
-__all__ = ["W", "AccessibleCopy", "TableShape", "accessible_copy", "report_title"]
+__all__ = ["AccessibleCopy", "TableShape", "W", "accessible_copy", "report_title"]

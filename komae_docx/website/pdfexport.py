@@ -18,6 +18,7 @@ in the PDF itself (pikepdf, the one PDF library the checkers also use):
 
 from __future__ import annotations
 
+import itertools
 import json
 import tempfile
 from collections.abc import Sequence
@@ -42,7 +43,9 @@ EXPORT_OPTIONS: dict[str, bool] = {
 
 def export_target() -> str:
     """``--convert-to``'s argument: the PDF filter with :data:`EXPORT_OPTIONS` as JSON."""
-    options = {name: {"type": "boolean", "value": "true" if on else "false"} for name, on in EXPORT_OPTIONS.items()}
+    options = {
+        name: {"type": "boolean", "value": "true" if on else "false"} for name, on in EXPORT_OPTIONS.items()
+    }
     return "pdf:writer_pdf_Export:" + json.dumps(options, separators=(",", ":"))
 
 
@@ -66,7 +69,7 @@ def export_pdf(copy: AccessibleCopy, report: Report, stem: str) -> ExportedPdf:
     with tempfile.TemporaryDirectory(prefix="komae-publish-") as work:
         source = Path(work) / f"{stem}.docx"
         source.write_bytes(copy.data)
-        pdf_path = convert_to_pdf(source, Path(work) / "pdf", target=export_target())
+        pdf_path = convert_to_pdf(source, Path(work) / "pdf", convert_to=export_target())
         texts = pdf_page_texts(pdf_path)
         return finish_pdf(pdf_path, copy, report, texts)
 
@@ -165,7 +168,9 @@ class SpanPlan:
 
 
 def plan_spans(shape: TableShape) -> SpanPlan:
-    spans = {(r, i): (across, down) for r, row in enumerate(shape.rows) for i, (_, across, down) in enumerate(row)}
+    spans = {
+        (r, i): (across, down) for r, row in enumerate(shape.rows) for i, (_, across, down) in enumerate(row)
+    }
     starts = {r: [col for col, _, _ in row] for r, row in enumerate(shape.rows)}
     fillers: dict[int, list[tuple[int, int]]] = {}
     changed = True
@@ -221,12 +226,16 @@ def _add_empty_cells(
     row = cells[0].get("/P")
     if row is None:
         return
-    placed: list[tuple[int, pikepdf.Object]] = [(col, cell) for (col, _, _), cell in zip(shape_row, cells, strict=True)]
+    placed: list[tuple[int, pikepdf.Object]] = [
+        (col, cell) for (col, _, _), cell in zip(shape_row, cells, strict=True)
+    ]
     for col, across in fillers:
         attrs = pikepdf.Dictionary(O=pikepdf.Name.Table)
         if across > 1:
             attrs.ColSpan = across
-        empty = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.TD, P=row, A=attrs))
+        empty = pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.TD, P=row, A=attrs)
+        )
         placed.append((col, empty))
     others = [kid for kid in _raw_kids(row) if not _is_cell(kid)]
     row.K = pikepdf.Array([cell for _, cell in sorted(placed, key=lambda item: item[0])] + others)
@@ -288,7 +297,7 @@ def printed_numbers(laid: LaidOut) -> list[int | None]:
     pages whose numbers leave room for it (a blank page) gets the number it stands for."""
     numbers = list(laid.numbers)
     known = [i for i, n in enumerate(numbers) if n is not None]
-    for before, after in zip(known, known[1:], strict=False):
+    for before, after in itertools.pairwise(known):
         first, last = numbers[before], numbers[after]
         if first is not None and last is not None and last - first == after - before:
             for i in range(before + 1, after):
