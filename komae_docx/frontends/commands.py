@@ -459,7 +459,7 @@ def run_publish(args: argparse.Namespace) -> int:
     given = (args.city_code, args.prefecture, args.municipality)
     if any(given):
         if not all(given) or not (args.city_code.isascii() and args.city_code.isdigit()):
-            raise KomaeDocxError("--city-code（数字）・--prefecture・--municipality は3つとも指定してください")
+            raise KomaeDocxError("--city-code（数字）・--prefecture・--municipality は3つとも指定してください")  # noqa: E501
         city = City(args.city_code, args.prefecture, args.municipality)
     made = api.publish(
         args.file,

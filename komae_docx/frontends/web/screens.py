@@ -14,13 +14,14 @@ from typing import Literal
 from ...filekind import FileKind, Job, accepts, fitting_job, judge
 from ...model import Report
 
-Screen = Literal["draft", "status", "finalize", "merge"]
+Screen = Literal["draft", "status", "finalize", "merge", "publish"]
 
 SCREEN_TITLE: dict[Screen, str] = {
     "draft": "翌年度の案を作る",
     "status": "記入状況を見る",
     "finalize": "報告書を仕上げる",
     "merge": "各課の記入をまとめる",
+    "publish": "ホームページ用に書き出す",
 }
 
 SCREEN_TAKES: dict[Screen, str] = {
@@ -28,6 +29,7 @@ SCREEN_TAKES: dict[Screen, str] = {
     "status": "報告書・報告書（案）のどれでも",
     "finalize": "各課が記入した報告書（案）か中間版",
     "merge": "各課に配る前の案と、各課が記入した写し",
+    "publish": "公表済みの報告書（市の報告書か、仕上げた報告書）",
 }
 
 _JOB_SCREENS: tuple[Job, ...] = ("draft", "finalize", "status")
