@@ -1,0 +1,280 @@
+"""publish: the accessible PDF and the open data for the city's website (issue 25).
+
+The open data is checked against the FY2023 report as published (../shared/seed): 13 measures,
+grades AAAAC (地域福祉計画) and AAAAAABA (重層的支援体制整備事業実施計画), 狛江市's code 132195.
+The PDF is checked by two checkers nobody here wrote (``pdfua``, ``outloud``, from PyPI), on the
+example's PDF and on a PDF of a report made by ``finalize``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from komae_docx import api
+from komae_docx.errors import LayoutError, WrongFileKindError
+from komae_docx.frontends.cli import main
+from komae_docx.layout import convert_to_pdf, libreoffice_available, pdf_page_texts
+from komae_docx.website.opendata import City, json_schema
+
+from .conftest import EXAMPLE
+from .filler import fill_draft, hand_results, last_years_fill
+
+needs_libreoffice = pytest.mark.skipif(not libreoffice_available(), reason="LibreOffice がありません")
+BIN = Path(sys.executable).parent
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with a BOM, so Excel opens the Japanese intact"
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+
+
+# --------------------------------------------------------------------------- open data (no LibreOffice)
+
+
+@pytest.fixture(scope="module")
+def data_only(tmp_path_factory: pytest.TempPathFactory) -> api.Published:
+    folder = tmp_path_factory.mktemp("opendata") / "web"
+    return api.publish(EXAMPLE, folder, pdf=False).value
+
+
+def test_the_measures_csv_has_the_reports_thirteen_grades(data_only: api.Published) -> None:
+    assert data_only.measures_csv is not None
+    rows = read_csv(data_only.measures_csv)
+    assert len(rows) == 13
+    welfare = [r["評価"] for r in rows if r["計画"] == "地域福祉計画"]
+    layered = [r["評価"] for r in rows if r["計画"] == "重層的支援体制整備事業実施計画"]
+    assert "".join(welfare) == "AAAAC"
+    assert "".join(layered) == "AAAAAABA"
+
+
+def test_every_row_starts_with_the_city_and_the_year_in_both_calendars(data_only: api.Published) -> None:
+    assert data_only.measures_csv is not None and data_only.projects_csv is not None
+    for path in (data_only.measures_csv, data_only.projects_csv):
+        header = path.read_bytes().decode("utf-8-sig").splitlines()[0].split(",")
+        assert header[:5] == ["全国地方公共団体コード", "都道府県名", "市区町村名", "年度（和暦）", "年度（西暦）"]
+        for row in read_csv(path):
+            assert (row["全国地方公共団体コード"], row["都道府県名"], row["市区町村名"]) == (
+                "132195",
+                "東京都",
+                "狛江市",
+            )
+            assert (row["年度（和暦）"], row["年度（西暦）"]) == ("令和5年度", "2023")
+
+
+def test_measure_rows_as_the_report_prints_them(data_only: api.Published) -> None:
+    assert data_only.measures_csv is not None
+    rows = {r["施策番号"]: r for r in read_csv(data_only.measures_csv)}
+    # 評価総括表: 1－(2)－① on pages 12～13, 3－(1) graded C on page 17 (the seed text).
+    assert rows["1－(2)－①"]["掲載頁"] == "12～13"
+    assert rows["3－(1)"]["評価"] == "C"
+    assert rows["3－(1)"]["掲載頁"] == "17"
+    assert rows["3－(1)"]["施策"] == "災害時の福祉避難所の円滑な運営体制を整備します。"
+    # a report from before this tool has no per-project results: no counts, the printed grade
+    assert rows["3－(1)"]["達成数"] == "" and rows["3－(1)"]["評価の出典"] == "報告書に記載の評価"
+    assert rows["7"]["施策"] == "アウトリーチ等事業の実施" and rows["7"]["評価"] == "B"
+
+
+def test_project_rows_name_the_departments_and_leave_results_empty(data_only: api.Published) -> None:
+    assert data_only.projects_csv is not None and data_only.explanation is not None
+    rows = read_csv(data_only.projects_csv)
+    first = rows[0]
+    assert first["施策番号"] == "1－(1)" and first["事業記号"] == "a"
+    assert first["担当課コード"] == "福" and first["担当課名"] == "福祉政策課"
+    assert first["事業内容（Plan）"].startswith("重層的支援体制整備事業の実施に向けて")
+    assert all(row["結果"] == "" for row in rows)
+    note = data_only.explanation.read_bytes().decode("utf-8-sig")
+    assert "事業ごとの結果の記録がありません" in note
+    for column in ("全国地方公共団体コード", "掲載頁", "担当課名", "結果"):
+        assert f"{column}：" in note
+
+
+def test_a_cell_with_a_comma_or_a_line_break_is_quoted() -> None:
+    from komae_docx.website.opendata import csv_bytes
+
+    data = csv_bytes([["a", "b"], ["1,2", "上\n下"]])
+    assert data == '\ufeffa,b\r\n"1,2","上\n下"\r\n'.encode()
+
+
+def test_another_city_passes_its_own_code(tmp_path: Path) -> None:
+    made = api.publish(EXAMPLE, tmp_path / "web", pdf=False, city=City("131016", "東京都", "千代田区")).value
+    assert made.measures_csv is not None
+    assert {r["全国地方公共団体コード"] for r in read_csv(made.measures_csv)} == {"131016"}
+
+
+def test_the_schema_lists_the_csv_columns_in_order(data_only: api.Published) -> None:
+    schema = json_schema()
+    assert data_only.measures_csv is not None
+    header = data_only.measures_csv.read_bytes().decode("utf-8-sig").splitlines()[0].split(",")
+    assert schema["$defs"]["施策"]["x-column-order"] == header
+    assert schema["$defs"]["事業"]["properties"]["年度（西暦）"]["type"] == ["integer", "null"]
+
+
+# --------------------------------------------------------------------------- refusals and no LibreOffice
+
+
+def test_a_draft_is_refused_by_kind_and_nothing_is_written(tmp_path: Path) -> None:
+    draft = api.draft(EXAMPLE, tmp_path / "r6_draft.docx").value.path
+    with pytest.raises(WrongFileKindError) as refused:
+        api.publish(draft, tmp_path / "web", pdf=False)
+    assert "記入前の報告書（案）" in str(refused.value)
+    assert not (tmp_path / "web").exists()
+    assert main(["publish", str(draft), "-o", str(tmp_path / "web"), "--data-only"]) == 2
+
+
+def test_without_libreoffice_the_data_is_written_and_the_pdf_explained(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("komae_docx.layout.libreoffice_available", lambda: False)
+    with pytest.raises(LayoutError, match="LibreOffice"):
+        api.publish(EXAMPLE, tmp_path / "pdf", data=False)
+    assert not (tmp_path / "pdf").exists()
+    assert main(["publish", str(EXAMPLE), "-o", str(tmp_path / "pdf"), "--pdf-only"]) == 2
+    made = api.publish(EXAMPLE, tmp_path / "web")
+    assert made.value.pdf is None and made.value.measures_csv is not None
+    assert [m.code for m in made.messages] == ["publish.no_libreoffice"]
+    assert "インストール" in made.messages[0].text
+    assert sorted(p.name for p in (tmp_path / "web").iterdir()) == [
+        "r5_report_事業.csv",
+        "r5_report_施策.csv",
+        "r5_report_説明.txt",
+    ]
+
+
+def test_an_existing_file_is_not_overwritten_and_nothing_else_is_written(tmp_path: Path) -> None:
+    folder = tmp_path / "web"
+    folder.mkdir()
+    (folder / "r5_report_事業.csv").write_text("city's own", encoding="utf-8")
+    assert main(["publish", str(EXAMPLE), "-o", str(folder), "--data-only"]) == 2
+    assert sorted(p.name for p in folder.iterdir()) == ["r5_report_事業.csv"]
+    assert (folder / "r5_report_事業.csv").read_text(encoding="utf-8") == "city's own"
+
+
+# --------------------------------------------------------------------------- the PDF
+
+
+def pdfua_check(pdf: Path) -> tuple[int, str]:
+    done = subprocess.run([str(BIN / "pdfua"), "check", str(pdf)], capture_output=True, text=True, timeout=300)
+    return done.returncode, done.stdout
+
+
+def outloud_fails(pdf: Path) -> dict[str, list[str]]:
+    """The failing PDF/UA-1 checkpoints and WCAG 2.2 A/AA criteria of outloud's criteria view."""
+    done = subprocess.run(
+        [str(BIN / "outloud"), "--json", "-", "--criteria", "-q", "--fail-on", "never", str(pdf)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    criteria = json.loads(done.stdout)["results"][0]["criteria"]
+    return {name: [c["id"] for c in items if c["status"] == "fail"] for name, items in criteria.items()}
+
+
+@pytest.fixture(scope="module")
+def example_pdf(tmp_path_factory: pytest.TempPathFactory) -> api.Published:
+    if not libreoffice_available() or not shutil.which("pdftoppm"):
+        pytest.skip("LibreOffice がありません")
+    return api.publish(EXAMPLE, tmp_path_factory.mktemp("publish") / "web").value
+
+
+@needs_libreoffice
+def test_the_example_pdf_passes_both_checkers(example_pdf: api.Published) -> None:
+    assert example_pdf.pdf is not None
+    code, text = pdfua_check(example_pdf.pdf)
+    assert code == 0, text
+    assert outloud_fails(example_pdf.pdf) == {"pdfua1": [], "wcag22": []}
+
+
+@needs_libreoffice
+def test_viewer_page_17_is_the_page_the_summary_calls_17(example_pdf: api.Published) -> None:
+    assert example_pdf.pdf is not None
+    texts = pdf_page_texts(example_pdf.pdf, layout=False)
+    with pikepdf.open(example_pdf.pdf) as pdf:
+        labels = pikepdf.NumberTree(pdf.Root.PageLabels)
+        assert len(pdf.pages) == 39
+        assert pdf.Root.Lang == "ja-JP"
+        assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
+        assert str(pdf.docinfo["/Title"]).endswith("令和5年度報告書")
+        assert str(labels[0].P) == "表紙" and str(labels[1].P) == "目次"
+    page_17 = example_pdf.page_labels.index("17")
+    # 評価総括表: 3－(1) 「災害時の福祉避難所…」 is on 17頁
+    assert "災害時の福祉避難所" in "".join(texts[page_17].split())
+    assert example_pdf.page_labels[:3] == ["表紙", "目次", "1"]
+    assert example_pdf.page_labels[-1] == "奥付"
+
+
+@needs_libreoffice
+def test_same_page_count_as_the_report_under_libreoffice(example_pdf: api.Published, tmp_path: Path) -> None:
+    assert example_pdf.pdf is not None
+    plain = convert_to_pdf(EXAMPLE, tmp_path)
+    with pikepdf.open(plain) as report, pikepdf.open(example_pdf.pdf) as published:
+        assert len(published.pages) == len(report.pages) == 39
+
+
+@needs_libreoffice
+def test_the_summary_rows_are_read_in_order(example_pdf: api.Published) -> None:
+    assert example_pdf.pdf is not None
+    texts = ["".join(t.split()) for t in pdf_page_texts(example_pdf.pdf, layout=False)]
+    page = next(t for t in texts if "評価総括表" in t and "1－(2)－①" in t)
+    order = ["1－(1)", "1－(2)－①", "1－(2)－③", "2－(3)", "3－(1)"]
+    positions = [page.index(ref) for ref in order]
+    assert positions == sorted(positions)
+
+
+@needs_libreoffice
+def test_bookmarks_follow_the_chapters_and_sheets(example_pdf: api.Published) -> None:
+    assert example_pdf.pdf is not None
+    with pikepdf.open(example_pdf.pdf) as pdf, pdf.open_outline() as outline:
+        top = [item.title for item in outline.root]
+        chapter1 = next(item for item in outline.root if item.title.startswith("第1章"))
+        plans = [(item.title, len(item.children)) for item in chapter1.children]
+    assert top[:2] == ["目次", "序章\u3000はじめに"]
+    assert any(title.startswith("第2章") for title in top)
+    assert plans == [("1 地域福祉計画", 7), ("2 重層的支援体制整備事業実施計画", 10)]
+
+
+@needs_libreoffice
+def test_the_schedule_figures_say_what_happens_when(example_pdf: api.Published) -> None:
+    assert example_pdf.pdf is not None
+    with pikepdf.open(example_pdf.pdf) as pdf:
+        alts = [str(obj.Alt) for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and "/Alt" in obj]
+    assert "進捗評価の流れ：5月 市民福祉推進委員会①（報告書(案)を審議）" in alts
+    assert "進捗評価の流れ：10月 報告書をHPに公開" in alts
+
+
+@needs_libreoffice
+def test_the_input_is_not_changed(example_pdf: api.Published) -> None:
+    assert api.identify(EXAMPLE).value.value == "published"
+    assert b"\xe9\x80\xb2\xe6\x8d\x97\xe8\xa9\x95\xe4\xbe\xa1\xe3\x81\xae\xe6\xb5\x81\xe3\x82\x8c\xef\xbc\x9a" not in (
+        EXAMPLE.read_bytes()
+    )
+
+
+@needs_libreoffice
+def test_a_finalized_report_publishes_with_its_results(tmp_path: Path) -> None:
+    last_year = api.read(EXAMPLE).value
+    draft = api.draft(EXAMPLE, tmp_path / "r6_draft.docx").value.path
+    fill = last_years_fill(last_year, api.read(draft).value, results=hand_results(), number="R7-15")
+    filled = fill_draft(draft, tmp_path / "r6_filled.docx", fill)
+    report = api.finalize(filled, tmp_path / "r6_report.docx", pages="libreoffice").value
+    assert report.path is not None
+    made = api.publish(report.path, tmp_path / "web").value
+    assert made.pdf is not None and made.projects_csv is not None and made.measures_csv is not None
+    code, text = pdfua_check(made.pdf)
+    assert code == 0, text
+    assert outloud_fails(made.pdf) == {"pdfua1": [], "wcag22": []}
+    projects = read_csv(made.projects_csv)
+    assert {row["年度（和暦）"] for row in projects} == {"令和6年度"}
+    assert all(row["結果"] for row in projects), "finalize keeps each project's result in the file"
+    measures = {r["施策番号"]: r for r in read_csv(made.measures_csv)}
+    assert measures["3－(1)"]["達成割合"] == "1/3（33.3%）"
+    assert measures["3－(1)"]["評価の出典"] == "事業ごとの結果から算出"
