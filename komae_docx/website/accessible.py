@@ -2,7 +2,7 @@
 
 LibreOffice tags what the document says: a row marked ``w:tblHeader`` becomes TH cells, a
 shape's description (``wp:docPr/@descr``) becomes the figure's /Alt, the document's title
-(``dc:title``) the PDF's title, the default language (``w:lang``) the PDF's /Lang.  The city's
+(``dc:title``) the PDF's title.  The city's
 files say none of this, so a copy says it before the export:
 
 * **title and language**: the cover's title lines and the year's report title as ``dc:title``,
@@ -253,7 +253,11 @@ def table_shape(tbl: etree._Element) -> TableShape:
 
 
 def _with_language(styles: etree._Element) -> bytes:
-    """Default language ja-JP (``w:docDefaults/w:rPrDefault/w:rPr/w:lang``): the PDF's /Lang."""
+    """Japanese text in ja-JP (``w:docDefaults/w:rPrDefault/w:rPr/w:lang/@w:eastAsia``).
+
+    The Latin language (``@w:val``, en-US in the city's file) stays: LibreOffice breaks Latin
+    text and digits by it, and ja-JP there moves line breaks in the sheets («70%以上7 / 0%未満»).
+    The PDF's /Lang is set to ja-JP by :mod:`.pdfexport` instead."""
     defaults = styles.find(w("docDefaults"))
     if defaults is None:
         defaults = etree.Element(w("docDefaults"))
@@ -269,7 +273,6 @@ def _with_language(styles: etree._Element) -> bytes:
     if lang is None:
         lang = etree.Element(w("lang"))
         put_in_schema_order(rpr, lang, RPR_RANK)
-    lang.set(w("val"), LANGUAGE)
     lang.set(w("eastAsia"), LANGUAGE)
     return serialize(styles)
 
