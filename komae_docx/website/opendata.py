@@ -21,7 +21,7 @@ from typing import Any
 from ..era import era_of_fiscal_year, format_era_year
 from ..model import LayeredPlan, Measure, Report, WelfarePlan
 from ..record import recorded_results
-from ..rules import PlanGrades, outcome_text
+from ..rules import PlanGrades
 from .accessible import report_title
 
 Plan = WelfarePlan | LayeredPlan
@@ -124,7 +124,7 @@ def open_data(report: Report, grades: Sequence[PlanGrades], city: City | None) -
         city.name if city else "",
         *year_cells(report),
     ]
-    results = recorded_results(report)
+    results = project_results(report)
     by_measure = {g.measure_id: g for plan in grades for g in plan.measures}
     measures: list[list[str]] = [[c.name for c in MEASURE_COLUMNS]]
     projects: list[list[str]] = [[c.name for c in PROJECT_COLUMNS]]
@@ -149,7 +149,7 @@ def open_data(report: Report, grades: Sequence[PlanGrades], city: City | None) -
                 ]
             )
             for project in measure.projects:
-                result = results.get(project.id) if results is not None else None
+                result = results.get(project.id, "") if results is not None else ""
                 projects.append(
                     [
                         *lead,
@@ -162,10 +162,18 @@ def open_data(report: Report, grades: Sequence[PlanGrades], city: City | None) -
                         _one_line(project.plan_text),
                         "・".join(project.departments),
                         "・".join(departments.get(code, code) for code in project.departments),
-                        outcome_text(result) if results is not None and result is not None else "",
+                        result,
                     ]
                 )
     return OpenData(measures, projects, results is not None)
+
+
+def project_results(report: Report) -> dict[str, str] | None:
+    """Each project's result as the report records it (達成, 未達成, 「1/3」: the value the draft's
+    control or the results file gave); None for a report that keeps no results (before this tool)."""
+    if recorded_results(report) is None or report.record is None:
+        return None
+    return {project.id: project.value for project in report.record.projects}
 
 
 def measure_number(measure: Measure) -> str:
