@@ -25,7 +25,7 @@ from komae_docx.frontends.cli import main
 from komae_docx.layout import convert_to_pdf, libreoffice_available, pdf_page_texts
 from komae_docx.website.opendata import City, json_schema
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, corpus_files
 from .filler import fill_draft, hand_results, last_years_fill
 
 needs_libreoffice = pytest.mark.skipif(not libreoffice_available(), reason="LibreOffice がありません")
@@ -296,3 +296,34 @@ def test_a_finalized_report_publishes_with_its_results(tmp_path: Path) -> None:
     measures = {r["施策番号"]: r for r in read_csv(made.measures_csv)}
     assert measures["3－(1)"]["達成割合"] == "1/3（33.3%）"
     assert measures["3－(1)"]["評価の出典"] == "事業ごとの結果から算出"
+
+
+@pytest.mark.parametrize("document", corpus_files(), ids=lambda path: path.name)
+def test_a_document_that_is_no_report_is_refused_without_a_traceback(
+    document: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """../shared/corpus: real .docx from other tools, none a progress report (skipped when absent)."""
+    assert main(["publish", str(document), "-o", str(tmp_path / "web")]) == 2
+    assert not (tmp_path / "web").exists()
+    error = capsys.readouterr().err
+    assert error.startswith("エラー：") and "Traceback" not in error
+
+
+def test_a_drawing_that_shows_nothing_is_marked_decorative() -> None:
+    from lxml import etree
+
+    from komae_docx.website.accessible import ADEC_NS, DECORATIVE_TEXT, WP_NS, describe_figures
+
+    body = (
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+        f' xmlns:wp="{WP_NS}">'
+        "<w:body><w:p><w:r><w:drawing><wp:anchor>"
+        '<wp:docPr id="7" name="直線 7"/>'
+        "</wp:anchor></w:drawing></w:r></w:p></w:body></w:document>"
+    )
+    document = etree.fromstring(body.encode())
+    report = api.read(EXAMPLE).value
+    assert describe_figures(document, report) == [DECORATIVE_TEXT]
+    doc_pr = next(document.iter(f"{{{WP_NS}}}docPr"))
+    assert doc_pr.get("descr") == DECORATIVE_TEXT
+    assert next(doc_pr.iter(f"{{{ADEC_NS}}}decorative")).get("val") == "1"
