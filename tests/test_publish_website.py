@@ -327,3 +327,19 @@ def test_a_drawing_that_shows_nothing_is_marked_decorative() -> None:
     doc_pr = next(document.iter(f"{{{WP_NS}}}docPr"))
     assert doc_pr.get("descr") == DECORATIVE_TEXT
     assert next(doc_pr.iter(f"{{{ADEC_NS}}}decorative")).get("val") == "1"
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("make", ["with_grid_after", "with_cell_content_control"])
+def test_word_365s_habits_publish_as_cleanly(make: str, tmp_path: Path) -> None:
+    """Rows Word shortened (``w:gridAfter``) and cells in content controls: every table's spans
+    are still set (no ``publish.table_spans``) and both checkers pass."""
+    from . import word365
+
+    source = getattr(word365, make)(tmp_path)
+    made = api.publish(source, tmp_path / "web")
+    assert made.value.pdf is not None
+    assert [m.code for m in made.messages] == []
+    code, text = pdfua_check(made.value.pdf)
+    assert code == 0, text
+    assert outloud_fails(made.value.pdf) == {"pdfua1": [], "wcag22": []}

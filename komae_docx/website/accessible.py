@@ -34,6 +34,8 @@ from ..wordml import (
     TBL,
     W,
     body_tables,
+    grid_before,
+    int_attr,
     put_in_schema_order,
     row_cells,
     row_tcs,
@@ -93,7 +95,7 @@ def accessible_copy(source: str | Path, report: Report) -> AccessibleCopy:
     title = report_title(report)
     figures = describe_figures(document, report)
     mark_header_rows(document, report)
-    tables = [table_shape(tbl) for tbl in document.iter(TBL)]
+    tables = [table_shape(tbl) for tbl in exported_tables(document)]
     parts[main] = serialize(document)
     for styles in package.related_part(main, "styles"):
         parts[styles] = _with_language(parse_xml(parts[styles], path=source, part=styles))
@@ -200,16 +202,27 @@ def mark_header_rows(document: etree._Element, report: Report) -> None:
                 continue
             for tr in table_rows(top[anchor.table])[: anchor.header_rows]:
                 _set_header(tr)
-    for tbl in document.iter(TBL):
+    for tbl in exported_tables(document):
         rows = table_rows(tbl)
         if rows and not is_layout_table(tbl) and not any(_is_header(tr) for tr in rows):
             _set_header(rows[0])
+
+
+def exported_tables(document: etree._Element) -> list[etree._Element]:
+    """Every table LibreOffice exports, in document order (a table in a text box is in the file
+    twice, in the drawing and in its VML copy ``mc:Fallback``; LibreOffice reads the drawing)."""
+    return [tbl for tbl in document.iter(TBL) if _ancestor(tbl, f"{MC}Fallback") is None]
 
 
 def is_layout_table(tbl: etree._Element) -> bool:
     """A table of one cell per row and one column (a box drawn round text, as the colophon's)."""
     rows = table_rows(tbl)
     return all(len(list(row_tcs(tr))) <= 1 for tr in rows)
+
+
+def _grid_after(tr: etree._Element) -> int:
+    trpr = tr.find(w("trPr"))
+    return int_attr(trpr.find(w("gridAfter"))) if trpr is not None else 0
 
 
 def _is_header(tr: etree._Element) -> bool:
@@ -229,11 +242,15 @@ def _set_header(tr: etree._Element) -> None:
 
 
 def table_shape(tbl: etree._Element) -> TableShape:
-    """The cells LibreOffice exports, with their spans (vertical merges counted down the grid)."""
-    grid = [row_cells(tr) for tr in table_rows(tbl)]
+    """The cells LibreOffice exports, with their spans (vertical merges counted down the grid).
+
+    LibreOffice makes the grid columns a row leaves out (``w:gridBefore``, ``w:gridAfter``) real
+    empty cells, one per column, and exports them so."""
+    trs = table_rows(tbl)
+    grid = [row_cells(tr) for tr in trs]
     rows: list[tuple[tuple[int, int, int], ...]] = []
     for index, cells in enumerate(grid):
-        row: list[tuple[int, int, int]] = []
+        row: list[tuple[int, int, int]] = [(col, 1, 1) for col in range(grid_before(trs[index]))]
         for cell in cells:
             if cell.vmerge is not None and cell.vmerge != "restart":
                 continue
@@ -245,8 +262,25 @@ def table_shape(tbl: etree._Element) -> TableShape:
                     else:
                         break
             row.append((cell.col, cell.span, span_down))
+        end = max((cell.end for cell in cells), default=grid_before(trs[index]))
+        row += [(end + i, 1, 1) for i in range(_grid_after(trs[index]))]
         rows.append(tuple(row))
-    return TableShape(tuple(rows), is_layout_table(tbl))
+    return TableShape(_closed(rows, [_grid_after(tr) for tr in trs]), is_layout_table(tbl))
+
+
+def _closed(
+    rows: list[tuple[tuple[int, int, int], ...]], after: list[int]
+) -> tuple[tuple[tuple[int, int, int], ...], ...]:
+    """A row whose ``w:gridAfter`` leaves it short of the table's grid (a count of deleted cells,
+    not of columns) gets its last cell widened to the edge, as LibreOffice draws it."""
+    width = max((col + span for row in rows for col, span, _ in row), default=0)
+    out = []
+    for row, tail in zip(rows, after, strict=True):
+        if tail and row and row[-1][0] + row[-1][1] < width:
+            col, _, down = row[-1]
+            row = (*row[:-1], (col, width - col, down))
+        out.append(row)
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- title and language
