@@ -94,6 +94,7 @@ def test_project_rows_name_the_departments_and_leave_results_empty(data_only: ap
     assert first["担当課コード"] == "福" and first["担当課名"] == "福祉政策課"
     assert first["事業内容（Plan）"].startswith("重層的支援体制整備事業の実施に向けて")
     assert all(row["結果"] == "" for row in rows)
+    assert len({(row["計画"], row["施策番号"]) for row in rows}) == 13, "every measure has its projects"
     note = data_only.explanation.read_bytes().decode("utf-8-sig")
     assert "事業ごとの結果の記録がありません" in note
     for column in ("全国地方公共団体コード", "掲載頁", "担当課名", "結果"):
@@ -111,6 +112,13 @@ def test_another_city_passes_its_own_code(tmp_path: Path) -> None:
     made = api.publish(EXAMPLE, tmp_path / "web", pdf=False, city=City("131016", "東京都", "千代田区")).value
     assert made.measures_csv is not None
     assert {r["全国地方公共団体コード"] for r in read_csv(made.measures_csv)} == {"131016"}
+
+
+def test_komae_docx_schema_opendata_prints_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "opendata"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == json_schema()
+    assert "全国地方公共団体コード" in printed["$defs"]["施策"]["required"]
 
 
 def test_the_schema_lists_the_csv_columns_in_order(data_only: api.Published) -> None:
