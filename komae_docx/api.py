@@ -750,7 +750,7 @@ def publish(
         from .website.accessible import accessible_copy
         from .website.pdfexport import export_pdf
 
-        exported = export_pdf(accessible_copy(report, model), model, stem)
+        exported = export_pdf(accessible_copy(report, model), model)
         files.append((targets["pdf"], exported.data))
         labels = exported.labels
         if exported.unmatched_tables:

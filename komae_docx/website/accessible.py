@@ -32,7 +32,6 @@ from ..wordml import (
     MC,
     RPR_RANK,
     TBL,
-    W,
     body_tables,
     grid_before,
     int_attr,
@@ -319,4 +318,4 @@ def _with_title(core: etree._Element, title: str) -> bytes:
     return serialize(core)
 
 
-__all__ = ["AccessibleCopy", "TableShape", "W", "accessible_copy", "report_title"]
+__all__ = ["AccessibleCopy", "TableShape", "accessible_copy", "report_title"]

@@ -18,6 +18,7 @@ in the PDF itself (pikepdf, the one PDF library the checkers also use):
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import tempfile
@@ -63,11 +64,12 @@ class ExportedPdf:
     """Tables whose rows in the PDF did not agree with the document's (left as exported)."""
 
 
-def export_pdf(copy: AccessibleCopy, report: Report, stem: str) -> ExportedPdf:
+def export_pdf(copy: AccessibleCopy, report: Report) -> ExportedPdf:
     """Export ``copy`` with LibreOffice (raises :class:`~komae_docx.errors.LayoutError` when it
-    cannot) and finish the PDF."""
+    cannot) and finish the PDF.  The copy is written under a plain name (the user's file name may
+    hold characters LibreOffice would change in the PDF's name)."""
     with tempfile.TemporaryDirectory(prefix="komae-publish-") as work:
-        source = Path(work) / f"{stem}.docx"
+        source = Path(work) / "report.docx"
         source.write_bytes(copy.data)
         pdf_path = convert_to_pdf(source, Path(work) / "pdf", convert_to=export_target())
         texts = pdf_page_texts(pdf_path)
@@ -88,8 +90,6 @@ def finish_pdf(pdf_path: Path, copy: AccessibleCopy, report: Report, texts: Sequ
 
 
 def _saved(pdf: pikepdf.Pdf) -> bytes:
-    import io
-
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
     return out.getvalue()
