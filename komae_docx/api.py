@@ -655,6 +655,10 @@ def _short(text: str, limit: int = 40) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+if TYPE_CHECKING:
+    from .website.opendata import City
+
+
 @dataclass(frozen=True)
 class Published:
     """What :func:`publish` wrote into ``folder`` (None: not written).
@@ -686,7 +690,7 @@ def publish(
     *,
     pdf: bool = True,
     data: bool = True,
-    city: object | None = None,
+    city: City | None = None,
     name: str | None = None,
     force: bool = False,
 ) -> Result[Published]:
@@ -712,7 +716,7 @@ def publish(
     from .filekind import JOB_NAMES, fitting_job
     from .layout import libreoffice_available
     from .safeio import check_outputs, write_all_atomic
-    from .website.opendata import City, city_of, csv_bytes, explanation, open_data
+    from .website.opendata import city_of, csv_bytes, explanation, open_data
 
     stem = name or Path(report).stem
     out = Path(folder)
@@ -764,7 +768,7 @@ def publish(
     elif pdf:
         text = NO_LIBREOFFICE_TEXT + "。CSV と説明は書き出しました"
         messages.append(Message(code="publish.no_libreoffice", text=text))
-    chosen_city = city if isinstance(city, City) else city_of(model)
+    chosen_city = city if city is not None else city_of(model)
     if data:
         tables = open_data(model, grades, chosen_city)
         if chosen_city is None:
