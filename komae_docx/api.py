@@ -843,3 +843,157 @@ def _require_same_plan(years: Sequence[YearResults], job: str) -> None:
                 kind="other_plan",
                 job=job,
             )
+if TYPE_CHECKING:
+    from .website.opendata import City
+
+
+@dataclass(frozen=True)
+class Published:
+    """What :func:`publish` wrote into ``folder`` (None: not written).
+
+    ``pdf`` is None when LibreOffice is not installed (the CSVs are written all the same, and a
+    message says how to install it) or when only the open data was asked for; ``page_labels`` are
+    the viewer's page numbers of the PDF's pages (the printed ones, 表紙 and 目次 by name).
+    """
+
+    folder: Path
+    pdf: Path | None
+    measures_csv: Path | None
+    projects_csv: Path | None
+    explanation: Path | None
+    grades: list[PlanGrades]
+    page_labels: list[str]
+
+
+NO_LIBREOFFICE_TEXT = (
+    "PDF を作るには LibreOffice が必要です。LibreOffice（と poppler-utils）をインストールしてから"
+    "もう一度実行してください（Debian・Ubuntu：sudo apt install libreoffice-writer poppler-utils、"
+    "Windows・Mac：LibreOffice の公式サイトからインストール）"
+)
+
+
+def publish(
+    report: Source,
+    folder: Source,
+    *,
+    pdf: bool = True,
+    data: bool = True,
+    city: City | None = None,
+    name: str | None = None,
+    force: bool = False,
+) -> Result[Published]:
+    """Write a published report for the city's website into ``folder`` (made when its parent exists):
+    ``<name>.pdf``, a tagged PDF (PDF/UA-1) with the report's pages, and the open data
+    ``<name>_施策.csv``, ``<name>_事業.csv`` with ``<name>_説明.txt`` (``name``: the report's file
+    name without .docx).  All files are written, or none.
+
+    ``report`` must be a published report (the city's, or one from :func:`finalize`); anything else
+    raises :class:`~komae_docx.errors.WrongFileKindError`.  The PDF is exported from a fixed copy
+    (:mod:`komae_docx.website.accessible`); the city's file is only read.  Without LibreOffice the
+    open data is written and a warning says how to install it; with ``data=False`` (the PDF only)
+    that is a :class:`~komae_docx.errors.LayoutError` instead.  ``city`` is a
+    :class:`komae_docx.website.opendata.City` for a report of a city this tool does not know.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "web"
+    >>> made = publish("examples/r5_report.docx", out, pdf=False).value
+    >>> made.measures_csv.name, made.pdf
+    ('r5_report_施策.csv', None)
+    """
+    from .errors import LayoutError, OutputError, WrongFileKindError
+    from .filekind import JOB_NAMES, fitting_job
+    from .layout import libreoffice_available
+    from .safeio import check_outputs, write_all_atomic
+    from .website.opendata import city_of, csv_bytes, explanation, open_data
+
+    stem = name or Path(report).stem
+    out = Path(folder)
+    targets = {
+        "pdf": out / f"{stem}.pdf",
+        "measures": out / f"{stem}_施策.csv",
+        "projects": out / f"{stem}_事業.csv",
+        "explanation": out / f"{stem}_説明.txt",
+    }
+    if out.exists() and not out.is_dir():
+        raise OutputError("出力先はフォルダーを指定してください（ファイルがあります）", out)
+    if not pdf and not data:
+        raise OutputError("書き出すものがありません（PDF かオープンデータのどちらかを選んでください）", out)
+    make_pdf = pdf and libreoffice_available()
+    if pdf and not data and not make_pdf:
+        raise LayoutError(NO_LIBREOFFICE_TEXT, report)
+    wanted = [k for k in targets if (k == "pdf" and make_pdf) or (k != "pdf" and data)]
+    if out.is_dir():
+        check_outputs([(targets[k], targets[k].name) for k in wanted], inputs=[report], force=force)
+    read_result = read(report)
+    model = read_result.value
+    kind = judge(model)
+    if not kind.is_published:
+        text = (
+            f"このファイルは{kind.label}です。ホームページ用に書き出すのは公表済みの報告書"
+            f"（市の報告書か、finalize で仕上げた報告書）です。"
+            f"このファイルには「{JOB_NAMES[fitting_job(kind)]}」が使えます"
+        )
+        raise WrongFileKindError(text, str(report), kind=kind.value, job="publish")
+    messages = list(read_result.messages)
+    grades = grades_in_file(model)
+    files: list[tuple[Path, bytes]] = []
+    labels: list[str] = []
+    if make_pdf:
+        from .website.accessible import accessible_copy
+        from .website.pdfexport import export_pdf
+
+        exported = export_pdf(accessible_copy(report, model), model)
+        files.append((targets["pdf"], exported.data))
+        labels = exported.labels
+        if exported.unmatched_tables:
+            messages.append(
+                Message(
+                    code="publish.table_spans",
+                    text=f"PDF の表のうち {exported.unmatched_tables} 個は結合したセルの範囲を"
+                    "付けられませんでした（LibreOffice の書き出しのまま）",
+                )
+            )
+    elif pdf:
+        text = NO_LIBREOFFICE_TEXT + "。CSV と説明は書き出しました"
+        messages.append(Message(code="publish.no_libreoffice", text=text))
+    chosen_city = city if city is not None else city_of(model)
+    if data:
+        tables = open_data(model, grades, chosen_city)
+        if chosen_city is None:
+            messages.append(
+                Message(
+                    code="publish.unknown_city",
+                    text="報告書の市区町村が分からないため、全国地方公共団体コードの列を空欄にしました",
+                )
+            )
+        files += [
+            (targets["measures"], csv_bytes(tables.measures)),
+            (targets["projects"], csv_bytes(tables.projects)),
+            (targets["explanation"], explanation(stem, tables, model, chosen_city).encode("utf-8-sig")),
+        ]
+    created = _make_folder(out)
+    try:
+        write_all_atomic(files, force=force, inputs=[report])
+    except Exception:
+        if created:
+            out.rmdir()
+        raise
+    written = {path for path, _ in files}
+    done = {k: (path if path in written else None) for k, path in targets.items()}
+    published = Published(
+        out, done["pdf"], done["measures"], done["projects"], done["explanation"], grades, labels
+    )
+    return Result(published, messages)
+
+
+def _make_folder(out: Path) -> bool:
+    """Make ``out`` when only it is missing; True when it was made here."""
+    if out.exists() or not out.parent.is_dir():
+        return False
+    from .errors import OutputError, os_error_text
+
+    try:
+        out.mkdir()
+    except OSError as exc:
+        raise OutputError(f"フォルダーを作れません（{os_error_text(exc)}）", out) from exc
+    return True

@@ -53,9 +53,13 @@ def libreoffice_available() -> bool:
     return soffice_executable() is not None and shutil.which("pdftotext") is not None
 
 
-def convert_to_pdf(docx: Path, outdir: Path, *, timeout: float = CONVERT_TIMEOUT_SECONDS) -> Path:
+def convert_to_pdf(
+    docx: Path, outdir: Path, *, timeout: float = CONVERT_TIMEOUT_SECONDS, convert_to: str = "pdf"
+) -> Path:
     """Convert ``docx`` to ``outdir/<stem>.pdf`` with headless LibreOffice and return that path.
 
+    ``convert_to`` is what ``--convert-to`` gets: ``pdf``, or ``pdf:writer_pdf_Export:{…}`` with the
+    export filter's options (the tagged export of :mod:`komae_docx.website.pdfexport`).
     The conversion writes into a fresh directory first, so a stale PDF of the same name in
     ``outdir`` can never pass for a successful conversion; ``docx`` itself is only read.
     """
@@ -74,7 +78,7 @@ def convert_to_pdf(docx: Path, outdir: Path, *, timeout: float = CONVERT_TIMEOUT
             "--headless",
             "--norestore",
             "--convert-to",
-            "pdf",
+            convert_to,
             "--outdir",
             str(staging),
             str(docx.resolve()),

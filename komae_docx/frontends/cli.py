@@ -195,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_split,
         _add_merge,
         _add_finalize,
+        _add_publish,
         _add_render,
         _add_compare,
         _add_trend,
@@ -306,7 +307,7 @@ def _add_parse(commands: Commands) -> None:
     sub.add_argument("--force", action="store_true", help=FORCE_HELP)
 
 
-SCHEMA_KINDS = ("report", "check", "grade", "status", "changes", "compare", "trend")
+SCHEMA_KINDS = ("report", "check", "grade", "status", "changes", "compare", "trend", "opendata")
 
 
 def _add_schema(commands: Commands) -> None:
@@ -321,7 +322,8 @@ def _add_schema(commands: Commands) -> None:
         "  status   status --json の結果\n"
         "  changes  draft --changes 変更.json の変更一覧\n"
         "  compare  compare --json の比較\n"
-        "  trend    trend --json の推移",
+        "  trend    trend --json の推移\n"
+        "  opendata publish の CSV（施策・事業）の1行",
         ["komae-docx schema", "komae-docx schema check > check.schema.json"],
         _codes(),
         "run_schema",
@@ -332,7 +334,7 @@ def _add_schema(commands: Commands) -> None:
         default="report",
         choices=SCHEMA_KINDS,
         metavar="種類",
-        help="report（既定）・check・grade・status・changes・compare・trend",
+        help="report（既定）・check・grade・status・changes・compare・trend・opendata",
     )
 
 
@@ -600,6 +602,42 @@ def _add_finalize(commands: Commands) -> None:
         "libreoffice：LibreOffice で頁割りを求めて数字を書き込む（ないときは断ります）。"
         "fields：Word で開いたときに更新される欄にする",
     )
+    sub.add_argument("--force", action="store_true", help=FORCE_HELP)
+
+
+def _add_publish(commands: Commands) -> None:
+    sub = _command(
+        commands,
+        "publish",
+        "公表済みの報告書をホームページ用に書き出します（PDF とオープンデータ）",
+        "公表済みの報告書（市の報告書か finalize で仕上げた報告書）から、フォルダーに次を書き出します。\n"
+        "  名前.pdf        読み上げに対応した PDF（PDF/UA-1、頁番号は報告書の印刷どおり）\n"
+        "  名前_施策.csv   施策ごとの評価（オープンデータ、UTF-8 BOM 付き）\n"
+        "  名前_事業.csv   事業ごとの内容・担当課・結果\n"
+        "  名前_説明.txt   各列の説明\n"
+        "PDF には LibreOffice が必要です。ないときは CSV と説明だけを書き出します。\n"
+        "元の報告書は変更しません。すべて書き出すか、何も書き出さないかのどちらかです。",
+        [
+            "komae-docx publish r6_report.docx -o ホームページ用",
+            "komae-docx publish r6_report.docx -o ホームページ用 --pdf-only",
+        ],
+        _codes(),
+        "run_publish",
+    )
+    sub.add_argument("file", metavar="報告書.docx", help="公表済みの報告書の .docx")
+    sub.add_argument("-o", "--output", metavar="フォルダー", required=True, help="書き出すフォルダー")
+    only = sub.add_mutually_exclusive_group()
+    only.add_argument(
+        "--pdf-only", action="store_true", help="PDF だけを書き出します（LibreOffice がないときは断ります）"
+    )
+    only.add_argument("--data-only", action="store_true", help="CSV と説明だけを書き出します")
+    sub.add_argument(
+        "--city-code",
+        metavar="132195",
+        help="全国地方公共団体コード（狛江市以外の報告書のとき。--prefecture と --municipality も指定）",
+    )
+    sub.add_argument("--prefecture", metavar="東京都", help="都道府県名（--city-code と一緒に）")
+    sub.add_argument("--municipality", metavar="狛江市", help="市区町村名（--city-code と一緒に）")
     sub.add_argument("--force", action="store_true", help=FORCE_HELP)
 
 

@@ -462,6 +462,34 @@ def run_finalize(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_publish(args: argparse.Namespace) -> int:
+    """0 written (the PDF may be missing without LibreOffice: a warning says so); 2 refused."""
+    from ..errors import KomaeDocxError
+    from ..website.opendata import City
+
+    refuse_stdin(args.file, "publish", "r6_report.docx -o ホームページ用")
+    city = None
+    given = (args.city_code, args.prefecture, args.municipality)
+    if any(given):
+        if not all(given) or not (args.city_code.isascii() and args.city_code.isdigit()):
+            raise KomaeDocxError("--city-code（数字）・--prefecture・--municipality は3つとも指定してください")  # noqa: E501
+        city = City(args.city_code, args.prefecture, args.municipality)
+    made = api.publish(
+        args.file,
+        args.output,
+        pdf=not args.data_only,
+        data=not args.pdf_only,
+        city=city,
+        force=args.force,
+    )
+    _print_messages(args, made.messages)
+    done = made.value
+    for path in (done.pdf, done.measures_csv, done.projects_csv, done.explanation):
+        if path is not None:
+            _say(args, f"{path} を書き出しました。")
+    return EXIT_OK
+
+
 def _print_incomplete(args: argparse.Namespace, items: Sequence[Message], number_form: str) -> None:
     """The refusal: what is left, per department (each item once per department in charge), then
     the tracked changes and comments a published report may not carry.

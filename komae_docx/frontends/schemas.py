@@ -195,6 +195,10 @@ def schema(kind: str) -> dict[str, Any]:
         return CompareOutput.model_json_schema()
     if kind == "trend":
         return TrendOutput.model_json_schema()
+    if kind == "opendata":
+        from ..website.opendata import json_schema
+
+        return json_schema()
     items = ChangeEntry.model_json_schema()
     definitions = items.pop("$defs", {})
     result: dict[str, Any] = {"title": "Changes", "type": "array", "items": items}

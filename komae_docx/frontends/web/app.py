@@ -85,7 +85,7 @@ RETRY = "ページを開き直して、もう一度お試しください。"
 CHOOSE_AGAIN = "報告書の .docx ファイルを選び直して、もう一度ボタンを押してください。"
 NUMBER_ITEM = "incomplete.number"
 """The one item the finalize form itself settles: the 刊行物番号 typed into its number field."""
-UPLOAD_SCREENS: tuple[Screen, ...] = ("draft", "status", "finalize", "merge", "compare")
+UPLOAD_SCREENS: tuple[Screen, ...] = ("draft", "status", "finalize", "merge", "publish", "compare")
 SPLIT_SUFFIX = "_担当課別.zip"
 """The .zip of the draft's copies per 担当課 is named after the draft: 案_担当課別.zip."""
 MAX_COPIES = 50
@@ -181,6 +181,8 @@ class Pages:
             Route("/status", self.status_submit, methods=["POST"]),
             Route("/finalize", self.finalize_submit, methods=["POST"]),
             Route("/merge", self.merge_submit, methods=["POST"]),
+            Route("/publish", self.publish_submit, methods=["POST"]),
+            Route("/publish/{job_id}", self.show_job, methods=["GET"]),
             Route("/merge/{job_id}", self.show_job, methods=["GET"]),
             Route("/compare", self.compare_submit, methods=["POST"]),
             Route("/compare/{job_id}", self.show_job, methods=["GET"]),
@@ -363,6 +365,38 @@ class Pages:
             staged.replace(job.output(name))
         finally:
             shutil.rmtree(folder, ignore_errors=True)  # the .zip holds them
+
+    # ------------------------------------------------------------------ ホームページ用に書き出す
+
+    async def publish_submit(self, request: Request) -> Response:
+        return await self.upload_job(request, "publish", self.make_publication)
+
+    def make_publication(self, job: Job, form: FormData) -> str:
+        """:func:`api.publish` into the job's folder, the files in one .zip (the one package writer)."""
+        stem = Path(job.source_name).stem
+        folder = job.folder / "publish"
+        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            made = api.publish(job.upload, folder, name=stem)
+            done = made.value
+            files = [p for p in (done.pdf, done.measures_csv, done.projects_csv, done.explanation) if p]
+            bundle = job.output(f"{stem}_ホームページ用.zip")
+            bundle.parent.mkdir(parents=True, exist_ok=True)
+            bundle.write_bytes(write_package((path.name, path.read_bytes()) for path in files))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        job.upload.unlink()
+        job.offer(bundle, bundle.name)
+        return self.keep(
+            job,
+            "result",
+            "publish_result.html",
+            f"/publish/{job.id}",
+            zip_link=self.link(job, bundle.name),
+            files=[path.name for path in files],
+            pdf_made=done.pdf is not None,
+            warnings=views.message_rows(made.messages),
+        )
 
     # ------------------------------------------------------------------ 記入状況を見る
 
@@ -698,8 +732,7 @@ class Pages:
         """A screen made for a job, as it was left (the target of every redirect, and of Back)."""
         job = self.store.get(request.path_params["job_id"])
         screen = request.url.path.split("/")[1]
-        views_of = {"draft": "result", "status": "result", "finalize": "preview", "merge": "result"}
-        view = {**views_of, "compare": "result"}[screen]
+        view = {"finalize": "preview"}.get(screen, "result")
         if request.url.path.endswith("/done"):
             view = "done"
         if job is None or job.screen != screen or view not in job.views:

@@ -14,7 +14,7 @@ from typing import Literal
 from ...filekind import FileKind, Job, accepts, fitting_job, judge
 from ...model import Report
 
-Screen = Literal["draft", "status", "finalize", "merge", "compare"]
+Screen = Literal["draft", "status", "finalize", "merge", "publish", "compare"]
 
 SCREEN_TITLE: dict[Screen, str] = {
     "draft": "翌年度の案を作る",
@@ -22,6 +22,7 @@ SCREEN_TITLE: dict[Screen, str] = {
     "finalize": "報告書を仕上げる",
     "merge": "各課の記入をまとめる",
     "compare": "前年度と比べる",
+    "publish": "ホームページ用に書き出す",
 }
 
 SCREEN_TAKES: dict[Screen, str] = {
@@ -30,6 +31,7 @@ SCREEN_TAKES: dict[Screen, str] = {
     "finalize": "各課が記入した報告書（案）か中間版",
     "merge": "各課に配る前の案と、各課が記入した写し",
     "compare": "同じ計画の報告書 2 つ（推移ならいくつでも）",
+    "publish": "公表済みの報告書（市の報告書か、仕上げた報告書）",
 }
 
 _JOB_SCREENS: tuple[Job, ...] = ("draft", "finalize", "status")
