@@ -12,6 +12,8 @@ an explicit cell grid — and absorbs Word's habits on the way:
 * a drawing group anchored in a table cell: each of its text boxes goes to the cell it stands over;
 * text boxes: ``mc:AlternateContent`` carries a box twice (DrawingML choice, VML fallback) —
   only the choice is read; box texts are kept apart from the paragraph's own text;
+* hidden text (``w:vanish``, ``w:specVanish``, a style with ``w:vanish``) is not printed, so not
+  read (counted for a note);
 * content controls (``w:sdt``) are read through; tracked changes are read as accepted
   (``w:ins``/``w:moveTo`` kept, ``w:del``/``w:moveFrom`` dropped) with a flag for a warning;
 * tables: ``w:gridBefore``/``w:gridAfter``, ``w:gridSpan`` and ``w:vMerge`` are resolved into
@@ -35,7 +37,7 @@ from ..wordml import SKIPPED, W
 # Clark names built once: an f-string in a per-element loop is formatted anew on every call, and
 # the walk below tests every element of the body against several of them (issue 13 profile).
 _P, _TBL, _R, _T = wordml.P, wordml.TBL, wordml.RUN, wordml.T
-_PPR, _PSTYLE = wordml.PPR, f"{W}pStyle"
+_PPR, _PSTYLE, _RPR = wordml.PPR, f"{W}pStyle", wordml.RPR
 _SDT, _SDT_CONTENT = wordml.SDT, wordml.SDT_CONTENT
 _DEL, _MOVE_FROM = wordml.DEL, wordml.MOVE_FROM
 _TAB, _BR, _CR, _NO_BREAK_HYPHEN = wordml.TAB, wordml.BR, wordml.CR, wordml.NO_BREAK_HYPHEN
@@ -135,6 +137,8 @@ class Body:
     """Comments by people; the tool's own reference comments are counted in ``own_comments``."""
     own_comments: int = 0
     page_count: int = 0
+    hidden_runs: int = 0
+    """Runs of hidden text (``w:vanish``, ``w:specVanish``, a hidden style) holding text: not read."""
 
     def paragraphs(self) -> Iterator[Paragraph]:
         for block in self.blocks:
@@ -147,9 +151,9 @@ class Body:
 def read_body(package: Package) -> Body:
     """Read the main document part of ``package`` into blocks."""
     root = package.xml(package.main_document_part)
-    styles = _style_names(package)
+    styles, hidden = _style_names(package)
     body_el = root.find(f"{W}body")
-    walker = _BodyWalker(styles)
+    walker = _BodyWalker(styles, hidden)
     if body_el is not None:
         walker.walk_body(body_el)
         walker.tracked_changes, walker.content_controls = _revisions_and_controls(body_el)
@@ -161,23 +165,26 @@ def read_body(package: Package) -> Body:
         comments=others,
         own_comments=own,
         page_count=walker.pages.page_index + 1,
+        hidden_runs=walker.hidden_runs,
     )
 
 
-def _style_names(package: Package) -> dict[str, str]:
+def _style_names(package: Package) -> tuple[dict[str, str], frozenset[str]]:
+    """Style id → lower-cased name, and the ids of the styles whose text is hidden."""
     name = "word/styles.xml"
     related = package.related_part(package.main_document_part, "/styles")
     if related:
         name = related[0]
     if not package.has(name):
-        return {}
+        return {}, frozenset()
     names: dict[str, str] = {}
-    for style in package.xml(name).iter(f"{W}style"):
+    root = package.xml(name)
+    for style in root.iter(f"{W}style"):
         style_id = style.get(f"{W}styleId")
         name_el = style.find(f"{W}name")
         if style_id is not None and name_el is not None:
             names[style_id] = (name_el.get(f"{W}val") or "").lower()
-    return names
+    return names, wordml.hidden_styles(root)
 
 
 TOOL_COMMENT_AUTHOR = "komae-docx"
@@ -229,8 +236,12 @@ class _PageCounter:
 
 
 class _BodyWalker:
-    def __init__(self, styles: dict[str, str]) -> None:
+    def __init__(self, styles: dict[str, str], hidden_styles: frozenset[str] = frozenset()) -> None:
         self.styles = styles
+        self.hidden_styles = hidden_styles
+        self.hidden_runs = 0
+        self._hidden_paragraph = False
+        """The paragraph being read has a hidden style: its runs are hidden unless switched on."""
         self.blocks: list[Block] = []
         self.uids = count()
         self.tracked_changes = 0
@@ -287,8 +298,10 @@ class _BodyWalker:
         out: list[str] = []
         unknown: list[str] = []
         outer, self._placed = self._placed, []
+        outer_hidden, self._hidden_paragraph = self._hidden_paragraph, style_id in self.hidden_styles
         self._inline_text(p, out, boxes, choices, unknown)
         placed, self._placed = self._placed, outer
+        self._hidden_paragraph = outer_hidden
         return Paragraph(
             uid=next(self.uids),
             text="".join(out),
@@ -314,6 +327,8 @@ class _BodyWalker:
             if tag == _T:
                 out.append(child.text or "")
             elif tag == _R:
+                if (self._hidden_paragraph or (len(child) and child[0].tag == _RPR)) and self._hidden(child):
+                    continue
                 self._inline_text(child, out, boxes, choices, unknown)
             elif not isinstance(tag, str) or tag in SKIPPED:
                 continue
@@ -343,6 +358,19 @@ class _BodyWalker:
                     self._inline_text(content, out, boxes, choices, unknown)
             else:
                 self._inline_text(child, out, boxes, choices, unknown)
+
+    def _hidden(self, run: etree._Element) -> bool:
+        """A hidden run (:func:`komae_docx.wordml.is_hidden_run`, or in a hidden paragraph style and
+        not switched on), counted when it holds text."""
+        rpr = run[0] if len(run) and run[0].tag == _RPR else None
+        vanish = rpr.find(wordml.VANISH) if rpr is not None else None
+        if vanish is not None:
+            hidden = wordml.is_on(vanish)
+        else:
+            hidden = self._hidden_paragraph or wordml.is_hidden_run(run, self.hidden_styles)
+        if hidden and any((t.text or "").strip() for t in run.iter(_T)):
+            self.hidden_runs += 1
+        return hidden
 
     @staticmethod
     def _symbol(sym: etree._Element, out: list[str], unknown: list[str] | None) -> None:

@@ -509,6 +509,17 @@ class _ReportReader:
                     ),
                 )
             )
+        if self.body.hidden_runs:
+            messages.append(
+                Message(
+                    severity="info",
+                    code="reader.hidden_text",
+                    text=(
+                        f"隠し文字（印刷されない文字）が {self.body.hidden_runs} 箇所あります。"
+                        "印刷されない文字は報告書の文として読み込んでいません。"
+                    ),
+                )
+            )
         if self.body.comments:
             messages.append(
                 Message(
