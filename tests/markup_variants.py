@@ -12,6 +12,7 @@ by the reader's anchors of the original or by the city's own text, never by a gu
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -23,6 +24,7 @@ from .conftest import EXAMPLE
 from .docx_edit import rewrite_part
 from .word365 import (
     DOCUMENT,
+    XML_SPACE,
     W,
     do_cell,
     example,
@@ -32,6 +34,7 @@ from .word365 import (
     tc_at,
     text_of,
     top_tables,
+    variant,
     w,
 )
 
@@ -128,3 +131,118 @@ def fill_and_finalize(draft: Path, folder: Path, last_year: Report, *, number: s
     result = api.finalize(filled, target, number=number, pages="fields", drop_comments=True)
     assert result.value.path is not None, [m.describe() for m in result.messages]
     return result.value.path
+
+
+# --------------------------------------------------------------------------- the 刊行物番号
+
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+VML_NS = "urn:schemas-microsoft-com:vml"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+O_NS = "urn:schemas-microsoft-com:office:office"
+NUMBER_LINE = "刊行物番号"
+
+
+def _number_paragraph(body: etree._Element) -> etree._Element:
+    return next(p for p in body.iter(f"{W}p") if text_of(p).startswith(NUMBER_LINE))
+
+
+def with_full_width_number(out: Path) -> Path:
+    """The colophon's 「R6-22」 retyped in Word with the IME on: 「R6－22」 (FULLWIDTH HYPHEN-MINUS)."""
+
+    def edit(root: etree._Element) -> None:
+        p = _number_paragraph(root)
+        for t in p.iter(f"{W}t"):
+            if "-" in (t.text or ""):
+                t.text = (t.text or "").replace("-", "－")
+                return
+        raise AssertionError("no hyphen in the number")
+
+    return variant("fullwidth_number", out, edit)
+
+
+def type_number(draft: Path, out: Path, typed: str) -> Path:
+    """A draft whose 「R7-〇〇」 a clerk selected and overtyped with ``typed`` in Word (one run)."""
+
+    def edit(root: etree._Element) -> None:
+        for t in root.iter(f"{W}t"):
+            text = t.text or ""
+            if "〇〇" in text and "R" in text:
+                start = text.index("R")
+                t.text = text[:start] + typed + text[text.index("〇〇") + 2 :]
+                t.set(XML_SPACE, "preserve")
+                return
+        raise AssertionError("no number placeholder in one run of the draft")
+
+    return rewrite_part(draft, out, DOCUMENT, edit)
+
+
+def _box_run(body: etree._Element) -> etree._Element:
+    """A copy of the first text-box run of the example (the 進捗評価の流れ boxes, as Word wrote
+    them: ``mc:AlternateContent`` with a ``wps:wsp`` choice and its VML fallback)."""
+    alternate = next(
+        a
+        for a in body.iter(f"{{{MC_NS}}}AlternateContent")
+        if next(a.iter(f"{W}txbxContent"), None) is not None
+    )
+    holder = alternate.getparent()
+    assert holder is not None and holder.tag == f"{W}r"
+    box = copy.deepcopy(holder)
+    name = "テキスト ボックス 900"  # a new shape: its own drawing id and VML shape id
+    for doc_pr in box.iter(f"{{{WP_NS}}}docPr"):
+        doc_pr.set("id", "900")
+        doc_pr.set("name", name)
+    for pict in box.iter(f"{W}pict"):
+        for shape in pict.iter():
+            if shape.get("id") is not None:
+                shape.set("id", name)
+                shape.set(f"{{{O_NS}}}spid", "_x0000_s1900")
+                style = re.sub(r"width:[0-9.]+pt", "width:198pt", shape.get("style") or "")
+                shape.set("style", re.sub(r"height:[0-9.]+pt", "height:28.35pt", style))
+    for extent in (*box.iter(f"{{{WP_NS}}}extent"), *box.iter(f"{{{A_NS}}}ext")):
+        extent.set("cx", "2514600")  # 7 cm × 1 cm: the line fits on one line
+        extent.set("cy", "360045")
+    for shapetype in list(box.iter(f"{{{VML_NS}}}shapetype")):  # defined once, by the original
+        parent = shapetype.getparent()
+        assert parent is not None
+        parent.remove(shapetype)
+    return box
+
+
+def _put_in_box(p: etree._Element, box_run: etree._Element) -> None:
+    """Move ``p``'s runs into each ``w:txbxContent`` of ``box_run`` and anchor the box in ``p``."""
+    line = copy.deepcopy(p)
+    for content in box_run.iter(f"{W}txbxContent"):
+        for child in list(content):
+            content.remove(child)
+        content.append(copy.deepcopy(line))
+    for child in list(p):
+        if child.tag != f"{W}pPr":
+            p.remove(child)
+    p.append(box_run)
+
+
+def with_number_in_text_box(out: Path) -> Path:
+    """The 刊行物番号 line laid out in a text box (Insert → Text Box), as Word 365 saves it: a
+    DrawingML ``wps:txbx`` with its VML ``v:textbox`` fallback."""
+
+    def edit(root: etree._Element) -> None:
+        _put_in_box(_number_paragraph(root), _box_run(root))
+
+    return variant("number_box", out, edit)
+
+
+def with_number_in_vml_text_box(out: Path) -> Path:
+    """The 刊行物番号 line in a VML text box alone (``w:pict``/``v:shape``/``v:textbox``), as Word
+    writes text boxes in a file kept in compatibility mode and LibreOffice writes frames."""
+
+    def edit(root: etree._Element) -> None:
+        box = _box_run(root)
+        alternate = box.find(f"{{{MC_NS}}}AlternateContent")
+        assert alternate is not None
+        pict = alternate.find(f"{{{MC_NS}}}Fallback/{W}pict")
+        assert pict is not None
+        box.replace(alternate, pict)
+        _put_in_box(_number_paragraph(root), box)
+
+    return variant("number_vml_box", out, edit)

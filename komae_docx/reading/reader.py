@@ -37,7 +37,7 @@ from ..model import (
 from ..package import Package, open_package
 from ..record import RecordError, is_record, parse_record
 from ..results import Location, Message, Result
-from ..textnorm import fold_dashes, fold_width, is_number, split_leading_label
+from ..textnorm import fold_dashes, fold_publication_number, fold_width, is_number, split_leading_label
 from .ooxml import Block, Body, Paragraph, Table, read_body
 from .sheets import (
     SheetReader,
@@ -182,7 +182,7 @@ class _ReportReader:
         intro = self._chapter(titles, "序章")
         ch1 = self._chapter(titles, "第1章")
         ch2 = self._chapter(titles, "第2章")
-        colophon_at = self._find(blocks, lambda p: squashed(p.text).startswith("刊行物番号"), "刊行物番号")
+        colophon_at = self._find(blocks, lambda p: _number_line(p) is not None, "刊行物番号")
         if not toc_at < intro[0] < ch1[0] < ch2[0] < colophon_at:
             raise NotAReportError("目次・序章・第1章・第2章・奥付の順序が報告書の構成と異なります")
         names = [
@@ -459,7 +459,8 @@ class _ReportReader:
         number_line = blocks[0]
         assert isinstance(number_line, Paragraph)
         self.tracker.take(number_line)
-        number = re.sub(r"^\s*刊行物番号[\s\u3000]*", "", number_line.text).strip()
+        raw = re.sub(r"^\s*刊行物番号[\s\u3000]*", "", _number_line(number_line) or "").strip()
+        number = fold_publication_number(raw) or raw  # 「R7－15」 typed in Word is the number R7-15
         lines = [
             p for b in blocks[1:] for p in (b.paragraphs() if isinstance(b, Table) else [b]) if p.text.strip()
         ]
@@ -645,6 +646,15 @@ def _looks_like_heading(text: str) -> bool:
 def _looks_like_subheading(text: str) -> bool:
     label, rest = split_leading_label(text)
     return label is not None and label.startswith("(") and 0 < len(rest) <= 20
+
+
+def _number_line(paragraph: Paragraph) -> str | None:
+    """The 刊行物番号 line: the paragraph's own text, or a text box's anchored in it (DrawingML or
+    VML: a colophon laid out in a box); None when neither starts with 刊行物番号."""
+    for text in (paragraph.text, *paragraph.boxes):
+        if squashed(text).startswith("刊行物番号"):
+            return text
+    return None
 
 
 def _era_number(text: str) -> int:
