@@ -246,3 +246,56 @@ def with_number_in_vml_text_box(out: Path) -> Path:
         _put_in_box(_number_paragraph(root), box)
 
     return variant("number_vml_box", out, edit)
+
+
+# --------------------------------------------------------------------------- a deleted result control
+
+RESULT_TAG = "komae-docx:result"
+
+
+def _result_control(body: etree._Element, report: Report, project_id: str) -> etree._Element:
+    """The result control (``w:sdt`` tagged komae-docx:result) in the Check cell of the project's
+    first row (the reader's anchors of the draft)."""
+    for plan, _, project in report.iter_projects():
+        if project.id != project_id:
+            continue
+        entry = project.entries[0]
+        sheet = next(s for s in plan.sheets if s.index == entry.sheet)
+        assert sheet.anchor is not None
+        tr = rows_of(top_tables(body)[sheet.anchor.table])[entry.row]
+        tc = tc_at(tr, sheet.anchor.columns["check"])
+        tagged = f"{W}sdtPr/{W}tag[@{W}val='{RESULT_TAG}']"
+        return next(s for s in tc.iter(f"{W}sdt") if s.find(tagged) is not None)
+    raise AssertionError(f"no project {project_id}")
+
+
+def without_result_controls(filled: Path, out: Path, removed: dict[str, str | None]) -> Path:
+    """A filled draft in which a clerk removed result controls, project by project:
+
+    * ``None``: Developer → Remove Content Control (Word keeps the chosen text as plain runs);
+    * a text: the control selected and deleted, then the result typed in the empty cell (a plain
+      run with the paragraph's run properties); ``""`` leaves the cell empty.
+    """
+    from komae_docx import api
+
+    report = api.read(filled).value
+
+    def edit(root: etree._Element) -> None:
+        body = root.find(f"{W}body")
+        assert body is not None
+        for project_id, typed in removed.items():
+            sdt = _result_control(body, report, project_id)
+            parent = sdt.getparent()
+            assert parent is not None
+            content = sdt.find(f"{W}sdtContent")
+            runs = content.findall(f".//{W}r") if content is not None else []
+            at = parent.index(sdt)
+            parent.remove(sdt)
+            if typed is None:
+                for offset, r in enumerate(runs):
+                    parent.insert(at + offset, r)
+            elif typed:
+                rpr = runs[0].find(f"{W}rPr") if runs else None
+                parent.insert(at, run(typed, rpr))
+
+    return rewrite_part(filled, out, DOCUMENT, edit)

@@ -382,8 +382,11 @@ class _ReportReader:
                     current = self._new_plan(block, heading, plans, readers)
                     heading = ""
                 readers[current.key].read(block)
+        drafted = any(reader.result_controls for reader in readers.values())
         for plan in plans:
             reader = readers[plan.key]
+            if drafted:  # a draft whose result control was deleted in a row: read what was typed
+                reader.read_bare_results()
             plan.sheets = reader.sheets
             self.messages += reader.messages
             if isinstance(plan, WelfarePlan):
