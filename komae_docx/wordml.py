@@ -64,6 +64,7 @@ INS, DEL, MOVE_TO, MOVE_FROM = w("ins"), w("del"), w("moveTo"), w("moveFrom")
 TAB, BR, CR = w("tab"), w("br"), w("cr")
 NO_BREAK_HYPHEN, SOFT_HYPHEN, SYM = w("noBreakHyphen"), w("softHyphen"), w("sym")
 TXBX_CONTENT = w("txbxContent")
+ALT_CHUNK = w("altChunk")
 VANISH, SPEC_VANISH, RSTYLE = w("vanish"), w("specVanish"), w("rStyle")
 ALTERNATE, CHOICE, FALLBACK = f"{MC}AlternateContent", f"{MC}Choice", f"{MC}Fallback"
 VAL = w("val")
@@ -133,16 +134,17 @@ def content_of(wrapper: etree._Element) -> etree._Element | None:
 # --------------------------------------------------------------------------- the walk
 
 
-def block_children(parent: etree._Element) -> Iterator[etree._Element]:
-    """Paragraphs and tables of a block container (body, cell, text box, note), in order."""
+def block_children(parent: etree._Element, *, chunks: bool = False) -> Iterator[etree._Element]:
+    """Paragraphs and tables of a block container (body, cell, text box, note), in order; with
+    ``chunks`` also the imported chunks (``w:altChunk``) that stand among them."""
     for child in parent:
         tag = child.tag
-        if tag in (P, TBL):
+        if tag in (P, TBL) or (chunks and tag == ALT_CHUNK):
             yield child
         elif tag in SEE_THROUGH:
             content = content_of(child)
             if content is not None:
-                yield from block_children(content)
+                yield from block_children(content, chunks=chunks)
 
 
 def body_tables(body: etree._Element) -> list[etree._Element]:

@@ -24,8 +24,11 @@ from .conftest import EXAMPLE
 from .docx_edit import rewrite_part
 from .word365 import (
     DOCUMENT,
+    R_NS,
+    REL_TYPE,
     XML_SPACE,
     W,
+    _add_parts,
     do_cell,
     example,
     first_text_run,
@@ -299,3 +302,63 @@ def without_result_controls(filled: Path, out: Path, removed: dict[str, str | No
                 parent.insert(at, run(typed, rpr))
 
     return rewrite_part(filled, out, DOCUMENT, edit)
+
+
+# --------------------------------------------------------------------------- imported chunks (w:altChunk)
+
+AF_CHUNK = REL_TYPE + "aFChunk"
+
+
+def _xhtml(paragraphs: list[str]) -> bytes:
+    """An XHTML chunk as a program writes one for Word to import: one ``<p>`` per paragraph."""
+    from xml.sax.saxutils import escape
+
+    body = "".join(f"<p>{escape(text)}</p>" for text in paragraphs)
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><meta charset="utf-8"/><title>Do</title></head>'
+        f"<body>{body}</body></html>"
+    ).encode()
+
+
+def _chunk_in_cell(tc: etree._Element, rid: str) -> None:
+    """The cell's paragraphs replaced by ``<w:altChunk r:id>`` and the empty paragraph Word keeps
+    last in a cell (a cell ends with a paragraph); the first paragraph's properties stay."""
+    paragraphs = [p for p in tc if p.tag == f"{W}p"]
+    last = copy.deepcopy(paragraphs[0])
+    for child in list(last):
+        if child.tag != f"{W}pPr":
+            last.remove(child)
+    for p in paragraphs:
+        tc.remove(p)
+    chunk = etree.SubElement(tc, f"{W}altChunk")
+    chunk.set(f"{{{R_NS}}}id", rid)
+    tc.append(last)
+
+
+def with_alt_chunks(out: Path, *, unreadable: bool = False) -> Path:
+    """The first Do text imported as an XHTML chunk (``application/xhtml+xml``, afchunk1.htm) and the
+    second as a plain-text chunk (``text/plain``, afchunk2.txt), each anchored by ``w:altChunk`` in
+    its Do cell through an ``aFChunk`` relationship; with ``unreadable`` the third Do text is an RTF
+    chunk (``application/rtf``) too."""
+    report = example()
+    dos = [e.do for m in report.plans[0].iter_measures() for p in m.projects for e in p.entries]
+    parts = {
+        "word/afchunk1.htm": _xhtml(dos[0]),
+        "word/afchunk2.txt": "\r\n".join(dos[1]).encode("utf-8"),
+    }
+    rels = [("AltChunkId1", AF_CHUNK, "afchunk1.htm"), ("AltChunkId2", AF_CHUNK, "afchunk2.txt")]
+    types = [("/word/afchunk1.htm", "application/xhtml+xml"), ("/word/afchunk2.txt", "text/plain")]
+    if unreadable:
+        parts["word/afchunk3.rtf"] = b"{\\rtf1\\ansi\\deff0 {\\fonttbl {\\f0 MS Mincho;}}\\f0 chunk}"
+        rels.append(("AltChunkId3", AF_CHUNK, "afchunk3.rtf"))
+        types.append(("/word/afchunk3.rtf", "application/rtf"))
+
+    def edit(root: etree._Element) -> None:
+        body = root.find(f"{W}body")
+        assert body is not None
+        for which, (rid, _, _) in enumerate(rels):
+            _chunk_in_cell(do_cell(body, report, which), rid)
+
+    name = "altchunk_rtf.docx" if unreadable else "altchunk.docx"
+    return _add_parts(EXAMPLE, out / name, parts, rels, types, edit)

@@ -14,6 +14,8 @@ an explicit cell grid — and absorbs Word's habits on the way:
   only the choice is read; box texts are kept apart from the paragraph's own text;
 * hidden text (``w:vanish``, ``w:specVanish``, a style with ``w:vanish``) is not printed, so not
   read (counted for a note);
+* imported chunks (``w:altChunk``, HTML or plain text) are read as the paragraphs Word shows
+  (:mod:`.altchunk`); one in another format is named for a refusal;
 * content controls (``w:sdt``) are read through; tracked changes are read as accepted
   (``w:ins``/``w:moveTo`` kept, ``w:del``/``w:moveFrom`` dropped) with a flag for a warning;
 * tables: ``w:gridBefore``/``w:gridAfter``, ``w:gridSpan`` and ``w:vMerge`` are resolved into
@@ -33,6 +35,7 @@ from lxml import etree
 from .. import wordml
 from ..package import Package
 from ..wordml import SKIPPED, W
+from .altchunk import ChunkReader
 
 # Clark names built once: an f-string in a per-element loop is formatted anew on every call, and
 # the walk below tests every element of the body against several of them (issue 13 profile).
@@ -45,6 +48,7 @@ _SOFT_HYPHEN, _SYM = wordml.SOFT_HYPHEN, wordml.SYM
 _TXBX_CONTENT, _ALTERNATE, _FALLBACK = wordml.TXBX_CONTENT, wordml.ALTERNATE, wordml.FALLBACK
 _SECT_PR, _VAL, _TYPE = f"{W}sectPr", wordml.VAL, f"{W}type"
 _SEE_THROUGH = wordml.SEE_THROUGH
+_ALT_CHUNK = wordml.ALT_CHUNK
 _NOT_OWN = frozenset({_TXBX_CONTENT, _DEL, _MOVE_FROM, _FALLBACK})
 """Containers whose breaks are not the paragraph's own (text boxes, deleted text, VML twins)."""
 
@@ -65,6 +69,9 @@ class Paragraph:
     choices: list[str | None] = field(default_factory=list)
     unknown_symbols: list[str] = field(default_factory=list)
     """Symbols (``w:sym``) with no Unicode mapping, named for a warning (「Wingdings の記号 F0A3」)."""
+    unread_chunk: str | None = None
+    """An imported chunk (``w:altChunk``) the reader cannot read, by its kind (「RTF 形式」): the
+    reader refuses, naming its place, rather than read the place as empty."""
     placed: list[tuple[int, str]] = field(default_factory=list)
     """Text boxes of a drawing group anchored here, each with its centre's distance (EMU) from the
     anchor's column: in a table the reader gives each box to the cell it stands over."""
@@ -153,7 +160,7 @@ def read_body(package: Package) -> Body:
     root = package.xml(package.main_document_part)
     styles, hidden = _style_names(package)
     body_el = root.find(f"{W}body")
-    walker = _BodyWalker(styles, hidden)
+    walker = _BodyWalker(styles, hidden, ChunkReader(package))
     if body_el is not None:
         walker.walk_body(body_el)
         walker.tracked_changes, walker.content_controls = _revisions_and_controls(body_el)
@@ -236,8 +243,14 @@ class _PageCounter:
 
 
 class _BodyWalker:
-    def __init__(self, styles: dict[str, str], hidden_styles: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        styles: dict[str, str],
+        hidden_styles: frozenset[str] = frozenset(),
+        chunks: ChunkReader | None = None,
+    ) -> None:
         self.styles = styles
+        self.chunks = chunks
         self.hidden_styles = hidden_styles
         self.hidden_runs = 0
         self._hidden_paragraph = False
@@ -257,7 +270,11 @@ class _BodyWalker:
         self.pages = _PageCounter(_section_page_starts(body))
         section_kinds = _section_kinds_after(body)
         for child in self._block_children(body):
-            if child.tag == _P:
+            if child.tag == _ALT_CHUNK:
+                for paragraph in self._chunk(child):
+                    paragraph.page = self.pages.number
+                    self.blocks.append(paragraph)
+            elif child.tag == _P:
                 self._body_paragraph(child, section_kinds)
             elif child.tag == _TBL:
                 table = self._table(child)
@@ -266,8 +283,17 @@ class _BodyWalker:
                 self.pages.page_has_content = True
 
     def _block_children(self, parent: etree._Element) -> Iterator[etree._Element]:
-        """Paragraphs and tables of a block container (the floor's one walk)."""
-        return wordml.block_children(parent)
+        """Paragraphs, tables and imported chunks of a block container (the floor's one walk)."""
+        return wordml.block_children(parent, chunks=True)
+
+    def _chunk(self, alt_chunk: etree._Element) -> list[Paragraph]:
+        """An imported chunk's paragraphs, as Word shows them once imported; one it cannot read is
+        an empty paragraph naming what it is (:attr:`Paragraph.unread_chunk`)."""
+        chunk = self.chunks.read(alt_chunk) if self.chunks is not None else None
+        if chunk is None or chunk.unreadable is not None:
+            kind = chunk.unreadable if chunk is not None else "取り込み内容"
+            return [Paragraph(uid=next(self.uids), text="", style="", unread_chunk=kind)]
+        return [Paragraph(uid=next(self.uids), text=text, style="") for text in chunk.paragraphs]
 
     def _body_paragraph(self, p: etree._Element, section_kinds: dict[etree._Element, str]) -> None:
         ppr = _child(p, _PPR)
@@ -415,7 +441,9 @@ class _BodyWalker:
     def _box_text(self, content: etree._Element) -> str:
         lines: list[str] = []
         for block in self._block_children(content):
-            if block.tag == f"{W}p":
+            if block.tag == _ALT_CHUNK:
+                lines.extend(p.text for p in self._chunk(block))
+            elif block.tag == f"{W}p":
                 lines.append(self._paragraph(block).text)
             else:
                 lines.extend(p.text for p in self._table(block).paragraphs())
@@ -444,7 +472,11 @@ class _BodyWalker:
     def _cell_paragraphs(self, tc: etree._Element) -> list[Paragraph]:
         paragraphs: list[Paragraph] = []
         for block in self._block_children(tc):
-            if block.tag == _P:
+            if block.tag == _ALT_CHUNK:
+                for paragraph in self._chunk(block):
+                    paragraph.page = self.pages.number
+                    paragraphs.append(paragraph)
+            elif block.tag == _P:
                 paragraph = self._paragraph(block)
                 paragraph.page = self.pages.number
                 paragraphs.append(paragraph)

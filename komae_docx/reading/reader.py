@@ -38,7 +38,7 @@ from ..package import Package, open_package
 from ..record import RecordError, is_record, parse_record
 from ..results import Location, Message, Result
 from ..textnorm import fold_dashes, fold_publication_number, fold_width, is_number, split_leading_label
-from .ooxml import Block, Body, Paragraph, Table, read_body
+from .ooxml import Block, Body, Cell, Paragraph, Row, Table, read_body
 from .sheets import (
     SheetReader,
     is_opinion_table,
@@ -154,6 +154,7 @@ class _ReportReader:
         self.departments = {squashed(d.code): d.name for d in intro.departments}
         plans = self._chapter1(sections.chapter1)
         self._chapter2(sections.chapter2, plans)
+        self._refuse_unread_chunks(plans)
         publication, colophon = self._colophon(sections.colophon)
         report = Report(
             fiscal_year=fiscal_year,
@@ -533,6 +534,38 @@ class _ReportReader:
             )
         return messages
 
+    def _refuse_unread_chunks(self, plans: list[WelfarePlan | LayeredPlan]) -> None:
+        """An imported chunk (``w:altChunk``) in a format the reader cannot read is refused with its
+        place: reading its cell as empty would report a Do text as missing that Word shows."""
+        columns: dict[int, _SheetColumns] = {}
+        for plan in plans:
+            for sheet in plan.sheets:
+                if sheet.anchor is not None:
+                    named = sheet.anchor.columns.items()
+                    names = {col: _COLUMN_NAMES[name] for name, col in named if name in _COLUMN_NAMES}
+                    columns[sheet.anchor.table] = (plan.heading, sheet.index, sheet.page or 0, names)
+        for block in self.body.blocks:
+            section = self.section_of.get(block.uid)
+            if isinstance(block, Paragraph):
+                if block.unread_chunk:
+                    self._refuse_chunk(block.unread_chunk, Location(section=section, page=block.page))
+                continue
+            for row in block.rows:
+                for cell in row.cells:
+                    kind = next((p.unread_chunk for p in cell.paragraphs if p.unread_chunk), None)
+                    if kind is None:
+                        continue
+                    place = _chunk_place(columns.get(block.ordinal), section, block, row, cell)
+                    self._refuse_chunk(kind, place)
+
+    def _refuse_chunk(self, kind: str, location: Location) -> None:
+        raise SheetFormatError(
+            f"{kind}で取り込まれた内容（w:altChunk）は読み込めません。"
+            "Word で開き、「Word 文書 (*.docx)」として保存し直してください",
+            self.path,
+            where=location.describe(),
+        )
+
     def _unknown_symbols(self) -> list[Message]:
         """A symbol (``w:sym``) with no Unicode twin is not in the model's text: say so, with its place."""
         messages: list[Message] = []
@@ -601,6 +634,23 @@ class _IntroParts:
 
 def _chosen(paragraph: Paragraph) -> list[str]:
     return [choice for choice in paragraph.choices if choice]
+
+
+_COLUMN_NAMES = {"do": "Do", "check": "Check", "act": "Act", "dept": "担当課"}
+_SheetColumns = tuple[str, int, int, dict[int, str]]
+"""A progress sheet's plan heading, index, page and its columns' names, by table ordinal."""
+
+
+def _chunk_place(
+    sheet: _SheetColumns | None, section: str | None, table: Table, row: Row, cell: Cell
+) -> Location:
+    """A cell's place: on a progress sheet by its plan, sheet, row and column name (Do欄)."""
+    if sheet is None:
+        return _cell_location(section, table.page, row.index, cell.col)
+    heading, index, page, names = sheet
+    column = names.get(cell.col, f"{cell.col + 1}列目")
+    plan = heading or None
+    return Location(section=section, plan=plan, sheet=index, page=page, row=row.index, column=column)
 
 
 def _cell_location(section: str | None, page: int, row: int, col: int) -> Location:

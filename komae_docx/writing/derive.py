@@ -95,7 +95,8 @@ def _unreferenced_images(package: Package, root: etree._Element) -> dict[str, by
     rels = package.xml(rels_part)
     gone: list[str] = []
     for rel in list(rels):
-        image = rel.get("Type", "").endswith("/image") and rel.get("TargetMode") != "External"
+        # an image, or an imported chunk (w:altChunk) of a cleared cell
+        image = rel.get("Type", "").endswith(("/image", "/aFChunk")) and rel.get("TargetMode") != "External"
         if image and rel.get("Id") not in used:
             gone.append(posixpath.normpath(posixpath.join(folder, rel.get("Target", ""))))
             rels.remove(rel)
