@@ -362,3 +362,75 @@ def with_alt_chunks(out: Path, *, unreadable: bool = False) -> Path:
 
     name = "altchunk_rtf.docx" if unreadable else "altchunk.docx"
     return _add_parts(EXAMPLE, out / name, parts, rels, types, edit)
+
+
+# --------------------------------------------------------------------------- Strict Open XML
+
+def _strict_uris() -> dict[str, str]:
+    from komae_docx.package import _STRICT_TO_TRANSITIONAL
+
+    return {transitional: strict for strict, transitional in _STRICT_TO_TRANSITIONAL.items()}
+
+
+def _to_strict(data: bytes, uris: dict[str, str]) -> bytes:
+    """A part's XML with Transitional namespace URIs and relationship types in their Strict form."""
+    text = data.decode("utf-8")
+    for transitional, strict in sorted(uris.items(), key=lambda item: -len(item[0])):
+        text = text.replace(f'"{transitional}"', f'"{strict}"')
+    text = text.replace(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/",
+        "http://purl.oclc.org/ooxml/officeDocument/relationships/",
+    )
+    return text.encode("utf-8")
+
+
+def as_strict(src: Path, out: Path) -> Path:
+    """``src`` saved as Word's 「Strict Open XML ドキュメント」: every XML part in the Strict
+    namespaces (ISO/IEC 29500 Strict), relationship types in their Strict form, ``w:conformance``
+    set.  Word declares no ``wps`` (Word 2010 shapes) in a Strict file: a text box is its VML
+    ``v:shape``/``v:textbox`` alone, the ``mc:AlternateContent`` and its DrawingML choice gone."""
+    import zipfile
+
+    uris = _strict_uris()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == DOCUMENT:
+                root = etree.fromstring(data)
+                for alternate in list(root.iter(f"{{{MC_NS}}}AlternateContent")):
+                    fallback = alternate.find(f"{{{MC_NS}}}Fallback")
+                    parent = alternate.getparent()
+                    assert parent is not None
+                    at = parent.index(alternate)
+                    for offset, child in enumerate(list(fallback) if fallback is not None else []):
+                        parent.insert(at + offset, child)
+                    parent.remove(alternate)
+                root.set(f"{W}conformance", "strict")
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            if item.filename.endswith((".xml", ".rels")) and item.filename != "[Content_Types].xml":
+                data = _to_strict(data, uris)
+            zout.writestr(item, data)
+    return out
+
+
+def with_unplaceable_group_box(out: Path) -> Path:
+    """The 進捗評価の流れ drawn as one group (tests/word365.py), one of whose boxes has lost its
+    position (``a:xfrm``): the reader cannot place it in a month's cell."""
+    from .word365 import with_grouped_flow_diagram
+
+    group = with_grouped_flow_diagram(out)
+
+    def edit(root: etree._Element) -> None:
+        wps = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
+        for shape in root.iter(f"{wps}wsp"):
+            if UNPLACED_BOX in text_of(shape):
+                xfrm = shape.find(f"{wps}spPr/{{{A_NS}}}xfrm")
+                assert xfrm is not None
+                xfrm.getparent().remove(xfrm)  # type: ignore[union-attr]
+                return
+        raise AssertionError("no such box in the group")
+
+    return rewrite_part(group, out / "group_unplaced.docx", DOCUMENT, edit)
+
+
+UNPLACED_BOX = "庁議①"

@@ -146,6 +146,8 @@ class Body:
     page_count: int = 0
     hidden_runs: int = 0
     """Runs of hidden text (``w:vanish``, ``w:specVanish``, a hidden style) holding text: not read."""
+    unread_boxes: list[str] = field(default_factory=list)
+    """Texts of text boxes the walk did not read (a shape it cannot place): named in a warning."""
 
     def paragraphs(self) -> Iterator[Paragraph]:
         for block in self.blocks:
@@ -161,9 +163,11 @@ def read_body(package: Package) -> Body:
     styles, hidden = _style_names(package)
     body_el = root.find(f"{W}body")
     walker = _BodyWalker(styles, hidden, ChunkReader(package))
+    unread: list[str] = []
     if body_el is not None:
         walker.walk_body(body_el)
         walker.tracked_changes, walker.content_controls = _revisions_and_controls(body_el)
+        unread = _unread_boxes(body_el, walker.read_boxes)
     own, others = _comment_counts(package)
     return Body(
         blocks=walker.blocks,
@@ -173,6 +177,7 @@ def read_body(package: Package) -> Body:
         own_comments=own,
         page_count=walker.pages.page_index + 1,
         hidden_runs=walker.hidden_runs,
+        unread_boxes=unread,
     )
 
 
@@ -253,6 +258,8 @@ class _BodyWalker:
         self.chunks = chunks
         self.hidden_styles = hidden_styles
         self.hidden_runs = 0
+        self.read_boxes: list[etree._Element] = []
+        """The text boxes (``w:txbxContent``) whose text was read, to find any the walk missed."""
         self._hidden_paragraph = False
         """The paragraph being read has a hidden style: its runs are hidden unless switched on."""
         self.blocks: list[Block] = []
@@ -439,6 +446,7 @@ class _BodyWalker:
         return True
 
     def _box_text(self, content: etree._Element) -> str:
+        self.read_boxes.append(content)
         lines: list[str] = []
         for block in self._block_children(content):
             if block.tag == _ALT_CHUNK:
@@ -653,6 +661,30 @@ def _kind_of_next_section(p: etree._Element, sects: list[etree._Element], start:
         type_el = sect.find(_TYPE)
         return (type_el.get(_VAL) if type_el is not None else None) or "nextPage"
     return "nextPage"
+
+
+_NOT_PRINTED = frozenset({_FALLBACK, _DEL, _MOVE_FROM})
+"""Containers whose text boxes are not the document's: a VML twin, deleted text."""
+
+
+def _unread_boxes(body: etree._Element, read: list[etree._Element]) -> list[str]:
+    """The texts of the body's text boxes that hold printed text the walk did not read.
+
+    Every ``w:txbxContent`` outside a VML fallback and deleted text should have been read (as a
+    paragraph's box or a drawing group's placed box); one that was not — a shape in a form the
+    walk does not place, in any file, Strict or Transitional — is named rather than dropped.
+    """
+    seen = set(read)
+    unread: list[str] = []
+    for content in body.iter(_TXBX_CONTENT):
+        if content in seen or any(a.tag in _NOT_PRINTED or a in seen for a in content.iterancestors()):
+            continue
+        if any(a.tag == _R and wordml.is_hidden_run(a) for a in content.iterancestors()):
+            continue
+        text = " ".join(line for line in (wordml.visible_text(p) for p in content.iter(_P)) if line.strip())
+        if text.strip():
+            unread.append(text.strip())
+    return unread
 
 
 _REVISION_TAGS = (wordml.INS, wordml.DEL, wordml.MOVE_TO, wordml.MOVE_FROM)

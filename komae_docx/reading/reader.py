@@ -525,6 +525,14 @@ class _ReportReader:
                     ),
                 )
             )
+        for text in self.body.unread_boxes:
+            short = text if len(text) <= 30 else text[:30] + "…"
+            messages.append(
+                Message(
+                    code="reader.text_box",
+                    text=f"テキストボックス「{short}」の文字は、置かれた場所がわからないため読み込んでいません",
+                )
+            )
         if self.body.comments:
             messages.append(
                 Message(
