@@ -434,3 +434,88 @@ def with_unplaceable_group_box(out: Path) -> Path:
 
 
 UNPLACED_BOX = "庁議①"
+
+
+# --------------------------------------------------------------------------- date fields
+
+COVER_DATE_CODE = ' DATE  \\@ "ggge年M月"  \\* MERGEFORMAT '
+"""Insert → Date and Time, 「令和6年9月」 picked, 「自動的に更新する」 ticked: Word's field code."""
+COVER_DATE_SHOWN = "令和6年9月"
+COLOPHON_FIELD_CODE = ' SAVEDATE  \\@ "ggge年M月" '
+
+
+def _complex_field(code: str, shown: str, rpr: etree._Element | None) -> list[etree._Element]:
+    """A complex field as Word writes it: begin, the code, separate, the cached result, end."""
+
+    def char(kind: str) -> etree._Element:
+        r = w("r")
+        if rpr is not None:
+            r.append(copy.deepcopy(rpr))
+        r.append(w("fldChar", fldCharType=kind))
+        return r
+
+    instr = w("r")
+    if rpr is not None:
+        instr.append(copy.deepcopy(rpr))
+    text = etree.SubElement(instr, f"{W}instrText")
+    text.text = code
+    text.set(XML_SPACE, "preserve")
+    return [char("begin"), instr, char("separate"), run(shown, rpr), char("end")]
+
+
+def _cover_paragraph(body: etree._Element) -> etree._Element:
+    """The empty paragraph after the cover's 「令和5年度報告書」 (the cover's own blank lines)."""
+    title = next(p for p in body.iter(f"{W}p") if text_of(p) == "令和5年度報告書")
+    following = title.getnext()
+    assert following is not None and following.tag == f"{W}p" and not text_of(following)
+    return following
+
+
+def with_date_fields(out: Path, *, cover_code: str = COVER_DATE_CODE) -> Path:
+    """The cover's blank line under 「令和5年度報告書」 holding a DATE field showing 「令和6年9月」
+    (a complex field), and the colophon's 「令和6年9月発行」 with its month as a simple field
+    (``w:fldSimple``, SAVEDATE), as Word writes both."""
+
+    def edit(root: etree._Element) -> None:
+        body = root.find(f"{W}body")
+        assert body is not None
+        cover = _cover_paragraph(body)
+        ppr = cover.find(f"{W}pPr")
+        rpr = ppr.find(f"{W}rPr") if ppr is not None else None
+        jc = w("jc", val="center")
+        if ppr is not None and ppr.find(f"{W}jc") is None:
+            put_in_schema_order(ppr, jc, {f"{W}{n}": i for i, n in enumerate(_PPR_ORDER)})
+        for r in _complex_field(cover_code, COVER_DATE_SHOWN, _run_props(rpr)):
+            cover.append(r)
+        colophon = next(p for p in body.iter(f"{W}p") if text_of(p) == "令和6年9月発行")
+        runs = [r for r in colophon if r.tag == f"{W}r"]
+        rpr_el = runs[0].find(f"{W}rPr")
+        for r in runs:
+            colophon.remove(r)
+        simple = w("fldSimple", instr=COLOPHON_FIELD_CODE)
+        simple.append(run("令和6年9月", rpr_el))
+        colophon.append(simple)
+        colophon.append(run("発行", rpr_el))
+
+    return variant("datefields", out, edit)
+
+
+_PPR_ORDER = (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+    "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+    "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+    "sectPr", "pPrChange",
+)  # fmt: skip
+
+
+def _run_props(mark: etree._Element | None) -> etree._Element | None:
+    """Run properties like the paragraph mark's (what Word gives text typed into an empty line)."""
+    if mark is None:
+        return None
+    rpr = copy.deepcopy(mark)
+    for revision in list(rpr):
+        if revision.tag in (f"{W}ins", f"{W}del", f"{W}rPrChange"):
+            rpr.remove(revision)
+    return rpr

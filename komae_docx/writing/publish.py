@@ -17,6 +17,7 @@ from ..record import build_record, city_check_cells, record_xml
 from ..results import Location, Message, Severity
 from ..rules import PlanGrades, outcome_text, result_of
 from .customxml import put_record
+from .datefields import freeze_date_fields
 from .draftmarks import remove_cover_mark, remove_marks
 from .finalize import (
     FinalizeOptions,
@@ -66,6 +67,7 @@ def finalize_document(
     messages: list[Message] = clear_review_marks(package, options)
     publish_look(package)
     remove_cover_mark(body, report.cover.report_title)
+    freeze_date_fields(body, report.publication.month, filled)  # never the day it is opened
     if options.number is None:
         fold_typed_number(body, report.publication.number)
     elif not fill_number(body, options.number):
