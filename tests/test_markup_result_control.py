@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from komae_docx import api
-from komae_docx.model import Report
+from komae_docx.model import ProjectOutcome, Report, TargetCount
 
 from . import markup_variants as mv
 from .conftest import EXAMPLE
@@ -44,7 +44,7 @@ def filled(folder: Path, last_year: Report) -> Path:
     return fill_draft(draft, folder / "filled.docx", last_years_fill(last_year, api.read(draft).value))
 
 
-def _results(report: Report) -> dict[str, object]:
+def _results(report: Report) -> dict[str, ProjectOutcome | None]:
     return {project.id: project.result for _, _, project in report.iter_projects()}
 
 
@@ -55,7 +55,7 @@ def test_results_typed_where_the_control_was_removed_are_read_with_a_note(filled
     results = _results(result.value)
     assert results[UNWRAPPED] == "達成"
     typed = results[TYPED]
-    assert typed is not None and not isinstance(typed, str) and (typed.achieved, typed.targets) == (1, 3)
+    assert isinstance(typed, TargetCount) and (typed.achieved, typed.targets) == (1, 3)
     notes = [m for m in result.messages if m.code == "result.control_removed"]
     assert [m.location.project for m in notes] == [UNWRAPPED, TYPED]
     assert "「達成」を結果として読みました" in notes[0].text and "選択欄が削除されています" in notes[0].text
