@@ -46,14 +46,17 @@ def test_the_draft_of_a_full_width_number_makes_the_half_width_form(tmp_path: Pa
     assert api.read(draft).value.publication.number == "R7-〇〇"
 
 
-def test_a_number_typed_full_width_is_published_folded(tmp_path: Path, last_year: Report) -> None:
+@pytest.mark.parametrize("typed_number", ["R7－15", "Ｒ７－１５", "R7ー15"])
+def test_a_number_typed_full_width_is_published_folded(
+    typed_number: str, tmp_path: Path, last_year: Report
+) -> None:
     draft = api.draft(EXAMPLE, tmp_path / "draft.docx").value.path
-    typed = mv.type_number(draft, tmp_path / "typed.docx", "R7－15")
-    assert NUMBER_LINE + "R7－15" in mv.document_text(typed)
+    typed = mv.type_number(draft, tmp_path / "typed.docx", typed_number)
+    assert NUMBER_LINE + typed_number in mv.document_text(typed)
     assert api.read(typed).value.publication.number == "R7-15"
     published = mv.fill_and_finalize(typed, tmp_path, last_year, number=None)
     text = mv.document_text(published)
-    assert NUMBER_LINE + "R7-15" in text and "R7－15" not in text
+    assert NUMBER_LINE + "R7-15" in text and typed_number not in text
     assert api.read(published).value.publication.number == "R7-15"
     next_draft = api.draft(published, tmp_path / "next.docx").value.path
     next_text = mv.document_text(next_draft)
