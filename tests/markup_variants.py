@@ -384,11 +384,12 @@ def _to_strict(data: bytes, uris: dict[str, str]) -> bytes:
     return text.encode("utf-8")
 
 
-def as_strict(src: Path, out: Path) -> Path:
+def as_strict(src: Path, out: Path, *, boxes: str = "vml") -> Path:
     """``src`` saved as Word's 「Strict Open XML ドキュメント」: every XML part in the Strict
     namespaces (ISO/IEC 29500 Strict), relationship types in their Strict form, ``w:conformance``
-    set.  Word declares no ``wps`` (Word 2010 shapes) in a Strict file: a text box is its VML
-    ``v:shape``/``v:textbox`` alone, the ``mc:AlternateContent`` and its DrawingML choice gone."""
+    set.  Word declares no ``wps`` (Word 2010 shapes) at the root of a Strict file: a text box is its
+    VML ``v:shape``/``v:textbox`` alone (``boxes="vml"``), or, as other producers write Strict, its
+    DrawingML ``wps:txbx`` alone (``boxes="drawingml"``); the ``mc:AlternateContent`` is gone."""
     import zipfile
 
     uris = _strict_uris()
@@ -397,12 +398,13 @@ def as_strict(src: Path, out: Path) -> Path:
             data = zin.read(item.filename)
             if item.filename == DOCUMENT:
                 root = etree.fromstring(data)
+                kept = f"{{{MC_NS}}}Fallback" if boxes == "vml" else f"{{{MC_NS}}}Choice"
                 for alternate in list(root.iter(f"{{{MC_NS}}}AlternateContent")):
-                    fallback = alternate.find(f"{{{MC_NS}}}Fallback")
+                    branch = alternate.find(kept)
                     parent = alternate.getparent()
                     assert parent is not None
                     at = parent.index(alternate)
-                    for offset, child in enumerate(list(fallback) if fallback is not None else []):
+                    for offset, child in enumerate(list(branch) if branch is not None else []):
                         parent.insert(at + offset, child)
                     parent.remove(alternate)
                 root.set(f"{W}conformance", "strict")

@@ -9,6 +9,7 @@ the walk misses, in any file, is named in a warning instead of dropped.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -34,10 +35,14 @@ def test_the_example_schedule_has_its_five_boxes() -> None:
     assert _schedule_boxes(EXAMPLE) == FLOW_BOXES
 
 
-def test_a_strict_files_text_boxes_are_read(tmp_path: Path) -> None:
-    strict = mv.as_strict(EXAMPLE, tmp_path / "strict.docx")
+@pytest.mark.parametrize("boxes", ["vml", "drawingml"])
+def test_a_strict_files_text_boxes_are_read(boxes: str, tmp_path: Path) -> None:
+    strict = mv.as_strict(EXAMPLE, tmp_path / "strict.docx", boxes=boxes)
     assert open_package(strict).strict
-    assert "wordprocessingShape" not in mv.document_text(strict)
+    with zipfile.ZipFile(strict) as archive:
+        document = archive.read("word/document.xml").decode("utf-8")
+    assert "AlternateContent" not in document and "purl.oclc.org/ooxml/wordprocessingml/main" in document
+    assert ("<v:textbox" in document) == (boxes == "vml") and ("<wps:txbx" in document) == (boxes != "vml")
     result = api.read(strict)
     assert result.messages == []
     assert _schedule_boxes(strict) == FLOW_BOXES
