@@ -85,3 +85,19 @@ def test_a_date_field_showing_the_day_is_refused_with_its_place(tmp_path: Path, 
     text = str(refused.value)
     assert "表紙「令和7年9月」" in text and "PRINTDATE" in text
     assert not (tmp_path / "published.docx").exists()
+
+
+def test_the_cli_refuses_a_day_field_with_exit_2_and_writes_nothing(
+    tmp_path: Path, last_year: Report
+) -> None:
+    from .filler import fill_draft, last_years_fill
+    from .test_cli import run
+
+    variant = mv.with_date_fields(tmp_path, cover_code=' DATE  \\@ "ggge年M月d日" ')
+    draft = api.draft(variant, tmp_path / "draft.docx").value.path
+    filled = fill_draft(draft, tmp_path / "filled.docx", last_years_fill(last_year, api.read(draft).value))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    done = run("finalize", filled, "-o", tmp_path / "out.docx", "--number", "R7-15", "--pages", "fields")
+    assert done.returncode == 2, done.stderr
+    assert "表紙「令和7年9月」" in done.stderr and "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before

@@ -93,3 +93,12 @@ def test_the_published_report_prints_no_hidden_text(hidden: Path, folder: Path, 
     assert next(result.value.plans[0].iter_measures()).grade == "A"
     for made in (hidden, draft, published):
         assert audit_findings(made) == [], made.name
+
+
+def test_the_cli_parses_the_hidden_variant_with_a_note(hidden: Path) -> None:
+    from .test_cli import run
+
+    done = run("parse", hidden)
+    assert done.returncode == 0, done.stderr
+    assert "隠し文字" in done.stdout + done.stderr
+    assert mv.HIDDEN_MEMO not in done.stdout
