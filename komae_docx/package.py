@@ -610,7 +610,8 @@ def _without_unread_formatting(data: bytes) -> bytes | None:
     """``data`` without the formatting the reader never reads, or None when the bytes alone cannot
     tell it safely.
 
-    The reading side (``reading/ooxml.py``) skips ``w:rPr`` as a whole and reads only ``w:pStyle``,
+    The reading side (``reading/ooxml.py``) reads of ``w:rPr`` only what hides a run (``w:vanish``,
+    ``w:specVanish``, ``w:rStyle``: kept when the part has any) and reads only ``w:pStyle``,
     ``w:pageBreakBefore`` and ``w:sectPr`` of paragraph properties and ``w:gridSpan`` and
     ``w:vMerge`` of cell properties; ``tests/test_hostile_reading.py`` checks that the lean parse
     gives the same body as the full one.
@@ -624,7 +625,24 @@ def _without_unread_formatting(data: bytes) -> bytes | None:
         return None
     if b"<![CDATA[" in data:
         return None
-    return _UNREAD_EMPTY.sub(b"", _RUN_PROPERTIES.sub(b"", data))
+    lean = _UNREAD_EMPTY.sub(b"", data)
+    if b"anish" in data or b"w:rStyle" in data:  # hidden text is no printed text: its marks are read
+        return _RUN_PROPERTIES.sub(_hiding_properties, lean)
+    return _RUN_PROPERTIES.sub(b"", lean)
+
+
+_HIDING = re.compile(rb"<w:(?:rStyle|vanish|specVanish)(?:\s[^<>]*)?/>")
+"""The run properties the reader does read: what hides a run (``w:vanish``, ``w:specVanish``, a
+character style that may be hidden)."""
+
+
+def _hiding_properties(match: re.Match[bytes]) -> bytes:
+    """A ``w:rPr`` reduced to what hides its run (nothing when nothing does)."""
+    props = match.group(0)
+    if b"anish" not in props and b"w:rStyle" not in props:
+        return b""
+    kept = _HIDING.findall(props)
+    return b"<w:rPr>" + b"".join(kept) + b"</w:rPr>" if kept else b""
 
 
 class _ContentTypes:

@@ -25,6 +25,8 @@ __all__ = [
     "TAG_PATTERN",
     "circled_to_int",
     "fold_dashes",
+    "fold_number_chars",
+    "fold_publication_number",
     "fold_width",
     "int_to_circled",
     "is_blank",
@@ -238,3 +240,28 @@ def is_number(text: str) -> bool:
     staff type ① in cells, so every count, page or label that becomes an ``int`` is tested here.
     """
     return text.isascii() and text.isdigit() and len(text) < 10
+
+
+NUMBER_DASHES = "‐‑‒–—―−－ー"
+"""The dashes staff type between a 刊行物番号's year and serial (ー: the IME's long vowel, typed for
+a minus in full-width input), all read as ``-``."""
+_NUMBER_DASH_TABLE = str.maketrans(dict.fromkeys(NUMBER_DASHES, "-"))
+PUBLICATION_NUMBER_PATTERN: re.Pattern[str] = re.compile(
+    r"^(?P<prefix>[A-Za-z]{0,3}[0-9]{1,4})-(?P<serial>[0-9]{1,5}|〇〇|○○)$"
+)
+"""A 刊行物番号 once folded: ``R7-15``, or the draft's placeholder ``R7-〇〇``."""
+
+
+def fold_number_chars(text: str) -> str:
+    """``text`` with full-width ASCII half-width and number dashes ``-``, one character for one
+    (offsets hold), for finding a number in text as staff typed it."""
+    return text.translate(_WIDTH_TABLE).translate(_NUMBER_DASH_TABLE)
+
+
+def fold_publication_number(text: str) -> str | None:
+    """A 刊行物番号 as ``--number`` takes it: widths and dashes folded, spaces removed, the era
+    letter upper-case (「Ｒ７－１５」, 「r7 - 15」 → ``R7-15``); None when it is not of that shape."""
+    folded = fold_number_chars(squash_spaces(text))
+    if not PUBLICATION_NUMBER_PATTERN.match(folded):
+        return None
+    return folded[0].upper() + folded[1:]

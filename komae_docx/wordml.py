@@ -19,7 +19,8 @@ grid columns, the same text.
   no-break hyphen as ``-`` (so a number written ``R6‑22`` with one is ``R6-22`` everywhere), the soft
   hyphen as nothing (it prints only at a line end), symbols (``w:sym``) mapped to Unicode for the
   Wingdings and Symbol fonts (:func:`symbol_text`; an unknown one is ``None`` and the caller warns),
-  ruby by its base text only;
+  ruby by its base text only; hidden runs (``w:vanish``, ``w:specVanish``, :func:`is_hidden_run`)
+  are no printed text and left out;
 * **search and replace across runs** — :func:`replace_spans`, :func:`replace_text`: text that a
   producer split over runs (LibreOffice's 「R7-」「〇〇」) is found and replaced, the new text taking
   the formatting of the run where the match starts;
@@ -63,6 +64,8 @@ INS, DEL, MOVE_TO, MOVE_FROM = w("ins"), w("del"), w("moveTo"), w("moveFrom")
 TAB, BR, CR = w("tab"), w("br"), w("cr")
 NO_BREAK_HYPHEN, SOFT_HYPHEN, SYM = w("noBreakHyphen"), w("softHyphen"), w("sym")
 TXBX_CONTENT = w("txbxContent")
+ALT_CHUNK = w("altChunk")
+VANISH, SPEC_VANISH, RSTYLE = w("vanish"), w("specVanish"), w("rStyle")
 ALTERNATE, CHOICE, FALLBACK = f"{MC}AlternateContent", f"{MC}Choice", f"{MC}Fallback"
 VAL = w("val")
 
@@ -131,16 +134,17 @@ def content_of(wrapper: etree._Element) -> etree._Element | None:
 # --------------------------------------------------------------------------- the walk
 
 
-def block_children(parent: etree._Element) -> Iterator[etree._Element]:
-    """Paragraphs and tables of a block container (body, cell, text box, note), in order."""
+def block_children(parent: etree._Element, *, chunks: bool = False) -> Iterator[etree._Element]:
+    """Paragraphs and tables of a block container (body, cell, text box, note), in order; with
+    ``chunks`` also the imported chunks (``w:altChunk``) that stand among them."""
     for child in parent:
         tag = child.tag
-        if tag in (P, TBL):
+        if tag in (P, TBL) or (chunks and tag == ALT_CHUNK):
             yield child
         elif tag in SEE_THROUGH:
             content = content_of(child)
             if content is not None:
-                yield from block_children(content)
+                yield from block_children(content, chunks=chunks)
 
 
 def body_tables(body: etree._Element) -> list[etree._Element]:
@@ -319,6 +323,60 @@ def _empty_cell_like(tc: etree._Element, width: int) -> etree._Element:
     return new
 
 
+# --------------------------------------------------------------------------- hidden text
+
+
+def is_on(el: etree._Element | None) -> bool:
+    """A toggle property (``w:vanish``, ``w:b`` …) present and not switched off."""
+    return el is not None and el.get(VAL) not in ("0", "false", "off")
+
+
+def is_hidden_run(run: etree._Element, hidden_styles: frozenset[str] = frozenset()) -> bool:
+    """A run Word does not print: ``w:vanish`` (Hidden, Ctrl+Shift+H) or ``w:specVanish`` (always
+    hidden) in its properties, or a character style in ``hidden_styles`` not switched back on by
+    ``w:vanish w:val="0"``.  Hidden text is no printed text: the reader, the counts and the edits
+    leave it out."""
+    rpr = run[0] if len(run) and run[0].tag == RPR else None
+    if rpr is None:
+        return False
+    vanish = rpr.find(VANISH)
+    if vanish is not None:
+        return is_on(vanish)
+    if is_on(rpr.find(SPEC_VANISH)):
+        return True
+    if hidden_styles:
+        style = rpr.find(RSTYLE)
+        return style is not None and style.get(VAL) in hidden_styles
+    return False
+
+
+def hidden_styles(styles: etree._Element | None) -> frozenset[str]:
+    """The ids of the styles (``word/styles.xml``) whose text is hidden: ``w:vanish`` in their run
+    properties or in a style they are based on (the nearest setting wins)."""
+    if styles is None:
+        return frozenset()
+    own: dict[str, bool | None] = {}
+    based: dict[str, str] = {}
+    for style in styles.iter(w("style")):
+        sid = style.get(w("styleId"))
+        if not sid:
+            continue
+        vanish = style.find(f"{RPR}/{VANISH}")
+        own[sid] = None if vanish is None else is_on(vanish)
+        parent = style.find(w("basedOn"))
+        if parent is not None and parent.get(VAL):
+            based[sid] = parent.get(VAL) or ""
+    hidden: set[str] = set()
+    for sid in own:
+        at, seen = sid, set()
+        while at in own and own[at] is None and at in based and at not in seen:
+            seen.add(at)
+            at = based[at]
+        if own.get(at):
+            hidden.add(sid)
+    return frozenset(hidden)
+
+
 # --------------------------------------------------------------------------- visible text
 
 NO_BREAK_HYPHEN_TEXT = "-"
@@ -437,6 +495,8 @@ def _collect_atoms(el: etree._Element, atoms: list[Atom], boxes: bool) -> None:
     for child in el:
         tag = child.tag
         if not isinstance(tag, str) or tag in SKIPPED:
+            continue
+        if tag == RUN and is_hidden_run(child):
             continue
         if tag in _ATOM_TAGS:
             text = _atom_text(child, el.tag)

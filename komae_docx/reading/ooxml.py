@@ -12,6 +12,10 @@ an explicit cell grid — and absorbs Word's habits on the way:
 * a drawing group anchored in a table cell: each of its text boxes goes to the cell it stands over;
 * text boxes: ``mc:AlternateContent`` carries a box twice (DrawingML choice, VML fallback) —
   only the choice is read; box texts are kept apart from the paragraph's own text;
+* hidden text (``w:vanish``, ``w:specVanish``, a style with ``w:vanish``) is not printed, so not
+  read (counted for a note);
+* imported chunks (``w:altChunk``, HTML or plain text) are read as the paragraphs Word shows
+  (:mod:`.altchunk`); one in another format is named for a refusal;
 * content controls (``w:sdt``) are read through; tracked changes are read as accepted
   (``w:ins``/``w:moveTo`` kept, ``w:del``/``w:moveFrom`` dropped) with a flag for a warning;
 * tables: ``w:gridBefore``/``w:gridAfter``, ``w:gridSpan`` and ``w:vMerge`` are resolved into
@@ -31,11 +35,12 @@ from lxml import etree
 from .. import wordml
 from ..package import Package
 from ..wordml import SKIPPED, W
+from .altchunk import ChunkReader
 
 # Clark names built once: an f-string in a per-element loop is formatted anew on every call, and
 # the walk below tests every element of the body against several of them (issue 13 profile).
 _P, _TBL, _R, _T = wordml.P, wordml.TBL, wordml.RUN, wordml.T
-_PPR, _PSTYLE = wordml.PPR, f"{W}pStyle"
+_PPR, _PSTYLE, _RPR = wordml.PPR, f"{W}pStyle", wordml.RPR
 _SDT, _SDT_CONTENT = wordml.SDT, wordml.SDT_CONTENT
 _DEL, _MOVE_FROM = wordml.DEL, wordml.MOVE_FROM
 _TAB, _BR, _CR, _NO_BREAK_HYPHEN = wordml.TAB, wordml.BR, wordml.CR, wordml.NO_BREAK_HYPHEN
@@ -43,6 +48,7 @@ _SOFT_HYPHEN, _SYM = wordml.SOFT_HYPHEN, wordml.SYM
 _TXBX_CONTENT, _ALTERNATE, _FALLBACK = wordml.TXBX_CONTENT, wordml.ALTERNATE, wordml.FALLBACK
 _SECT_PR, _VAL, _TYPE = f"{W}sectPr", wordml.VAL, f"{W}type"
 _SEE_THROUGH = wordml.SEE_THROUGH
+_ALT_CHUNK = wordml.ALT_CHUNK
 _NOT_OWN = frozenset({_TXBX_CONTENT, _DEL, _MOVE_FROM, _FALLBACK})
 """Containers whose breaks are not the paragraph's own (text boxes, deleted text, VML twins)."""
 
@@ -63,6 +69,9 @@ class Paragraph:
     choices: list[str | None] = field(default_factory=list)
     unknown_symbols: list[str] = field(default_factory=list)
     """Symbols (``w:sym``) with no Unicode mapping, named for a warning (「Wingdings の記号 F0A3」)."""
+    unread_chunk: str | None = None
+    """An imported chunk (``w:altChunk``) the reader cannot read, by its kind (「RTF 形式」): the
+    reader refuses, naming its place, rather than read the place as empty."""
     placed: list[tuple[int, str]] = field(default_factory=list)
     """Text boxes of a drawing group anchored here, each with its centre's distance (EMU) from the
     anchor's column: in a table the reader gives each box to the cell it stands over."""
@@ -135,6 +144,10 @@ class Body:
     """Comments by people; the tool's own reference comments are counted in ``own_comments``."""
     own_comments: int = 0
     page_count: int = 0
+    hidden_runs: int = 0
+    """Runs of hidden text (``w:vanish``, ``w:specVanish``, a hidden style) holding text: not read."""
+    unread_boxes: list[str] = field(default_factory=list)
+    """Texts of text boxes the walk did not read (a shape it cannot place): named in a warning."""
 
     def paragraphs(self) -> Iterator[Paragraph]:
         for block in self.blocks:
@@ -147,12 +160,14 @@ class Body:
 def read_body(package: Package) -> Body:
     """Read the main document part of ``package`` into blocks."""
     root = package.xml(package.main_document_part)
-    styles = _style_names(package)
+    styles, hidden = _style_names(package)
     body_el = root.find(f"{W}body")
-    walker = _BodyWalker(styles)
+    walker = _BodyWalker(styles, hidden, ChunkReader(package))
+    unread: list[str] = []
     if body_el is not None:
         walker.walk_body(body_el)
         walker.tracked_changes, walker.content_controls = _revisions_and_controls(body_el)
+        unread = _unread_boxes(body_el, walker.read_boxes)
     own, others = _comment_counts(package)
     return Body(
         blocks=walker.blocks,
@@ -161,23 +176,27 @@ def read_body(package: Package) -> Body:
         comments=others,
         own_comments=own,
         page_count=walker.pages.page_index + 1,
+        hidden_runs=walker.hidden_runs,
+        unread_boxes=unread,
     )
 
 
-def _style_names(package: Package) -> dict[str, str]:
+def _style_names(package: Package) -> tuple[dict[str, str], frozenset[str]]:
+    """Style id → lower-cased name, and the ids of the styles whose text is hidden."""
     name = "word/styles.xml"
     related = package.related_part(package.main_document_part, "/styles")
     if related:
         name = related[0]
     if not package.has(name):
-        return {}
+        return {}, frozenset()
     names: dict[str, str] = {}
-    for style in package.xml(name).iter(f"{W}style"):
+    root = package.xml(name)
+    for style in root.iter(f"{W}style"):
         style_id = style.get(f"{W}styleId")
         name_el = style.find(f"{W}name")
         if style_id is not None and name_el is not None:
             names[style_id] = (name_el.get(f"{W}val") or "").lower()
-    return names
+    return names, wordml.hidden_styles(root)
 
 
 TOOL_COMMENT_AUTHOR = "komae-docx"
@@ -229,8 +248,20 @@ class _PageCounter:
 
 
 class _BodyWalker:
-    def __init__(self, styles: dict[str, str]) -> None:
+    def __init__(
+        self,
+        styles: dict[str, str],
+        hidden_styles: frozenset[str] = frozenset(),
+        chunks: ChunkReader | None = None,
+    ) -> None:
         self.styles = styles
+        self.chunks = chunks
+        self.hidden_styles = hidden_styles
+        self.hidden_runs = 0
+        self.read_boxes: list[etree._Element] = []
+        """The text boxes (``w:txbxContent``) whose text was read, to find any the walk missed."""
+        self._hidden_paragraph = False
+        """The paragraph being read has a hidden style: its runs are hidden unless switched on."""
         self.blocks: list[Block] = []
         self.uids = count()
         self.tracked_changes = 0
@@ -246,7 +277,11 @@ class _BodyWalker:
         self.pages = _PageCounter(_section_page_starts(body))
         section_kinds = _section_kinds_after(body)
         for child in self._block_children(body):
-            if child.tag == _P:
+            if child.tag == _ALT_CHUNK:
+                for paragraph in self._chunk(child):
+                    paragraph.page = self.pages.number
+                    self.blocks.append(paragraph)
+            elif child.tag == _P:
                 self._body_paragraph(child, section_kinds)
             elif child.tag == _TBL:
                 table = self._table(child)
@@ -255,8 +290,17 @@ class _BodyWalker:
                 self.pages.page_has_content = True
 
     def _block_children(self, parent: etree._Element) -> Iterator[etree._Element]:
-        """Paragraphs and tables of a block container (the floor's one walk)."""
-        return wordml.block_children(parent)
+        """Paragraphs, tables and imported chunks of a block container (the floor's one walk)."""
+        return wordml.block_children(parent, chunks=True)
+
+    def _chunk(self, alt_chunk: etree._Element) -> list[Paragraph]:
+        """An imported chunk's paragraphs, as Word shows them once imported; one it cannot read is
+        an empty paragraph naming what it is (:attr:`Paragraph.unread_chunk`)."""
+        chunk = self.chunks.read(alt_chunk) if self.chunks is not None else None
+        if chunk is None or chunk.unreadable is not None:
+            kind = chunk.unreadable if chunk is not None else "取り込み内容"
+            return [Paragraph(uid=next(self.uids), text="", style="", unread_chunk=kind)]
+        return [Paragraph(uid=next(self.uids), text=text, style="") for text in chunk.paragraphs]
 
     def _body_paragraph(self, p: etree._Element, section_kinds: dict[etree._Element, str]) -> None:
         ppr = _child(p, _PPR)
@@ -287,8 +331,10 @@ class _BodyWalker:
         out: list[str] = []
         unknown: list[str] = []
         outer, self._placed = self._placed, []
+        outer_hidden, self._hidden_paragraph = self._hidden_paragraph, style_id in self.hidden_styles
         self._inline_text(p, out, boxes, choices, unknown)
         placed, self._placed = self._placed, outer
+        self._hidden_paragraph = outer_hidden
         return Paragraph(
             uid=next(self.uids),
             text="".join(out),
@@ -314,6 +360,8 @@ class _BodyWalker:
             if tag == _T:
                 out.append(child.text or "")
             elif tag == _R:
+                if (self._hidden_paragraph or (len(child) and child[0].tag == _RPR)) and self._hidden(child):
+                    continue
                 self._inline_text(child, out, boxes, choices, unknown)
             elif not isinstance(tag, str) or tag in SKIPPED:
                 continue
@@ -343,6 +391,19 @@ class _BodyWalker:
                     self._inline_text(content, out, boxes, choices, unknown)
             else:
                 self._inline_text(child, out, boxes, choices, unknown)
+
+    def _hidden(self, run: etree._Element) -> bool:
+        """A hidden run (:func:`komae_docx.wordml.is_hidden_run`, or in a hidden paragraph style and
+        not switched on), counted when it holds text."""
+        rpr = run[0] if len(run) and run[0].tag == _RPR else None
+        vanish = rpr.find(wordml.VANISH) if rpr is not None else None
+        if vanish is not None:
+            hidden = wordml.is_on(vanish)
+        else:
+            hidden = self._hidden_paragraph or wordml.is_hidden_run(run, self.hidden_styles)
+        if hidden and any((t.text or "").strip() for t in run.iter(_T)):
+            self.hidden_runs += 1
+        return hidden
 
     @staticmethod
     def _symbol(sym: etree._Element, out: list[str], unknown: list[str] | None) -> None:
@@ -385,9 +446,12 @@ class _BodyWalker:
         return True
 
     def _box_text(self, content: etree._Element) -> str:
+        self.read_boxes.append(content)
         lines: list[str] = []
         for block in self._block_children(content):
-            if block.tag == f"{W}p":
+            if block.tag == _ALT_CHUNK:
+                lines.extend(p.text for p in self._chunk(block))
+            elif block.tag == f"{W}p":
                 lines.append(self._paragraph(block).text)
             else:
                 lines.extend(p.text for p in self._table(block).paragraphs())
@@ -416,7 +480,11 @@ class _BodyWalker:
     def _cell_paragraphs(self, tc: etree._Element) -> list[Paragraph]:
         paragraphs: list[Paragraph] = []
         for block in self._block_children(tc):
-            if block.tag == _P:
+            if block.tag == _ALT_CHUNK:
+                for paragraph in self._chunk(block):
+                    paragraph.page = self.pages.number
+                    paragraphs.append(paragraph)
+            elif block.tag == _P:
                 paragraph = self._paragraph(block)
                 paragraph.page = self.pages.number
                 paragraphs.append(paragraph)
@@ -593,6 +661,30 @@ def _kind_of_next_section(p: etree._Element, sects: list[etree._Element], start:
         type_el = sect.find(_TYPE)
         return (type_el.get(_VAL) if type_el is not None else None) or "nextPage"
     return "nextPage"
+
+
+_NOT_PRINTED = frozenset({_FALLBACK, _DEL, _MOVE_FROM})
+"""Containers whose text boxes are not the document's: a VML twin, deleted text."""
+
+
+def _unread_boxes(body: etree._Element, read: list[etree._Element]) -> list[str]:
+    """The texts of the body's text boxes that hold printed text the walk did not read.
+
+    Every ``w:txbxContent`` outside a VML fallback and deleted text should have been read (as a
+    paragraph's box or a drawing group's placed box); one that was not — a shape in a form the
+    walk does not place, in any file, Strict or Transitional — is named rather than dropped.
+    """
+    seen = set(read)
+    unread: list[str] = []
+    for content in body.iter(_TXBX_CONTENT):
+        if content in seen or any(a.tag in _NOT_PRINTED or a in seen for a in content.iterancestors()):
+            continue
+        if any(a.tag == _R and wordml.is_hidden_run(a) for a in content.iterancestors()):
+            continue
+        text = " ".join(line for line in (wordml.visible_text(p) for p in content.iter(_P)) if line.strip())
+        if text.strip():
+            unread.append(text.strip())
+    return unread
 
 
 _REVISION_TAGS = (wordml.INS, wordml.DEL, wordml.MOVE_TO, wordml.MOVE_FROM)

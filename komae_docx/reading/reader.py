@@ -37,8 +37,8 @@ from ..model import (
 from ..package import Package, open_package
 from ..record import RecordError, is_record, parse_record
 from ..results import Location, Message, Result
-from ..textnorm import fold_dashes, fold_width, is_number, split_leading_label
-from .ooxml import Block, Body, Paragraph, Table, read_body
+from ..textnorm import fold_dashes, fold_publication_number, fold_width, is_number, split_leading_label
+from .ooxml import Block, Body, Cell, Paragraph, Row, Table, read_body
 from .sheets import (
     SheetReader,
     is_opinion_table,
@@ -154,6 +154,7 @@ class _ReportReader:
         self.departments = {squashed(d.code): d.name for d in intro.departments}
         plans = self._chapter1(sections.chapter1)
         self._chapter2(sections.chapter2, plans)
+        self._refuse_unread_chunks(plans)
         publication, colophon = self._colophon(sections.colophon)
         report = Report(
             fiscal_year=fiscal_year,
@@ -182,7 +183,7 @@ class _ReportReader:
         intro = self._chapter(titles, "序章")
         ch1 = self._chapter(titles, "第1章")
         ch2 = self._chapter(titles, "第2章")
-        colophon_at = self._find(blocks, lambda p: squashed(p.text).startswith("刊行物番号"), "刊行物番号")
+        colophon_at = self._find(blocks, lambda p: _number_line(p) is not None, "刊行物番号")
         if not toc_at < intro[0] < ch1[0] < ch2[0] < colophon_at:
             raise NotAReportError("目次・序章・第1章・第2章・奥付の順序が報告書の構成と異なります")
         names = [
@@ -382,8 +383,11 @@ class _ReportReader:
                     current = self._new_plan(block, heading, plans, readers)
                     heading = ""
                 readers[current.key].read(block)
+        drafted = any(reader.result_controls for reader in readers.values())
         for plan in plans:
             reader = readers[plan.key]
+            if drafted:  # a draft whose result control was deleted in a row: read what was typed
+                reader.read_bare_results()
             plan.sheets = reader.sheets
             self.messages += reader.messages
             if isinstance(plan, WelfarePlan):
@@ -459,7 +463,8 @@ class _ReportReader:
         number_line = blocks[0]
         assert isinstance(number_line, Paragraph)
         self.tracker.take(number_line)
-        number = re.sub(r"^\s*刊行物番号[\s\u3000]*", "", number_line.text).strip()
+        raw = re.sub(r"^\s*刊行物番号[\s\u3000]*", "", _number_line(number_line) or "").strip()
+        number = fold_publication_number(raw) or raw  # 「R7－15」 typed in Word is the number R7-15
         lines = [
             p for b in blocks[1:] for p in (b.paragraphs() if isinstance(b, Table) else [b]) if p.text.strip()
         ]
@@ -509,6 +514,25 @@ class _ReportReader:
                     ),
                 )
             )
+        if self.body.hidden_runs:
+            messages.append(
+                Message(
+                    severity="info",
+                    code="reader.hidden_text",
+                    text=(
+                        f"隠し文字（印刷されない文字）が {self.body.hidden_runs} 箇所あります。"
+                        "印刷されない文字は報告書の文として読み込んでいません。"
+                    ),
+                )
+            )
+        for text in self.body.unread_boxes:
+            short = text if len(text) <= 30 else text[:30] + "…"
+            messages.append(
+                Message(
+                    code="reader.text_box",
+                    text=f"テキストボックス「{short}」の文字は、置かれた場所がわからないため読み込んでいません",
+                )
+            )
         if self.body.comments:
             messages.append(
                 Message(
@@ -517,6 +541,38 @@ class _ReportReader:
                 )
             )
         return messages
+
+    def _refuse_unread_chunks(self, plans: list[WelfarePlan | LayeredPlan]) -> None:
+        """An imported chunk (``w:altChunk``) in a format the reader cannot read is refused with its
+        place: reading its cell as empty would report a Do text as missing that Word shows."""
+        columns: dict[int, _SheetColumns] = {}
+        for plan in plans:
+            for sheet in plan.sheets:
+                if sheet.anchor is not None:
+                    named = sheet.anchor.columns.items()
+                    names = {col: _COLUMN_NAMES[name] for name, col in named if name in _COLUMN_NAMES}
+                    columns[sheet.anchor.table] = (plan.heading, sheet.index, sheet.page or 0, names)
+        for block in self.body.blocks:
+            section = self.section_of.get(block.uid)
+            if isinstance(block, Paragraph):
+                if block.unread_chunk:
+                    self._refuse_chunk(block.unread_chunk, Location(section=section, page=block.page))
+                continue
+            for row in block.rows:
+                for cell in row.cells:
+                    kind = next((p.unread_chunk for p in cell.paragraphs if p.unread_chunk), None)
+                    if kind is None:
+                        continue
+                    place = _chunk_place(columns.get(block.ordinal), section, block, row, cell)
+                    self._refuse_chunk(kind, place)
+
+    def _refuse_chunk(self, kind: str, location: Location) -> None:
+        raise SheetFormatError(
+            f"{kind}で取り込まれた内容（w:altChunk）は読み込めません。"
+            "Word で開き、「Word 文書 (*.docx)」として保存し直してください",
+            self.path,
+            where=location.describe(),
+        )
 
     def _unknown_symbols(self) -> list[Message]:
         """A symbol (``w:sym``) with no Unicode twin is not in the model's text: say so, with its place."""
@@ -588,6 +644,23 @@ def _chosen(paragraph: Paragraph) -> list[str]:
     return [choice for choice in paragraph.choices if choice]
 
 
+_COLUMN_NAMES = {"do": "Do", "check": "Check", "act": "Act", "dept": "担当課"}
+_SheetColumns = tuple[str, int, int, dict[int, str]]
+"""A progress sheet's plan heading, index, page and its columns' names, by table ordinal."""
+
+
+def _chunk_place(
+    sheet: _SheetColumns | None, section: str | None, table: Table, row: Row, cell: Cell
+) -> Location:
+    """A cell's place: on a progress sheet by its plan, sheet, row and column name (Do欄)."""
+    if sheet is None:
+        return _cell_location(section, table.page, row.index, cell.col)
+    heading, index, page, names = sheet
+    column = names.get(cell.col, f"{cell.col + 1}列目")
+    plan = heading or None
+    return Location(section=section, plan=plan, sheet=index, page=page, row=row.index, column=column)
+
+
 def _cell_location(section: str | None, page: int, row: int, col: int) -> Location:
     return Location(section=section, page=page, row=row, column=f"{col + 1}列目")
 
@@ -634,6 +707,15 @@ def _looks_like_heading(text: str) -> bool:
 def _looks_like_subheading(text: str) -> bool:
     label, rest = split_leading_label(text)
     return label is not None and label.startswith("(") and 0 < len(rest) <= 20
+
+
+def _number_line(paragraph: Paragraph) -> str | None:
+    """The 刊行物番号 line: the paragraph's own text, or a text box's anchored in it (DrawingML or
+    VML: a colophon laid out in a box); None when neither starts with 刊行物番号."""
+    for text in (paragraph.text, *paragraph.boxes):
+        if squashed(text).startswith("刊行物番号"):
+            return text
+    return None
 
 
 def _era_number(text: str) -> int:

@@ -155,6 +155,10 @@ class SheetReader:
     """担当課 code → name (序章's table), to name the department in a message about a project."""
     messages: list[Message] = field(default_factory=list)
     """Bad values in the result controls (「4/3」, 「達成済」), as errors naming sheet, row and project."""
+    result_controls: int = 0
+    """Project rows with a result control (a draft has one on each project's first row)."""
+    bare_results: list[tuple[Project, str, Location]] = field(default_factory=list)
+    """Project first rows without a result control: (project, Check cell text, place)."""
     _measure: Measure | None = None
     _band: str | None = None
 
@@ -300,35 +304,59 @@ class SheetReader:
             )
             self._measure.projects.append(project)
         project.entries.append(entry)
+        if len(project.entries) == 1:
+            if _has_result_control(row, cols.check):
+                self.result_controls += 1
+            else:
+                self.bare_results.append((project, entry.check, self._location(row, sheet, project)))
         if project.result is None:
-            project.result = self._result(row, cols, sheet, project)
+            chosen = _result_choice(row, cols.check)
+            if chosen is not None:
+                project.result = self._result(chosen, project, self._location(row, sheet, project))
         self.tracker.take_row(row)
 
-    def _result(self, row: Row, cols: Columns, sheet: Sheet, project: Project) -> ProjectOutcome | None:
+    def _result(self, chosen: str, project: Project, location: Location) -> ProjectOutcome | None:
         """The result picked or typed in the row's control; a bad value becomes an error message."""
-        chosen = _result_choice(row, cols.check)
-        if chosen is None:
-            return None
         try:
             return parse_outcome(chosen)
         except ResultValueError as error:
-            names = [self.departments.get(squashed(code), code) for code in project.departments]
-            location = Location(
-                section="第1章",
-                plan=self.plan_heading or None,
-                sheet=sheet.index,
-                page=sheet.page,
-                row=row.index,
-                column="Check",
-                project=project.id,
-                department="・".join(names) or None,
-            )
             text = f"事業「{project.label}」の結果「{error.value}」は使えません：{error.reason}"
             found = error.value
             self.messages.append(
                 Message(severity="error", code="result.value", text=text, location=location, found=found)
             )
             return None
+
+    def _location(self, row: Row, sheet: Sheet, project: Project) -> Location:
+        names = [self.departments.get(squashed(code), code) for code in project.departments]
+        return Location(
+            section="第1章",
+            plan=self.plan_heading or None,
+            sheet=sheet.index,
+            page=sheet.page,
+            row=row.index,
+            column="Check",
+            project=project.id,
+            department="・".join(names) or None,
+        )
+
+    def read_bare_results(self) -> None:
+        """In a draft (a file with result controls), a project row whose control was deleted: the
+        result typed in its Check cell is read as typed, and a note says the control is gone (a
+        blank cell reads 未評価, as an unset control does)."""
+        for project, typed, location in self.bare_results:
+            shown = typed.strip()
+            said = f"「{shown}」を結果として読みました" if shown else "欄が空のため、結果は未評価です"
+            self.messages.append(
+                Message(
+                    severity="warning",
+                    code="result.control_removed",
+                    text=f"事業「{project.label}」の結果の選択欄が削除されています。Check 欄の{said}",
+                    location=location,
+                )
+            )
+            if project.result is None and shown:
+                project.result = self._result(shown, project, location)
 
     def _entry(self, row: Row, cols: Columns, sheet: Sheet) -> Entry:
         do = _cell_texts(row, cols.do)
@@ -401,6 +429,12 @@ def _ungraded_measure(row: Row, cols: Columns) -> bool:
     if squashed(check.text) not in ("", "(再掲)"):
         return False
     return any(c.text and c.col < cols.dept < c.end and c.end <= cols.check for c in row.cells)
+
+
+def _has_result_control(row: Row, col: int) -> bool:
+    """Whether the Check cell holds a list control (picked, typed or showing its placeholder)."""
+    cell = row.cell_at(col)
+    return cell is not None and any(paragraph.choices for paragraph in cell.paragraphs)
 
 
 def _result_choice(row: Row, col: int) -> str | None:

@@ -39,7 +39,7 @@ from ..errors import SheetFormatError
 from ..model import Entry, LayeredPlan, OpinionSheet, Report, Sheet, SummaryTable, TableAnchor, WelfarePlan
 from ..package import Package, open_package, package_parts, refuse_strict, write_package
 from ..rollover import report_year_spans
-from ..textnorm import fold_width
+from ..textnorm import fold_number_chars, fold_width
 from ..wordml import R, accept_revisions, fill_grid_after, grid_widths
 from . import ooxml
 from .context import CARRY_HIGHLIGHT, cell_key, entries_by_sheet, group_key, total_key
@@ -95,7 +95,8 @@ def _unreferenced_images(package: Package, root: etree._Element) -> dict[str, by
     rels = package.xml(rels_part)
     gone: list[str] = []
     for rel in list(rels):
-        image = rel.get("Type", "").endswith("/image") and rel.get("TargetMode") != "External"
+        # an image, or an imported chunk (w:altChunk) of a cleared cell
+        image = rel.get("Type", "").endswith(("/image", "/aFChunk")) and rel.get("TargetMode") != "External"
         if image and rel.get("Id") not in used:
             gone.append(posixpath.normpath(posixpath.join(folder, rel.get("Target", ""))))
             rels.remove(rel)
@@ -440,6 +441,8 @@ def _fixed_spans(text: str, fixed: Sequence[tuple[str, str]]) -> list[tuple[int,
     spans: list[tuple[int, int, str]] = []
     for value, expression in fixed:
         at = text.find(value) if value else -1
+        if at < 0 and value and expression == "publication.number":  # typed 「R6－22」, read R6-22
+            at = fold_number_chars(text).find(value)
         if at >= 0 and (expression != "publication.month_text" or "発行" in text[at:]):
             spans.append((at, at + len(value), f"{{{{ {expression} }}}}"))
     return spans

@@ -26,6 +26,7 @@ from ..package import package_parts, write_package
 from ..progress import DRAFT_MARK, INTERIM_MARK
 from ..record import build_record, city_check_cells, record_xml
 from .customxml import Parts, put_record
+from .datefields import roll_date_fields
 from .finalize import flat, locate, mark_cover, plan_summaries
 from .ooxml import W, parse_part, row_cells, serialize, table_rows, visible_text, write_cell_text
 
@@ -49,6 +50,7 @@ def mark_draft(data: bytes, rolled: Report, previous: Report, *, name: str | Pat
         unmarked = title.replace(DRAFT_MARK, "")
         if not _cover_marked(body, title):
             mark_cover(body, unmarked, DRAFT_MARK)
+        roll_date_fields(body, rolled.publication.month)  # a live date shows next year's month
         layout = locate(body)
         if len(layout.summaries) == len(rolled.plans):
             for tbl in plan_summaries(rolled, layout):

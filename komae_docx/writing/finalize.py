@@ -32,8 +32,8 @@ from ..model import Report
 from ..package import open_package, refuse_strict, write_package
 from ..rollover import publication_prefix
 from ..rules import PlanGrades, PlanSummary, measure_sheet_indices, printed_grades
-from ..textnorm import fold_width, squash_spaces
-from ..wordml import fill_grid_after, grid_widths, replace_text
+from ..textnorm import fold_number_chars, fold_publication_number, fold_width, squash_spaces
+from ..wordml import fill_grid_after, grid_widths, replace_spans, replace_text, text_atoms
 from .context import CARRY_HIGHLIGHT, COMMENT_AUTHOR, ENTRY_FILL
 from .ooxml import (
     W,
@@ -279,12 +279,37 @@ def _previous_prefix(prefix: str) -> str | None:
 
 
 def fill_number(body: etree._Element, number: str) -> bool:
-    """Write the publication number over its placeholder (``R7-〇〇``); True when one was found."""
+    """Write the publication number over its placeholder (``R7-〇〇``); True when one was found.
+
+    Every paragraph holding it is filled: a number in a text box is there twice (the DrawingML box
+    and its VML fallback), and the fallback must not keep the placeholder."""
+    found = False
     for p in body.iter(f"{W}p"):
         # across runs: LibreOffice stores 「R7-〇〇」 as 「R7-」「〇〇」, Word a no-break hyphen
         if replace_text(p, NUMBER_PLACEHOLDER, number.replace("\\", "\\\\"), count=1):
-            return True
-    return False
+            found = True
+    return found
+
+
+def fold_typed_number(body: etree._Element, number: str) -> int:
+    """Write the number the reader read (folded, ``R7-15``) over the form staff typed in its place
+    (「R7－15」, 「Ｒ７－１５」), so the report publishes what ``--number`` would; how many places."""
+    if fold_publication_number(number) != number or "〇" in number or "○" in number:
+        return 0
+    count = 0
+    for p in body.iter(f"{W}p"):
+        atoms = text_atoms(p)
+        text = "".join(atom.text for atom in atoms)
+        folded = fold_number_chars(text)
+        spans = [
+            (m.start(), m.end(), number)
+            for m in re.finditer(re.escape(number), folded)
+            if text[m.start() : m.end()] != number
+        ]
+        if spans:
+            replace_spans(atoms, spans)
+            count += len(spans)
+    return count
 
 
 def mark_cover(body: etree._Element, report_title: str, mark: str = INTERIM_MARK) -> bool:

@@ -17,11 +17,13 @@ from ..record import build_record, city_check_cells, record_xml
 from ..results import Location, Message, Severity
 from ..rules import PlanGrades, outcome_text, result_of
 from .customxml import put_record
+from .datefields import freeze_date_fields
 from .draftmarks import remove_cover_mark, remove_marks
 from .finalize import (
     FinalizeOptions,
     fill_number,
     fill_summary,
+    fold_typed_number,
     locate,
     mark_cover,
     mark_summary_title,
@@ -65,7 +67,10 @@ def finalize_document(
     messages: list[Message] = clear_review_marks(package, options)
     publish_look(package)
     remove_cover_mark(body, report.cover.report_title)
-    if options.number is not None and not fill_number(body, options.number):
+    freeze_date_fields(body, report.publication.month, filled)  # never the day it is opened
+    if options.number is None:
+        fold_typed_number(body, report.publication.number)
+    elif not fill_number(body, options.number):
         text = "刊行物番号の仮の値（R7-〇〇 など）が見つからないため、--number の番号は書いていません"
         messages.append(_message("warning", "finalize.number_absent", text, section="奥付"))
     layout = locate(body, report)
