@@ -13,13 +13,14 @@ Pipeline::
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .checks import check_report
 from .filekind import FileKind, judge, require
+from .filekind import label as kind_label
 from .model import ProjectOutcome, Report
 from .progress import Status, incomplete_items, looks_like_draft, with_result_errors
 from .reading.reader import read_report_result
@@ -35,9 +36,12 @@ REVIEW_MARK_CODES = ("finalize.tracked_changes", "finalize.comments")
 not carry (tracked changes, other people's comments)."""
 
 if TYPE_CHECKING:
+    from .writing.finalize import FilledPackage
     from .writing.merge import Conflict as MergeConflict
+    from .writing.merge import Copy as MergeCopy
     from .writing.merge import Filled as MergedCell
     from .writing.merge import Outside as NotMerged
+    from .writing.split import CopyMark as MergeMark
 
 
 def read(source: Source) -> Result[Report]:
@@ -180,6 +184,7 @@ def draft(
     template: Source | None = None,
     force: bool = False,
     from_draft: bool = False,
+    with_outputs: Callable[[Draft], Sequence[tuple[Source, bytes]]] | None = None,
 ) -> Result[Draft]:
     """Write next year's draft of ``last_year``'s report to ``target``: read → roll forward → write.
 
@@ -188,7 +193,9 @@ def draft(
     ``report.docx`` also works) is used instead when given.  The messages are the reader's (text it
     could not place stays in the draft as written and is reported).  ``last_year`` must be a
     published report (:func:`identify`); anything else raises
-    :class:`~komae_docx.errors.WrongFileKindError` naming what it is, unless ``from_draft``.
+    :class:`~komae_docx.errors.WrongFileKindError` naming what it is, unless ``from_draft`` (a
+    department's copy is refused even then).  ``with_outputs`` gives the files to write with the
+    draft (the command's ``--changes``): all of them are written, or none.
 
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "r6_draft.docx"
@@ -201,15 +208,31 @@ def draft(
 
     refuse_early(target, force, [last_year])
     last = read(last_year)
-    if not from_draft:
-        require("draft", judge(last.value), str(last_year))
+    kind = judge(last.value)
+    if not from_draft or kind is FileKind.DEPARTMENT_COPY:
+        require("draft", kind, str(last_year), kind_label(last.value, kind))
     rolled = roll_forward(last.value)
-    dated = write_draft(
-        last.value, rolled.report, last_year, target, carry_text=carry_text, template=template, force=force
-    )
     years = (last.value.fiscal_year.western_year, rolled.report.fiscal_year.western_year)
-    changes = [*rolled.changes, *_dates_outside_the_model(dated, rolled.changes, *years)]
-    return Result(Draft(Path(target), changes), list(last.messages))
+
+    def made(dated: Sequence[str]) -> Draft:
+        return Draft(
+            Path(target), [*rolled.changes, *_dates_outside_the_model(dated, rolled.changes, *years)]
+        )
+
+    def more(dated: Sequence[str]) -> Sequence[tuple[Source, bytes]]:
+        return with_outputs(made(dated)) if with_outputs is not None else []
+
+    dated = write_draft(
+        last.value,
+        rolled.report,
+        last_year,
+        target,
+        carry_text=carry_text,
+        template=template,
+        force=force,
+        with_outputs=more,
+    )
+    return Result(made(dated), list(last.messages))
 
 
 _OUTSIDE_THE_MODEL = "本文（モデルにない段落）"
@@ -390,6 +413,7 @@ def finalize(
     from .rollover import publication_prefix
     from .rules import all_determined
     from .safeio import check_outputs, write_bytes_atomic
+    from .writing.copymarks import without_copy_marks
     from .writing.finalize import FinalizeOptions, number_of_year, validate_number, with_printed_grades
     from .writing.publish import finalize_document
     from .writing.revisions import review_findings
@@ -403,7 +427,8 @@ def finalize(
     )
     read_result = read(filled)
     report = read_result.value
-    require("finalize", judge(report), str(filled))
+    kind = judge(report)
+    require("finalize", kind, str(filled), kind_label(report, kind))
     if number is not None:
         number_of_year(number, report, str(filled))
     messages = list(read_result.messages)
@@ -436,7 +461,7 @@ def finalize(
         drop_comments=drop_comments,
     )
     document = finalize_document(filled, report, grades, options, chosen)
-    write_bytes_atomic(target, document.data, force=force, inputs=inputs)
+    write_bytes_atomic(target, without_copy_marks(document.data), force=force, inputs=inputs)
     shown = [item.model_copy(update={"severity": "warning"}) for item in left]
     finalized = Finalized(Path(target), interim, grades, shown, mode)
     return Result(finalized, [*messages, *shown, *document.messages])
@@ -482,6 +507,8 @@ def split(draft: Source, folder: Source, *, force: bool = False) -> Result[Split
 
     read_result = read(draft)
     report = read_result.value
+    kind = judge(report)
+    require("split", kind, str(draft), kind_label(report, kind))
     cells = entry_cells(report)
     departments = departments_with_projects(report, cells)
     if not departments:
@@ -528,6 +555,8 @@ class Merged:
     outside: list[NotMerged]
     kept: list[MergedCell]
     dropped: list[NotMerged]
+    copies: int = 0
+    """How many different copies were merged (a copy given twice counts once)."""
 
     @property
     def unresolved(self) -> list[MergeConflict]:
@@ -541,6 +570,7 @@ def merge(
     *,
     prefer: Source | None = None,
     force: bool = False,
+    with_outputs: Callable[[Merged], Sequence[tuple[Source, bytes]]] | None = None,
 ) -> Result[Merged]:
     """Merge the departments' copies of ``draft`` into one draft at ``target``.
 
@@ -548,6 +578,8 @@ def merge(
     department's cells.  Two copies that changed a cell differently are a conflict: nothing is
     written (``path`` None, the conflicts as errors) unless ``prefer`` names the copy to follow.  A
     copy of another draft is refused (:class:`~komae_docx.errors.NotAReportError`).
+    ``with_outputs`` gives the files to write with the merged draft (the command's ``--changes``):
+    all of them are written, or none.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -557,28 +589,117 @@ def merge(
     >>> merged.path.name, merged.filled, merged.conflicts
     ('r6_merged.docx', [], [])
     """
-    from .safeio import check_outputs, write_bytes_atomic
-    from .writing.finalize import open_filled
-    from .writing.merge import Copy, merge_copies
-    from .writing.split import read_mark
+    from .safeio import check_outputs, write_all_atomic
+    from .writing.copymarks import without_copy_marks
+    from .writing.merge import merge_copies
 
     inputs = [draft, *copies]
     check_outputs([(target, "-o")], inputs=inputs, force=force)
     preferred = _preferred_label(copies, prefer)
-    master = read(draft)
-    loaded, read_notes = [], []
-    for source in copies:
-        copy_read = read(source)
-        parts = open_filled(source)
-        loaded.append(Copy(str(source), copy_read.value, parts, read_mark(parts.raw)))
-        read_notes += [_in_copy(message, source) for message in copy_read.messages]
-    outcome = merge_copies(master.value, open_filled(draft), loaded, preferred)
-    path: Path | None = None
+    master, package, loaded, read_notes = _merge_inputs(draft, copies)
+    outcome = merge_copies(master.value, package, loaded, preferred)
+    path = Path(target) if outcome.data is not None else None
+    merged = Merged(
+        path, outcome.filled, outcome.conflicts, outcome.outside, outcome.kept, outcome.dropped, len(loaded)
+    )
     if outcome.data is not None:
-        write_bytes_atomic(target, outcome.data, force=force, inputs=inputs)
-        path = Path(target)
-    merged = Merged(path, outcome.filled, outcome.conflicts, outcome.outside, outcome.kept, outcome.dropped)
+        more = list(with_outputs(merged)) if with_outputs is not None else []
+        files = [(target, without_copy_marks(outcome.data)), *more]
+        write_all_atomic(files, force=force, inputs=inputs)
     return Result(merged, [*master.messages, *read_notes, *merge_messages(merged)])
+
+
+def _merge_inputs(
+    draft: Source, copies: Sequence[Source]
+) -> tuple[Result[Report], FilledPackage, list[MergeCopy], list[Message]]:
+    """The draft and each copy, read and judged, or the refusal naming the file (nothing written):
+    the draft must be a draft (:mod:`.filekind`); each copy must be a copy of it by content
+    (:mod:`.copycheck`), whatever mark it carries.  A copy given twice is merged once."""
+    from .copycheck import first_difference
+    from .errors import NotAReportError
+    from .writing.finalize import open_filled
+    from .writing.merge import Copy
+
+    master = read(draft)
+    kind = judge(master.value)
+    require("merge", kind, str(draft), kind_label(master.value, kind))
+    loaded: list[Copy] = []
+    notes: list[Message] = []
+    seen: dict[str, Source] = {}
+    for source in _unique(copies, notes):
+        copy_read = read(source)
+        broken = next((m for m in copy_read.messages if m.code == "reader.custom_properties"), None)
+        if broken is not None:
+            text = (
+                "文書のプロパティ（docProps/custom.xml）が壊れているため、この案の写しか確かめられません"
+                f"（{broken.found}）。各課に配り直した写しか、案の写しを指定してください"
+            )
+            raise NotAReportError(text, source)
+        copy_kind = judge(copy_read.value)
+        if not (copy_kind.is_draft or copy_kind is FileKind.DEPARTMENT_COPY):
+            raise NotAReportError(
+                f"このファイルは{kind_label(copy_read.value, copy_kind)}で、この案の写しではありません。"
+                "各課が記入した写しを指定してください",
+                source,
+            )
+        difference = first_difference(master.value, copy_read.value)
+        if difference is not None:
+            raise NotAReportError(f"この案の写しではありません：{difference}", source)
+        parts = open_filled(source)
+        digest = _digest(parts.raw)
+        if digest in seen:
+            notes.append(_twice(source, seen[digest]))
+            continue
+        seen[digest] = source
+        loaded.append(Copy(str(source), copy_read.value, parts, _mark_of(copy_read.value)))
+        notes += [_in_copy(message, source) for message in copy_read.messages]
+    return master, open_filled(draft), loaded, notes
+
+
+def _unique(copies: Sequence[Source], notes: list[Message]) -> list[Source]:
+    """The copies without one given twice (the same file under two names too)."""
+    import os
+
+    out: list[Source] = []
+    for source in copies:
+        same = next((given for given in out if _same_file(os, given, source)), None)
+        if same is None:
+            out.append(source)
+        else:
+            notes.append(_twice(source, same))
+    return out
+
+
+def _same_file(os: Any, first: Source, second: Source) -> bool:
+    try:
+        return str(first) == str(second) or bool(os.path.samefile(first, second))
+    except OSError:
+        return False
+
+
+def _digest(raw: Mapping[str, bytes]) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in sorted(raw):
+        digest.update(name.encode("utf-8") + b"\0" + raw[name])
+    return digest.hexdigest()
+
+
+def _twice(source: Source, first: Source) -> Message:
+    text = (
+        f"「{source}」は「{first}」と同じ写しです。一度だけまとめました"
+        if str(source) != str(first)
+        else f"「{source}」が二度指定されています。一度だけまとめました"
+    )
+    return Message(severity="warning", code="merge.same_copy", text=text, location=Location(section="写し"))
+
+
+def _mark_of(report: Report) -> MergeMark | None:
+    from .writing.split import CopyMark
+
+    mark = report.split_mark
+    return CopyMark(mark.department, mark.code, mark.draft) if mark is not None else None
 
 
 def _in_copy(message: Message, source: Source) -> Message:

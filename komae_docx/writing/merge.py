@@ -145,7 +145,7 @@ def refuse_foreign(master: Report, copies: Sequence[Copy]) -> None:
         if item.mark is not None and item.mark.draft != identity:
             raise NotAReportError(
                 f"この案の写しではありません（{item.mark.department}の写しですが、別の案から作られています）。"
-                "同じ案から split で作った写しを指定してください",
+                "同じ案から作った各課の写しを指定してください",
                 item.label,
             )
         if item.mark is None and draft_identity(item.report) != identity:

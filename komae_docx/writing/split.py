@@ -29,6 +29,7 @@ from lxml import etree
 from ..entrycells import DepartmentCells, EntryCell
 from ..errors import SheetFormatError
 from ..package import Package, write_package
+from ..splitmark import PROP_CODE, PROP_DEPARTMENT, PROP_DRAFT
 from .ooxml import W, body_tables, cell_at, parse_part, serialize, table_rows, vmerge, w
 
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
@@ -41,9 +42,6 @@ CUSTOM_PART = "docProps/custom.xml"
 FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 """The format id Word gives every user-defined custom property."""
 
-PROP_DEPARTMENT = "komae-docx 担当課"
-PROP_CODE = "komae-docx 担当課コード"
-PROP_DRAFT = "komae-docx 案の識別子"
 PERMISSION_BASE = 910000
 
 _SETTINGS_BEFORE_PROTECTION = (
