@@ -103,15 +103,21 @@ def _layout_findings(report: Report, path: Path) -> list[Message]:
 
 
 def grade(
-    source: Source | Result[Report], results: Source | Mapping[str, ProjectOutcome] | None = None
+    source: Source | Result[Report],
+    results: Source | Mapping[str, ProjectOutcome] | None = None,
+    *,
+    with_draft_results: bool = False,
 ) -> Result[list[PlanGrades]]:
     """Grade every measure by the report's own rule (序章 3): Σk / Σn of its projects' annual targets.
 
     ``results`` is a results file (.yaml / .json, keyed by project id; values 達成 / 未達成 /
     未評価 / "1/3") or a mapping; without it the file's own results are used
     (:func:`grades_in_file`: a draft's controls, a finalized report's results part, or a published
-    report's printed grades).  Bad values are error messages naming the project, its sheet and
-    row; those projects stay undetermined.
+    report's printed grades).  A results file is used alone: a project it leaves out is listed
+    (``results.missing_id``) and counts as 未評価, so its measure stays 未確定;
+    ``with_draft_results`` takes such a project's result from the report's own cells instead
+    (:func:`result_sources` counts how many came from each).  Bad values are error messages naming
+    the project, its sheet and row; those projects stay undetermined.
 
     >>> plans = grade("examples/r5_report.docx").value
     >>> [plan.plan_key for plan in plans]
@@ -125,10 +131,29 @@ def grade(
     if isinstance(results, Mapping):
         chosen = results
     else:
-        match = match_results(read_result.value, read_results_file(results))
-        chosen = match.results
+        match = match_results(read_result.value, read_results_file(results), alone=not with_draft_results)
+        chosen = match.results if with_draft_results else _file_alone(read_result.value, match.results)
         messages += match.messages
     return Result(grade_report(read_result.value, chosen), messages)
+
+
+def _file_alone(report: Report, given: Mapping[str, ProjectOutcome]) -> dict[str, ProjectOutcome]:
+    """Every project's result from the file; one it leaves out is 未評価 (not the report's cell)."""
+    return {project.id: given.get(project.id, "未評価") for _, _, project in report.iter_projects()}
+
+
+def result_sources(report: Report, results: Source) -> tuple[int, int]:
+    """How many project results ``grade(…, with_draft_results=True)`` takes from the results file
+    and how many from the report's own cells."""
+    given = read_results_file(results).results
+    ids = [project.id for _, _, project in report.iter_projects()]
+    from_file = sum(1 for pid in ids if pid in given)
+    from_cells = sum(
+        1
+        for _, _, project in report.iter_projects()
+        if project.id not in given and project.result is not None
+    )
+    return from_file, from_cells
 
 
 def grades_in_file(report: Report) -> list[PlanGrades]:

@@ -150,7 +150,6 @@ class _PipeTolerantStream:
         return getattr(self._stream, name)
 
 
-
 @contextlib.contextmanager
 def _closed_pipe_tolerated() -> Iterator[None]:
     real_out, real_err = sys.stdout, sys.stderr
@@ -373,7 +372,8 @@ def _add_grade(commands: Commands) -> None:
         "grade",
         "事業の結果から施策の評価と評価総括表を求めます",
         "事業ごとの結果（達成・未達成・未評価・k/n）から、報告書の評価基準で施策の評価と評価総括表を計算します。\n"
-        "--results がなければ、報告書（案）の「事業の結果」欄を使います。",
+        "--results がなければ、報告書（案）の「事業の結果」欄を使います。"
+        "--results があれば、そのファイルだけを使います（ない事業は未評価として一覧にします）。",
         [
             "komae-docx grade r6_filled.docx",
             "komae-docx results-template r6_draft.docx -o results.yaml",
@@ -389,7 +389,12 @@ def _add_grade(commands: Commands) -> None:
     sub.add_argument(
         "--results",
         metavar="結果.yaml",
-        help="事業 id ごとの結果の .yaml / .json（results-template で作れます）",
+        help="事業 id ごとの結果の .yaml / .json（results-template で作れます）。このファイルだけを使います",
+    )
+    sub.add_argument(
+        "--with-draft-results",
+        action="store_true",
+        help="--results にない事業は、報告書（案）の「事業の結果」欄を使います（見出しにそれぞれの件数）",
     )
     sub.add_argument(
         "--json", action="store_true", help="評価と評価総括表を JSON で表示します（形は schema grade）"

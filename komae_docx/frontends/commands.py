@@ -160,7 +160,7 @@ def run_grade(args: argparse.Namespace) -> int:
 
     with input_path(args.file) as path:
         read = api.read(path)
-        result = api.grade(read, args.results)
+        result = api.grade(read, args.results, with_draft_results=args.with_draft_results)
     kind = api.identify(read).value
     plans = result.value
     determined = all_determined(plans)
@@ -177,6 +177,11 @@ def run_grade(args: argparse.Namespace) -> int:
         write_stdout(_dump(data))
     else:
         source = args.results or (RECORDED if read.value.record is not None and kind.is_published else None)
+        if args.results and args.with_draft_results:
+            from_file, from_cells = api.result_sources(read.value, args.results)
+            source = f"{args.results} から {from_file} 件、報告書の Check 欄から {from_cells} 件"
+        elif args.results:
+            source = f"{args.results} だけ（ほかの欄は使いません）"
         text = describe_grades(plans, display_name(args.file), source).split("\n")
         _say(args, "\n".join([text[0], kind_line(kind, read.value), *text[1:]]))
         _print_messages(args, result.messages, limit=20)
