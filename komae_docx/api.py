@@ -662,9 +662,11 @@ def _merge_inputs(
             raise NotAReportError(text, source)
         copy_kind = judge(copy_read.value)
         if not (copy_kind.is_draft or copy_kind is FileKind.DEPARTMENT_COPY):
+            theirs, ours = copy_read.value.fiscal_year.text, master.value.fiscal_year.text
+            year = f"（{theirs}）" if theirs != ours else ""
             raise NotAReportError(
-                f"このファイルは{kind_label(copy_read.value, copy_kind)}で、この案の写しではありません。"
-                "各課が記入した写しを指定してください",
+                f"このファイルは{kind_label(copy_read.value, copy_kind)}{year}で、"
+                f"この案（{ours}）の写しではありません。各課が記入した写しを指定してください",
                 source,
             )
         difference = first_difference(master.value, copy_read.value)
@@ -767,7 +769,8 @@ def merge_messages(merged: Merged) -> list[Message]:
         messages.append(
             Message(severity=severity, code="merge.conflict", text=text, location=conflict.location)
         )
-    for item in [*merged.outside, *merged.dropped]:
+    messages += _others_cells(merged)
+    for item in [*[o for o in merged.outside if not o.others_cell], *merged.dropped]:
         code = "merge.dropped" if item in merged.dropped else "merge.outside"
         text = f"「{item.file}」（{item.department}）の{item.what}：{item.reason}"
         messages.append(
@@ -794,6 +797,27 @@ def merge_messages(merged: Merged) -> list[Message]:
             )
         )
     return messages
+
+
+def _others_cells(merged: Merged) -> list[Message]:
+    """Edits a department's copy made in other departments' cells: one warning per copy and kind of
+    cell, with the count (a department that typed into all 35 Do cells gets one line, not 35)."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for item in merged.outside:
+        if item.others_cell:
+            key = (item.file, item.department, item.what)
+            counts[key] = counts.get(key, 0) + 1
+    return [
+        Message(
+            code="merge.others_cells",
+            text=(
+                f"「{file}」（{department}）は、ほかの課の{what}欄を {count} か所変えています。"
+                f"ほかの課の欄は、その課の写しから取り込むため、この写しからは取り込みません"
+            ),
+            location=Location(section="写し"),
+        )
+        for (file, department, what), count in counts.items()
+    ]
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -168,14 +168,19 @@ def test_last_years_report_carrying_the_drafts_mark_is_refused(files: FlowFiles,
     before = folder_contents(tmp_path)
     done = run("merge", files.draft, marked, "-o", "merged.docx", cwd=tmp_path)
     assert done.returncode == 2
-    assert f"{marked}：このファイルは公表済みの報告書で、この案の写しではありません" in done.stderr
+    assert (
+        f"{marked}：このファイルは公表済みの報告書（令和5年度）で、この案（令和6年度）の写しではありません"
+        in done.stderr
+    )
     assert folder_contents(tmp_path) == before
 
 
 def _without_row_of(text: str):  # type: ignore[no-untyped-def]
     def edit(root: etree._Element) -> None:
         tr = next(
-            tr for tr in root.iter(f"{W}tr") if text in "".join(tr.itertext()) and not tr.findall(f".//{W}tbl")
+            tr
+            for tr in root.iter(f"{W}tr")
+            if text in "".join(tr.itertext()) and not tr.findall(f".//{W}tbl")
         )
         parent = tr.getparent()
         assert parent is not None

@@ -340,7 +340,8 @@ def test_an_empty_cell_never_overwrites_a_filled_one(draft: Path, merged: api.Me
 
 
 def test_a_copy_of_another_years_draft_is_refused(draft: Path, tmp_path: Path) -> None:
-    with pytest.raises(NotAReportError, match="公表済みの報告書で、この案の写しではありません"):
+    published = "公表済みの報告書（令和5年度）で、この案（令和6年度）の写しではありません"
+    with pytest.raises(NotAReportError, match=published):
         api.merge(draft, [EXAMPLE], tmp_path / "merged.docx")
 
     def next_year(root: etree._Element) -> None:

@@ -134,7 +134,10 @@ def test_a_copy_of_another_report_is_refused_on_the_copies_field(
     page = post_merge(client, split[0], [EXAMPLE])
     assert page.status_code == 400
     assert list(error_summary(page.text)) == ["#copies"]
-    message = "r5_report.docx：このファイルは公表済みの報告書で、この案の写しではありません"
+    message = (
+        "r5_report.docx：このファイルは公表済みの報告書（令和5年度）で、"
+        "この案（令和6年度）の写しではありません"
+    )
     assert message in field_error(page.text, "copies")
 
 

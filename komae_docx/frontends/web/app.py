@@ -588,7 +588,7 @@ class Pages:
             "warnings": views.message_rows(
                 m.model_copy(update={"text": _with_names(m.text, copies)})
                 for m in result.messages
-                if not m.code.startswith("merge.") or m.code == "merge.same_copy"
+                if not m.code.startswith("merge.") or m.code in ("merge.same_copy", "merge.others_cells")
             ),
             "previews": previews_available(),
         }
