@@ -199,6 +199,8 @@ class Draft:
 
     path: Path
     changes: list[Change]
+    source_kind: str = ""
+    """What the given file was (:func:`komae_docx.filekind.label`), for 「ファイルの種類」."""
 
 
 def draft(
@@ -240,9 +242,8 @@ def draft(
     years = (last.value.fiscal_year.western_year, rolled.report.fiscal_year.western_year)
 
     def made(dated: Sequence[str]) -> Draft:
-        return Draft(
-            Path(target), [*rolled.changes, *_dates_outside_the_model(dated, rolled.changes, *years)]
-        )
+        changes = [*rolled.changes, *_dates_outside_the_model(dated, rolled.changes, *years)]
+        return Draft(Path(target), changes, kind_label(last.value, kind))
 
     def more(dated: Sequence[str]) -> Sequence[tuple[Source, bytes]]:
         return with_outputs(made(dated)) if with_outputs is not None else []
@@ -385,6 +386,8 @@ class Finalized:
     incomplete: list[Message]
     pages: Literal["libreoffice", "fields"]
     number_form: str = "R7-〇〇"
+    source_kind: str = ""
+    """What the given file was (:func:`komae_docx.filekind.label`), for 「ファイルの種類」."""
     """The form of this report's 刊行物番号, of its publication year (``R7-〇〇``), for a refusal
     that only the number is missing."""
 
@@ -475,7 +478,8 @@ def finalize(
     if (left and not allow_incomplete) or blocking:
         form = f"{publication_prefix(report.publication)}-〇〇"
         refused = [*([] if allow_incomplete else left), *blocking]
-        return Result(Finalized(None, False, grades, refused, mode, form), [*messages, *refused])
+        done = Finalized(None, False, grades, refused, mode, form, kind_label(report, kind))
+        return Result(done, [*messages, *refused])
     interim = bool(left) or not all_determined(grades)
     options = FinalizeOptions(
         number=number,
@@ -488,7 +492,7 @@ def finalize(
     document = finalize_document(filled, report, grades, options, chosen)
     write_bytes_atomic(target, without_copy_marks(document.data), force=force, inputs=inputs)
     shown = [item.model_copy(update={"severity": "warning"}) for item in left]
-    finalized = Finalized(Path(target), interim, grades, shown, mode)
+    finalized = Finalized(Path(target), interim, grades, shown, mode, source_kind=kind_label(report, kind))
     return Result(finalized, [*messages, *shown, *document.messages])
 
 
@@ -508,6 +512,8 @@ class Split:
 
     folder: Path
     copies: list[DepartmentCopy]
+    source_kind: str = ""
+    """What the given file was (:func:`komae_docx.filekind.label`), for 「ファイルの種類」."""
 
 
 def split(draft: Source, folder: Source, *, force: bool = False) -> Result[Split]:
@@ -560,7 +566,7 @@ def split(draft: Source, folder: Source, *, force: bool = False) -> Result[Split
             out.rmdir()
         raise
     made = [DepartmentCopy(out / c.name, c.mark.department, c.mark.code, c.cells) for c in copies]
-    return Result(Split(out, made), list(read_result.messages))
+    return Result(Split(out, made, kind_label(report, kind)), list(read_result.messages))
 
 
 @dataclass(frozen=True)
@@ -582,6 +588,8 @@ class Merged:
     dropped: list[NotMerged]
     copies: int = 0
     """How many different copies were merged (a copy given twice counts once)."""
+    source_kind: str = ""
+    """What the given file was (:func:`komae_docx.filekind.label`), for 「ファイルの種類」."""
 
     @property
     def unresolved(self) -> list[MergeConflict]:
@@ -625,7 +633,14 @@ def merge(
     outcome = merge_copies(master.value, package, loaded, preferred)
     path = Path(target) if outcome.data is not None else None
     merged = Merged(
-        path, outcome.filled, outcome.conflicts, outcome.outside, outcome.kept, outcome.dropped, len(loaded)
+        path,
+        outcome.filled,
+        outcome.conflicts,
+        outcome.outside,
+        outcome.kept,
+        outcome.dropped,
+        len(loaded),
+        kind_label(master.value),
     )
     if outcome.data is not None:
         more = list(with_outputs(merged)) if with_outputs is not None else []

@@ -258,3 +258,64 @@ def test_the_same_copy_twice_is_said_once_and_merged_once(files: FlowFiles, tmp_
         f"「{twin}」は「{files.filled}」と同じ写しです。一度だけまとめました",
     ]
     assert not [m for m in twice.messages if m.code == "merge.conflict"]
+
+
+# --------------------------------------------------------------------------- item 7: its own cells
+
+
+def body_of(path: Path) -> etree._Element:
+    body = etree.fromstring(parts_of(path)["word/document.xml"]).find(f"{W}body")
+    assert body is not None
+    return body
+
+
+def fills(tc: etree._Element) -> str | None:
+    shd = tc.find(f"{W}tcPr/{W}shd")
+    return shd.get(f"{W}fill") if shd is not None else None
+
+
+def test_a_copy_shows_its_department_its_own_cells(files: FlowFiles) -> None:
+    body = body_of(files.copy_of(WELFARE))
+    first = body[0]
+    notice = "".join(first.itertext())
+    assert notice.startswith(
+        "【福祉政策課の写し】この写しで記入するのは、黄色の欄（福祉政策課の Do・Act・事業の結果"
+    )
+    own = {id(a) for s in body.iter(f"{W}permStart") for a in s.iterancestors(f"{W}tc")}
+    opened = [tc for tc in body.iter(f"{W}tc") if id(tc) in own]
+    assert opened and all(fills(tc) == "FFF2CC" for tc in opened)
+    draft_blue = [tc for tc in body_of(files.draft).iter(f"{W}tc") if fills(tc) == "DEEAF6"]
+    copy_blue = [tc for tc in body.iter(f"{W}tc") if fills(tc) == "DEEAF6"]
+    assert len(draft_blue) > len(opened) and copy_blue == []  # others' cells are plain text
+
+
+def test_the_copy_says_its_kind_and_reads_as_the_draft_would(files: FlowFiles) -> None:
+    """The notice is on the copy's cover but not part of the report: merge reports no cover change."""
+    report = api.read(files.copy_of(WELFARE)).value
+    assert report.cover.title_lines[0].startswith("【福祉政策課の写し】")
+    merged = api.merge(files.draft, [files.copy_of(WELFARE)], files.folder / "untouched.docx")
+    assert merged.value.outside == [] and merged.value.filled == []
+    (files.folder / "untouched.docx").unlink()
+
+
+def test_edits_in_other_departments_cells_are_warned_once_per_kind(files: FlowFiles, tmp_path: Path) -> None:
+    """福祉政策課 typing last year's texts into every department's cells: one warning per cell kind."""
+    from .filler import fill_draft, last_years_fill
+
+    last, draft = api.read(EXAMPLE).value, api.read(files.draft).value
+    everything = fill_draft(files.copy_of(WELFARE), tmp_path / "all.docx", last_years_fill(last, draft))
+    result = api.merge(files.draft, [everything], tmp_path / "merged.docx")
+    others = [o for o in result.value.outside if o.others_cell]
+    warned = [m for m in result.messages if m.code == "merge.others_cells"]
+    counts = {kind: sum(1 for o in others if o.what == kind) for kind in ("Do", "Act", "事業の結果")}
+    assert all(count > 0 for count in counts.values())
+    assert sorted(m.text for m in warned) == sorted(
+        f"「{everything}」（福祉政策課）は、ほかの課の{kind}欄を {count} か所変えています。"
+        "ほかの課の欄は、その課の写しから取り込むため、この写しからは取り込みません"
+        for kind, count in counts.items()
+    )
+    assert not [m for m in result.messages if m.code == "merge.outside"]
+    merged = body_of(tmp_path / "merged.docx")
+    assert not [tc for tc in merged.iter(f"{W}tc") if fills(tc) == "FFF2CC"]
+    assert "の写し】" not in "".join(merged.itertext())
+    assert [tc for tc in merged.iter(f"{W}tc") if fills(tc) == "DEEAF6"]  # the draft's own shading stays

@@ -291,7 +291,7 @@ def run_draft(args: argparse.Namespace) -> int:
         raise
     if changes == STDIO:
         sys.stdout.write(_changes_text(made.value.changes, changes, title))
-    _draft_summary(args, made.value.changes, made.messages)
+    _draft_summary(args, made.value.changes, made.messages, made.value.source_kind)
     return EXIT_OK
 
 
@@ -302,8 +302,11 @@ def _changes_text(changes: Sequence[Any], target: str, title: str) -> str:
     return changelog.as_text(changes, title, markdown=suffix == ".md")
 
 
-def _draft_summary(args: argparse.Namespace, changes: Sequence[Any], messages: Sequence[Message]) -> None:
-    """At most five lines: output, changes by kind, warnings, next step (``-v``: the full lists)."""
+def _draft_summary(
+    args: argparse.Namespace, changes: Sequence[Any], messages: Sequence[Message], kind: str
+) -> None:
+    """At most five lines: output, changes by kind, warnings, next step, the file's kind (``-v``: the
+    full lists)."""
     stream = sys.stderr if args.changes == STDIO else sys.stdout
     where = (
         f"一覧は {args.changes} に書き出しました"
@@ -322,6 +325,7 @@ def _draft_summary(args: argparse.Namespace, changes: Sequence[Any], messages: S
         f"残りは komae-docx status {args.output} で確かめられます。",
         stream,
     )
+    _say(args, f"ファイルの種類（{args.file}）：{kind}", stream)
     if args.verbose:
         _print_messages(args, messages)
         if args.changes != STDIO:
@@ -332,6 +336,7 @@ def run_split(args: argparse.Namespace) -> int:
     refuse_stdin(args.file, "split", "r6_draft.docx -o 各課へ")
     made = api.split(args.file, args.output, force=args.force).value
     _say(args, f"{made.folder} に担当課ごとの写しを {len(made.copies)} 件書き出しました。")
+    _say(args, f"ファイルの種類（{args.file}）：{made.source_kind}")
     for copy in made.copies:
         _say(args, f"  {copy.path.name}（{copy.department}：記入欄 {copy.cells}）")
     _say(
@@ -365,12 +370,14 @@ def run_merge(args: argparse.Namespace) -> int:
     )
     merged = result.value
     if merged.path is None:
+        _say(args, f"ファイルの種類（{args.file}）：{merged.source_kind}")
         _print_conflicts(merged)
         return EXIT_FINDINGS
     if changes == STDIO:
         sys.stdout.write(_merge_log_text(merged, changes, args))
     _print_messages(args, [m for m in result.messages if m.severity != "info"], limit=10)
     _say(args, f"{output} にまとめた案を書き出しました。")
+    _say(args, f"ファイルの種類（{args.file}）：{merged.source_kind}")
     _say(args, mergelog.summary_line(merged, merged.copies or len(args.copies)) + "。")
     if args.verbose and changes != STDIO:
         print(mergelog.as_text(merged, "まとめの記録", markdown=False), end="")
@@ -435,11 +442,13 @@ def run_finalize(args: argparse.Namespace) -> int:
     )
     finalized = made.value
     if finalized.path is None:
+        _say(args, f"ファイルの種類（{args.file}）：{finalized.source_kind}")
         _print_incomplete(args, finalized.incomplete, finalized.number_form)
         return EXIT_FINDINGS
     _print_messages(args, [m for m in made.messages if m not in finalized.incomplete])
     kind = "中間版" if finalized.interim else "報告書"
     _say(args, f"{finalized.path} に{kind}を書き出しました。")
+    _say(args, f"ファイルの種類（{args.file}）：{finalized.source_kind}")
     pages = (
         "LibreOffice の頁割りで入れました"
         if finalized.pages == "libreoffice"
@@ -449,6 +458,13 @@ def run_finalize(args: argparse.Namespace) -> int:
     if finalized.interim:
         _say(args, f"未記入 {len(finalized.incomplete)} 件は「未確定」としてあります（表紙に「（中間）」）。")
     return EXIT_OK
+
+
+def _number_note(args: argparse.Namespace) -> str:
+    """With ``--number`` the publication number is not left: status, which counts it, says one more."""
+    if getattr(args, "number", None) is None:
+        return ""
+    return "（刊行物番号は --number で指定したため、数えていません）"
 
 
 def _print_incomplete(args: argparse.Namespace, items: Sequence[Message], number_form: str) -> None:
@@ -472,7 +488,7 @@ def _print_incomplete(args: argparse.Namespace, items: Sequence[Message], number
     if left:
         print(
             f"エラー：{args.file}：未記入・未確定が {len(left)} 件あるため、報告書を書き出しませんでした"
-            "（中間版は --allow-incomplete）。",
+            f"{_number_note(args)}（中間版は --allow-incomplete）。",
             file=sys.stderr,
         )
     if marks:
