@@ -281,8 +281,7 @@ def test_a_copy_shows_its_department_its_own_cells(files: FlowFiles) -> None:
     assert notice.startswith(
         "【福祉政策課の写し】この写しで記入するのは、黄色の欄（福祉政策課の Do・Act・事業の結果"
     )
-    own = {id(a) for s in body.iter(f"{W}permStart") for a in s.iterancestors(f"{W}tc")}
-    opened = [tc for tc in body.iter(f"{W}tc") if id(tc) in own]
+    opened = [next(start.iterancestors(f"{W}tc")) for start in body.iter(f"{W}permStart")]
     assert opened and all(fills(tc) == "FFF2CC" for tc in opened)
     draft_blue = [tc for tc in body_of(files.draft).iter(f"{W}tc") if fills(tc) == "DEEAF6"]
     copy_blue = [tc for tc in body.iter(f"{W}tc") if fills(tc) == "DEEAF6"]

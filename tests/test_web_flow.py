@@ -16,7 +16,7 @@ from komae_docx.frontends.web import create_app
 
 from .conftest import EXAMPLE
 from .filler import fill_draft, last_years_fill
-from .test_web import LOCAL, download_links, error_summary, field_error
+from .test_web import DOCX_TYPE, LOCAL, download_links, error_summary, field_error
 from .test_web_merge import post_merge
 
 
@@ -100,3 +100,20 @@ def test_a_choice_that_settles_nothing_is_an_error_on_the_form(
     settled = client.get(chosen.headers["location"])
     assert "各課の記入をまとめました" in settled.text
     assert len(download_links(settled.text)) == 2
+
+
+@pytest.mark.parametrize("screen", ["draft", "finalize"])
+def test_a_departments_copy_is_sent_to_the_merge_screen(
+    client: TestClient, copies: tuple[Path, list[Path]], screen: str
+) -> None:
+    """Item 1 on the page: a filled copy on 「翌年度の案を作る」 or 「報告書を仕上げる」 is refused on
+    the file field, naming its department, with the way to 『各課の記入をまとめる』."""
+    welfare = copies[1][2]
+    token = client.app.state.csrf_token  # type: ignore[attr-defined]
+    files = {"file": (welfare.name, welfare.read_bytes(), DOCX_TYPE)}
+    page = client.post(f"/{screen}", data={"csrf_token": token}, files=files)
+    assert page.status_code == 400
+    assert list(error_summary(page.text)) == ["#file"]
+    message = field_error(page.text, "file")
+    assert f"{welfare.name}：これは福祉政策課の写し（記入中）です。『各課の記入をまとめる』" in message
+    assert '<a href="/merge">各課の記入をまとめる</a>' in page.text

@@ -180,7 +180,7 @@ def copy_notice(department: str, kinds: set[str]) -> str:
     """The notice at the top of a department's copy: whose copy, what to fill, what not to touch."""
     names = "・".join(COLUMN_NAMES[kind] for kind in ("do", "act", "result", "opinion") if kind in kinds)
     return (
-        f"【{department}{NOTICE_MARK}この写しで記入するのは、黄色の欄（{department}の{names}）だけです。"
+        f"【{department}{NOTICE_MARK}この写しで記入するのは、黄色の欄（{department}の {names}）だけです。"
         "ほかの欄は変えないでください（変えても、まとめるときに取り込みません）。"
         "この案内は、まとめた案には残りません。"
     )
