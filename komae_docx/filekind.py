@@ -170,7 +170,12 @@ def refusal(job: Job, kind: FileKind, what: str | None = None) -> str | None:
     if accepts(job, kind):
         return None
     said = f"このファイルは{what or kind.label}です。"
-    if kind is FileKind.DEPARTMENT_COPY and job != "merge":
+    if kind is FileKind.DEPARTMENT_COPY and job == "merge":
+        return (
+            f"{said}各課の写しは、まとめる写しの方に指定します。"
+            "もとの案には、課ごとに分ける前の報告書（案）を指定してください"
+        )
+    if kind is FileKind.DEPARTMENT_COPY:
         why = "各課の写しは、記入が済んだら案にまとめます（写しから報告書や翌年度の案は作りません）。"
         return f"{said}{why}「{JOB_NAMES['merge']}」で、分ける前の案と各課の写しをまとめてください"
     if job == "draft":

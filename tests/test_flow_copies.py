@@ -318,3 +318,14 @@ def test_edits_in_other_departments_cells_are_warned_once_per_kind(files: FlowFi
     assert not [tc for tc in merged.iter(f"{W}tc") if fills(tc) == "FFF2CC"]
     assert "の写し】" not in "".join(merged.itertext())
     assert [tc for tc in merged.iter(f"{W}tc") if fills(tc) == "DEEAF6"]  # the draft's own shading stays
+
+
+def test_a_copy_given_as_the_draft_to_merge_is_refused_saying_where_it_goes(files: FlowFiles) -> None:
+    before = folder_contents(files.folder)
+    done = run("merge", files.filled, files.copy_of("地域活性課"), "-o", "merged.docx", cwd=files.folder)
+    assert done.returncode == 2
+    assert (
+        f"{files.filled}：このファイルは福祉政策課の写し（記入中）です。各課の写しは、まとめる写しの方に"
+        in done.stderr
+    )
+    assert folder_contents(files.folder) == before

@@ -59,7 +59,7 @@ def test_the_command_exits_4_and_says_the_file_is_the_only_source(filled: Path, 
         [*CLI, "grade", str(filled), "--results", str(one_result)], capture_output=True, text=True
     )
     assert done.returncode == 4, done.stderr
-    assert f"事業の結果：{one_result} だけ（ほかの欄は使いません）" in done.stdout
+    assert f"の評価（事業の結果：{one_result}）" in done.stdout
     assert "結果がありません（未評価として扱います）" in done.stderr
     assert "未確定" in done.stdout
 

@@ -180,8 +180,6 @@ def run_grade(args: argparse.Namespace) -> int:
         if args.results and args.with_draft_results:
             from_file, from_cells = api.result_sources(read.value, args.results)
             source = f"{args.results} から {from_file} 件、報告書の Check 欄から {from_cells} 件"
-        elif args.results:
-            source = f"{args.results} だけ（ほかの欄は使いません）"
         text = describe_grades(plans, display_name(args.file), source).split("\n")
         _say(args, "\n".join([text[0], kind_line(kind, read.value), *text[1:]]))
         _print_messages(args, result.messages, limit=20)
