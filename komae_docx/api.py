@@ -561,9 +561,12 @@ def split(draft: Source, folder: Source, *, force: bool = False) -> Result[Split
         raise OutputError("出力先はフォルダーを指定してください（ファイルがあります）", out)
     try:
         write_all_atomic([(out / c.name, c.data) for c in copies], force=force, inputs=[draft])
-    except Exception:
+    except BaseException:  # Ctrl+C too: a folder made for the copies goes with them, if still empty
         if created:
-            out.rmdir()
+            import contextlib
+
+            with contextlib.suppress(OSError):
+                out.rmdir()
         raise
     made = [DepartmentCopy(out / c.name, c.mark.department, c.mark.code, c.cells) for c in copies]
     return Result(Split(out, made, kind_label(report, kind)), list(read_result.messages))

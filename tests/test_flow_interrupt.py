@@ -38,12 +38,14 @@ def timed_run(args: list[str], cwd: Path) -> float:
     return time.monotonic() - start
 
 
-def interrupted_runs(args: list[str], outputs: list[str], cwd: Path) -> list[int]:
+def interrupted_runs(args: list[str], outputs: list[str], cwd: Path, folder: str | None = None) -> list[int]:
     """Run ``args`` once to time it, then again with SIGINT at each fraction of that time; after
     each run, no output or all of them, and no temporary file.  Returns the exit codes."""
     duration = timed_run(args, cwd)
     for name in outputs:
         (cwd / name).unlink()
+    if folder is not None:
+        (cwd / folder).rmdir()
     before = folder_contents(cwd)
     codes = []
     for fraction in FRACTIONS:
@@ -62,6 +64,10 @@ def interrupted_runs(args: list[str], outputs: list[str], cwd: Path) -> list[int
             assert new == set(outputs)
         for name in new:
             (cwd / name).unlink()
+        if folder is not None:
+            assert (cwd / folder).exists() == bool(new), (fraction, new)
+            if new:
+                (cwd / folder).rmdir()
     return codes
 
 
@@ -105,3 +111,11 @@ def test_draft_with_a_log_that_cannot_be_written_writes_no_draft(tmp_path: Path)
     )
     assert done.returncode == 2, done.stderr
     assert folder_contents(tmp_path) == set()
+
+
+def test_split_is_all_or_nothing_under_ctrl_c(files: FlowFiles, tmp_path: Path) -> None:
+    """Eight copies in a folder split makes: none (and no folder) or all eight."""
+    names = [f"各課へ/{copy.path.name}" for copy in files.copies]
+    args = ["split", str(files.draft), "-o", str(tmp_path / "各課へ")]
+    codes = interrupted_runs(args, names, tmp_path, folder="各課へ")
+    assert 130 in codes
