@@ -13,13 +13,14 @@ Pipeline::
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .checks import check_report
 from .filekind import FileKind, judge, require
+from .filekind import label as kind_label
 from .model import ProjectOutcome, Report
 from .progress import Status, incomplete_items, looks_like_draft, with_result_errors
 from .reading.reader import read_report_result
@@ -37,9 +38,12 @@ REVIEW_MARK_CODES = ("finalize.tracked_changes", "finalize.comments")
 not carry (tracked changes, other people's comments)."""
 
 if TYPE_CHECKING:
+    from .writing.finalize import FilledPackage
     from .writing.merge import Conflict as MergeConflict
+    from .writing.merge import Copy as MergeCopy
     from .writing.merge import Filled as MergedCell
     from .writing.merge import Outside as NotMerged
+    from .writing.split import CopyMark as MergeMark
 
 
 def read(source: Source) -> Result[Report]:
@@ -101,15 +105,21 @@ def _layout_findings(report: Report, path: Path) -> list[Message]:
 
 
 def grade(
-    source: Source | Result[Report], results: Source | Mapping[str, ProjectOutcome] | None = None
+    source: Source | Result[Report],
+    results: Source | Mapping[str, ProjectOutcome] | None = None,
+    *,
+    with_draft_results: bool = False,
 ) -> Result[list[PlanGrades]]:
     """Grade every measure by the report's own rule (序章 3): Σk / Σn of its projects' annual targets.
 
     ``results`` is a results file (.yaml / .json, keyed by project id; values 達成 / 未達成 /
     未評価 / "1/3") or a mapping; without it the file's own results are used
     (:func:`grades_in_file`: a draft's controls, a finalized report's results part, or a published
-    report's printed grades).  Bad values are error messages naming the project, its sheet and
-    row; those projects stay undetermined.
+    report's printed grades).  A results file is used alone: a project it leaves out is listed
+    (``results.missing_id``) and counts as 未評価, so its measure stays 未確定;
+    ``with_draft_results`` takes such a project's result from the report's own cells instead
+    (:func:`result_sources` counts how many came from each).  Bad values are error messages naming
+    the project, its sheet and row; those projects stay undetermined.
 
     >>> plans = grade("examples/r5_report.docx").value
     >>> [plan.plan_key for plan in plans]
@@ -123,10 +133,29 @@ def grade(
     if isinstance(results, Mapping):
         chosen = results
     else:
-        match = match_results(read_result.value, read_results_file(results))
-        chosen = match.results
+        match = match_results(read_result.value, read_results_file(results), alone=not with_draft_results)
+        chosen = match.results if with_draft_results else _file_alone(read_result.value, match.results)
         messages += match.messages
     return Result(grade_report(read_result.value, chosen), messages)
+
+
+def _file_alone(report: Report, given: Mapping[str, ProjectOutcome]) -> dict[str, ProjectOutcome]:
+    """Every project's result from the file; one it leaves out is 未評価 (not the report's cell)."""
+    return {project.id: given.get(project.id, "未評価") for _, _, project in report.iter_projects()}
+
+
+def result_sources(report: Report, results: Source) -> tuple[int, int]:
+    """How many project results ``grade(…, with_draft_results=True)`` takes from the results file
+    and how many from the report's own cells."""
+    given = read_results_file(results).results
+    ids = [project.id for _, _, project in report.iter_projects()]
+    from_file = sum(1 for pid in ids if pid in given)
+    from_cells = sum(
+        1
+        for _, _, project in report.iter_projects()
+        if project.id not in given and project.result is not None
+    )
+    return from_file, from_cells
 
 
 def grades_in_file(report: Report) -> list[PlanGrades]:
@@ -172,6 +201,8 @@ class Draft:
 
     path: Path
     changes: list[Change]
+    source_kind: str = ""
+    """What the given file was (:func:`komae_docx.filekind.label`), for 「ファイルの種類」."""
 
 
 def draft(
@@ -182,6 +213,7 @@ def draft(
     template: Source | None = None,
     force: bool = False,
     from_draft: bool = False,
+    with_outputs: Callable[[Draft], Sequence[tuple[Source, bytes]]] | None = None,
 ) -> Result[Draft]:
     """Write next year's draft of ``last_year``'s report to ``target``: read → roll forward → write.
 
@@ -190,7 +222,9 @@ def draft(
     ``report.docx`` also works) is used instead when given.  The messages are the reader's (text it
     could not place stays in the draft as written and is reported).  ``last_year`` must be a
     published report (:func:`identify`); anything else raises
-    :class:`~komae_docx.errors.WrongFileKindError` naming what it is, unless ``from_draft``.
+    :class:`~komae_docx.errors.WrongFileKindError` naming what it is, unless ``from_draft`` (a
+    department's copy is refused even then).  ``with_outputs`` gives the files to write with the
+    draft (the command's ``--changes``): all of them are written, or none.
 
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "r6_draft.docx"
@@ -203,15 +237,30 @@ def draft(
 
     refuse_early(target, force, [last_year])
     last = read(last_year)
-    if not from_draft:
-        require("draft", judge(last.value), str(last_year))
+    kind = judge(last.value)
+    if not from_draft or kind is FileKind.DEPARTMENT_COPY:
+        require("draft", kind, str(last_year), kind_label(last.value, kind))
     rolled = roll_forward(last.value)
-    dated = write_draft(
-        last.value, rolled.report, last_year, target, carry_text=carry_text, template=template, force=force
-    )
     years = (last.value.fiscal_year.western_year, rolled.report.fiscal_year.western_year)
-    changes = [*rolled.changes, *_dates_outside_the_model(dated, rolled.changes, *years)]
-    return Result(Draft(Path(target), changes), list(last.messages))
+
+    def made(dated: Sequence[str]) -> Draft:
+        changes = [*rolled.changes, *_dates_outside_the_model(dated, rolled.changes, *years)]
+        return Draft(Path(target), changes, kind_label(last.value, kind))
+
+    def more(dated: Sequence[str]) -> Sequence[tuple[Source, bytes]]:
+        return with_outputs(made(dated)) if with_outputs is not None else []
+
+    dated = write_draft(
+        last.value,
+        rolled.report,
+        last_year,
+        target,
+        carry_text=carry_text,
+        template=template,
+        force=force,
+        with_outputs=more,
+    )
+    return Result(made(dated), list(last.messages))
 
 
 _OUTSIDE_THE_MODEL = "本文（モデルにない段落）"
@@ -339,6 +388,8 @@ class Finalized:
     incomplete: list[Message]
     pages: Literal["libreoffice", "fields"]
     number_form: str = "R7-〇〇"
+    source_kind: str = ""
+    """What the given file was (:func:`komae_docx.filekind.label`), for 「ファイルの種類」."""
     """The form of this report's 刊行物番号, of its publication year (``R7-〇〇``), for a refusal
     that only the number is missing."""
 
@@ -392,6 +443,7 @@ def finalize(
     from .rollover import publication_prefix
     from .rules import all_determined
     from .safeio import check_outputs, write_bytes_atomic
+    from .writing.copymarks import without_copy_marks
     from .writing.finalize import FinalizeOptions, number_of_year, validate_number, with_printed_grades
     from .writing.publish import finalize_document
     from .writing.revisions import review_findings
@@ -405,7 +457,8 @@ def finalize(
     )
     read_result = read(filled)
     report = read_result.value
-    require("finalize", judge(report), str(filled))
+    kind = judge(report)
+    require("finalize", kind, str(filled), kind_label(report, kind))
     if number is not None:
         number_of_year(number, report, str(filled))
     messages = list(read_result.messages)
@@ -427,7 +480,8 @@ def finalize(
     if (left and not allow_incomplete) or blocking:
         form = f"{publication_prefix(report.publication)}-〇〇"
         refused = [*([] if allow_incomplete else left), *blocking]
-        return Result(Finalized(None, False, grades, refused, mode, form), [*messages, *refused])
+        done = Finalized(None, False, grades, refused, mode, form, kind_label(report, kind))
+        return Result(done, [*messages, *refused])
     interim = bool(left) or not all_determined(grades)
     options = FinalizeOptions(
         number=number,
@@ -438,9 +492,9 @@ def finalize(
         drop_comments=drop_comments,
     )
     document = finalize_document(filled, report, grades, options, chosen)
-    write_bytes_atomic(target, document.data, force=force, inputs=inputs)
+    write_bytes_atomic(target, without_copy_marks(document.data), force=force, inputs=inputs)
     shown = [item.model_copy(update={"severity": "warning"}) for item in left]
-    finalized = Finalized(Path(target), interim, grades, shown, mode)
+    finalized = Finalized(Path(target), interim, grades, shown, mode, source_kind=kind_label(report, kind))
     return Result(finalized, [*messages, *shown, *document.messages])
 
 
@@ -460,6 +514,8 @@ class Split:
 
     folder: Path
     copies: list[DepartmentCopy]
+    source_kind: str = ""
+    """What the given file was (:func:`komae_docx.filekind.label`), for 「ファイルの種類」."""
 
 
 def split(draft: Source, folder: Source, *, force: bool = False) -> Result[Split]:
@@ -484,6 +540,8 @@ def split(draft: Source, folder: Source, *, force: bool = False) -> Result[Split
 
     read_result = read(draft)
     report = read_result.value
+    kind = judge(report)
+    require("split", kind, str(draft), kind_label(report, kind))
     cells = entry_cells(report)
     departments = departments_with_projects(report, cells)
     if not departments:
@@ -505,12 +563,15 @@ def split(draft: Source, folder: Source, *, force: bool = False) -> Result[Split
         raise OutputError("出力先はフォルダーを指定してください（ファイルがあります）", out)
     try:
         write_all_atomic([(out / c.name, c.data) for c in copies], force=force, inputs=[draft])
-    except Exception:
+    except BaseException:  # Ctrl+C too: a folder made for the copies goes with them, if still empty
         if created:
-            out.rmdir()
+            import contextlib
+
+            with contextlib.suppress(OSError):
+                out.rmdir()
         raise
     made = [DepartmentCopy(out / c.name, c.mark.department, c.mark.code, c.cells) for c in copies]
-    return Result(Split(out, made), list(read_result.messages))
+    return Result(Split(out, made, kind_label(report, kind)), list(read_result.messages))
 
 
 @dataclass(frozen=True)
@@ -530,6 +591,10 @@ class Merged:
     outside: list[NotMerged]
     kept: list[MergedCell]
     dropped: list[NotMerged]
+    copies: int = 0
+    """How many different copies were merged (a copy given twice counts once)."""
+    source_kind: str = ""
+    """What the given file was (:func:`komae_docx.filekind.label`), for 「ファイルの種類」."""
 
     @property
     def unresolved(self) -> list[MergeConflict]:
@@ -543,6 +608,7 @@ def merge(
     *,
     prefer: Source | None = None,
     force: bool = False,
+    with_outputs: Callable[[Merged], Sequence[tuple[Source, bytes]]] | None = None,
 ) -> Result[Merged]:
     """Merge the departments' copies of ``draft`` into one draft at ``target``.
 
@@ -552,6 +618,8 @@ def merge(
     copy of another draft is refused (:class:`~komae_docx.errors.NotAReportError`).  A copy may
     also be a folder (its .docx files) or a wildcard pattern (``写し/*.docx``); Word's owner files
     (``~$…``) and LibreOffice's lock files are skipped with a message (:mod:`komae_docx.filelists`).
+    ``with_outputs`` gives the files to write with the merged draft (the command's ``--changes``):
+    all of them are written, or none.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -562,30 +630,128 @@ def merge(
     ('r6_merged.docx', [], [])
     """
     from .filelists import documents
-    from .safeio import check_outputs, write_bytes_atomic
-    from .writing.finalize import open_filled
-    from .writing.merge import Copy, merge_copies
-    from .writing.split import read_mark
+    from .safeio import check_outputs, write_all_atomic
+    from .writing.copymarks import without_copy_marks
+    from .writing.merge import merge_copies
 
     given = documents(copies)
     copies = given.value
     inputs = [draft, *copies]
     check_outputs([(target, "-o")], inputs=inputs, force=force)
     preferred = _preferred_label(copies, prefer)
-    master = read(draft)
-    loaded, read_notes = [], []
-    for source in copies:
-        copy_read = read(source)
-        parts = open_filled(source)
-        loaded.append(Copy(str(source), copy_read.value, parts, read_mark(parts.raw)))
-        read_notes += [_in_copy(message, source) for message in copy_read.messages]
-    outcome = merge_copies(master.value, open_filled(draft), loaded, preferred)
-    path: Path | None = None
+    master, package, loaded, read_notes = _merge_inputs(draft, copies)
+    outcome = merge_copies(master.value, package, loaded, preferred)
+    path = Path(target) if outcome.data is not None else None
+    merged = Merged(
+        path,
+        outcome.filled,
+        outcome.conflicts,
+        outcome.outside,
+        outcome.kept,
+        outcome.dropped,
+        len(loaded),
+        kind_label(master.value),
+    )
     if outcome.data is not None:
-        write_bytes_atomic(target, outcome.data, force=force, inputs=inputs)
-        path = Path(target)
-    merged = Merged(path, outcome.filled, outcome.conflicts, outcome.outside, outcome.kept, outcome.dropped)
+        more = list(with_outputs(merged)) if with_outputs is not None else []
+        files = [(target, without_copy_marks(outcome.data)), *more]
+        write_all_atomic(files, force=force, inputs=inputs)
     return Result(merged, [*given.messages, *master.messages, *read_notes, *merge_messages(merged)])
+
+
+def _merge_inputs(
+    draft: Source, copies: Sequence[Source]
+) -> tuple[Result[Report], FilledPackage, list[MergeCopy], list[Message]]:
+    """The draft and each copy, read and judged, or the refusal naming the file (nothing written):
+    the draft must be a draft (:mod:`.filekind`); each copy must be a copy of it by content
+    (:mod:`.copycheck`), whatever mark it carries.  A copy given twice is merged once."""
+    from .copycheck import first_difference
+    from .errors import NotAReportError
+    from .writing.finalize import open_filled
+    from .writing.merge import Copy
+
+    master = read(draft)
+    kind = judge(master.value)
+    require("merge", kind, str(draft), kind_label(master.value, kind))
+    loaded: list[Copy] = []
+    notes: list[Message] = []
+    seen: dict[str, Source] = {}
+    for source in _unique(copies, notes):
+        copy_read = read(source)
+        broken = next((m for m in copy_read.messages if m.code == "reader.custom_properties"), None)
+        if broken is not None:
+            text = (
+                "文書のプロパティ（docProps/custom.xml）が壊れているため、この案の写しか確かめられません"
+                f"（{broken.found}）。各課に配り直した写しか、案の写しを指定してください"
+            )
+            raise NotAReportError(text, source)
+        copy_kind = judge(copy_read.value)
+        if not (copy_kind.is_draft or copy_kind is FileKind.DEPARTMENT_COPY):
+            theirs, ours = copy_read.value.fiscal_year.text, master.value.fiscal_year.text
+            year = f"（{theirs}）" if theirs != ours else ""
+            raise NotAReportError(
+                f"このファイルは{kind_label(copy_read.value, copy_kind)}{year}で、"
+                f"この案（{ours}）の写しではありません。各課が記入した写しを指定してください",
+                source,
+            )
+        difference = first_difference(master.value, copy_read.value)
+        if difference is not None:
+            raise NotAReportError(f"この案の写しではありません：{difference}", source)
+        parts = open_filled(source)
+        digest = _digest(parts.raw)
+        if digest in seen:
+            notes.append(_twice(source, seen[digest]))
+            continue
+        seen[digest] = source
+        loaded.append(Copy(str(source), copy_read.value, parts, _mark_of(copy_read.value)))
+        notes += [_in_copy(message, source) for message in copy_read.messages]
+    return master, open_filled(draft), loaded, notes
+
+
+def _unique(copies: Sequence[Source], notes: list[Message]) -> list[Source]:
+    """The copies without one given twice (the same file under two names too)."""
+    import os
+
+    out: list[Source] = []
+    for source in copies:
+        same = next((given for given in out if _same_file(os, given, source)), None)
+        if same is None:
+            out.append(source)
+        else:
+            notes.append(_twice(source, same))
+    return out
+
+
+def _same_file(os: Any, first: Source, second: Source) -> bool:
+    try:
+        return str(first) == str(second) or bool(os.path.samefile(first, second))
+    except OSError:
+        return False
+
+
+def _digest(raw: Mapping[str, bytes]) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in sorted(raw):
+        digest.update(name.encode("utf-8") + b"\0" + raw[name])
+    return digest.hexdigest()
+
+
+def _twice(source: Source, first: Source) -> Message:
+    text = (
+        f"「{source}」は「{first}」と同じ写しです。一度だけまとめました"
+        if str(source) != str(first)
+        else f"「{source}」が二度指定されています。一度だけまとめました"
+    )
+    return Message(severity="warning", code="merge.same_copy", text=text, location=Location(section="写し"))
+
+
+def _mark_of(report: Report) -> MergeMark | None:
+    from .writing.split import CopyMark
+
+    mark = report.split_mark
+    return CopyMark(mark.department, mark.code, mark.draft) if mark is not None else None
 
 
 def _in_copy(message: Message, source: Source) -> Message:
@@ -628,7 +794,8 @@ def merge_messages(merged: Merged) -> list[Message]:
         messages.append(
             Message(severity=severity, code="merge.conflict", text=text, location=conflict.location)
         )
-    for item in [*merged.outside, *merged.dropped]:
+    messages += _others_cells(merged)
+    for item in [*[o for o in merged.outside if not o.others_cell], *merged.dropped]:
         code = "merge.dropped" if item in merged.dropped else "merge.outside"
         text = f"「{item.file}」（{item.department}）の{item.what}：{item.reason}"
         messages.append(
@@ -655,6 +822,27 @@ def merge_messages(merged: Merged) -> list[Message]:
             )
         )
     return messages
+
+
+def _others_cells(merged: Merged) -> list[Message]:
+    """Edits a department's copy made in other departments' cells: one warning per copy and kind of
+    cell, with the count (a department that typed into all 35 Do cells gets one line, not 35)."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for item in merged.outside:
+        if item.others_cell:
+            key = (item.file, item.department, item.what)
+            counts[key] = counts.get(key, 0) + 1
+    return [
+        Message(
+            code="merge.others_cells",
+            text=(
+                f"「{file}」（{department}）は、ほかの課の{what}欄を {count} か所変えています。"
+                f"ほかの課の欄は、その課の写しから取り込むため、この写しからは取り込みません"
+            ),
+            location=Location(section="写し"),
+        )
+        for (file, department, what), count in counts.items()
+    ]
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -104,7 +104,11 @@ def staff_change(change: ChangeLike) -> StaffChange:
     """``序章 ブロック18`` becomes ``序章 18番目の段落``; the chapter is the place's first word."""
     where = _BLOCK.sub(lambda m: f"{m[1]}番目の段落", change.where)
     chapter, _, place = where.partition(" ")
-    return StaffChange(chapter, place, item_text(change.field), kind_of(change), change.old, change.new)
+    item = item_text(change.field)
+    column = place.rpartition(" ")[2]
+    if column in ("Do", "Check", "Act") and item.startswith(column + " "):
+        place = place.rpartition(" ")[0]  # 「記入欄1 Do」 + 「Do 欄」 says Do once: 「記入欄1 Do 欄」
+    return StaffChange(chapter, place, item, kind_of(change), change.old, change.new)
 
 
 def staff_line(change: ChangeLike) -> str:

@@ -19,8 +19,9 @@ from .errors import WrongFileKindError
 from .model import Report
 from .progress import DRAFT_MARK, INTERIM_MARK, incomplete_items, looks_like_draft
 
-Job = Literal["draft", "status", "finalize"]
-"""The steps that take one kind of file (``komae-docx draft`` / ``status`` / ``finalize``)."""
+Job = Literal["draft", "status", "finalize", "split", "merge"]
+"""The steps that take one kind of file (``komae-docx draft`` / ``status`` / ``finalize``; ``split``
+and ``merge`` for the draft they split or merge into)."""
 
 
 class FileKind(str, Enum):  # noqa: UP042 (StrEnum would change what str() and f-strings give)
@@ -38,6 +39,8 @@ class FileKind(str, Enum):  # noqa: UP042 (StrEnum would change what str() and f
     """``finalize --allow-incomplete``: a version marked 「（中間）」."""
     FINALIZED = "finalized"
     """A published report made by ``finalize`` (it keeps the project results inside the file)."""
+    DEPARTMENT_COPY = "department_copy"
+    """One department's copy of a draft (``split``): it goes back through ``merge``, never further."""
 
     @property
     def label(self) -> str:
@@ -61,12 +64,25 @@ LABELS: dict[FileKind, str] = {
     FileKind.FILLED_DRAFT: "記入済みの報告書（案）",
     FileKind.INTERIM: "中間版の報告書",
     FileKind.FINALIZED: "仕上げた報告書（公表用）",
+    FileKind.DEPARTMENT_COPY: "担当課の写し（記入中）",
 }
+
+
+def label(report: Report, kind: FileKind | None = None) -> str:
+    """The kind's label with what the file says of itself: 「福祉政策課の写し（記入中）」."""
+    kind = judge(report) if kind is None else kind
+    mark = report.split_mark
+    if kind is FileKind.DEPARTMENT_COPY and mark is not None and mark.department:
+        return f"{mark.department}の写し（記入中）"
+    return kind.label
+
 
 JOB_NAMES: dict[Job, str] = {
     "draft": "翌年度の案を作る（draft）",
     "status": "記入状況を見る（status）",
     "finalize": "報告書を仕上げる（finalize）",
+    "split": "課ごとの写しを作る（split）",
+    "merge": "各課の記入をまとめる（merge）",
 }
 """Each step in the page's words, with the command's name."""
 
@@ -78,6 +94,14 @@ def judge(report: Report) -> FileKind:
     marks an interim version; a draft has ungraded sheets, a placeholder number or 「（案）」;
     how far it is filled in decides which draft.  Anything else is a published report.
     """
+    kind = _content_kind(report)
+    if kind.is_draft and report.split_mark is not None:
+        return FileKind.DEPARTMENT_COPY
+    return kind
+
+
+def _content_kind(report: Report) -> FileKind:
+    """The kind by content alone; a split mark on a published report is no copy (only a hint)."""
     interim = _cover_has(report, INTERIM_MARK)
     if report.record is not None and report.record.stage in ("finalized", "interim"):
         return FileKind.INTERIM if interim or report.record.stage == "interim" else FileKind.FINALIZED
@@ -112,6 +136,8 @@ ACCEPTED: dict[Job, frozenset[FileKind]] = {
     "finalize": frozenset(
         {FileKind.FRESH_DRAFT, FileKind.DRAFT_IN_PROGRESS, FileKind.FILLED_DRAFT, FileKind.INTERIM}
     ),
+    "split": frozenset({FileKind.FRESH_DRAFT, FileKind.DRAFT_IN_PROGRESS, FileKind.FILLED_DRAFT}),
+    "merge": frozenset({FileKind.FRESH_DRAFT, FileKind.DRAFT_IN_PROGRESS, FileKind.FILLED_DRAFT}),
 }
 """Which kinds each step takes.  ``finalize`` takes every draft (an unfilled one is then listed,
 not written) and an interim version (to finish it); ``draft`` takes a published report only
@@ -124,6 +150,8 @@ def fitting_job(kind: FileKind) -> Job:
         return "draft"
     if kind in (FileKind.FILLED_DRAFT, FileKind.INTERIM):
         return "finalize"
+    if kind is FileKind.DEPARTMENT_COPY:
+        return "merge"
     return "status"
 
 
@@ -131,7 +159,7 @@ def accepts(job: Job, kind: FileKind) -> bool:
     return kind in ACCEPTED[job]
 
 
-def refusal(job: Job, kind: FileKind) -> str | None:
+def refusal(job: Job, kind: FileKind, what: str | None = None) -> str | None:
     """Why ``job`` does not take this kind of file, and what to do (Japanese); None when it does.
 
     >>> refusal("draft", FileKind.FRESH_DRAFT)
@@ -141,16 +169,27 @@ def refusal(job: Job, kind: FileKind) -> str | None:
     """
     if accepts(job, kind):
         return None
-    what = f"このファイルは{kind.label}です。"
+    said = f"このファイルは{what or kind.label}です。"
+    if kind is FileKind.DEPARTMENT_COPY and job == "merge":
+        return (
+            f"{said}各課の写しは、まとめる写しの方に指定します。"
+            "もとの案には、課ごとに分ける前の報告書（案）を指定してください"
+        )
+    if kind is FileKind.DEPARTMENT_COPY:
+        why = "各課の写しは、記入が済んだら案にまとめます（写しから報告書や翌年度の案は作りません）。"
+        return f"{said}{why}「{JOB_NAMES['merge']}」で、分ける前の案と各課の写しをまとめてください"
     if job == "draft":
         why = "翌年度の案は前年度の公表済みの報告書から作ります。"
+    elif job in ("split", "merge"):
+        why = "課ごとに分け、各課の記入をまとめるのは、翌年度の報告書（案）です。"
     else:
         why = "仕上げるのは各課が記入した報告書（案）です。"
-    return f"{what}{why}このファイルには「{JOB_NAMES[fitting_job(kind)]}」が使えます"
+    return f"{said}{why}このファイルには「{JOB_NAMES[fitting_job(kind)]}」が使えます"
 
 
-def require(job: Job, kind: FileKind, path: str | None = None) -> None:
-    """Raise :class:`~komae_docx.errors.WrongFileKindError` (exit 2) when ``job`` does not take ``kind``."""
-    text = refusal(job, kind)
+def require(job: Job, kind: FileKind, path: str | None = None, what: str | None = None) -> None:
+    """Raise :class:`~komae_docx.errors.WrongFileKindError` (exit 2) when ``job`` does not take ``kind``
+    (``what``: the file's own label, :func:`label`)."""
+    text = refusal(job, kind, what)
     if text is not None:
         raise WrongFileKindError(text, path, kind=kind.value, job=job)

@@ -466,6 +466,15 @@ class ResultsRecord(_Node):
     measures: list[MeasureRecord] = []
 
 
+class SplitMark(_Node):
+    """What a department's copy (made by ``split``) says of itself in its custom properties: its
+    department and the draft it was made from.  Only a hint: merge judges a copy by its content."""
+
+    department: str
+    code: str = ""
+    draft: str
+
+
 class Report(_Node):
     """A whole 進捗管理報告書."""
 
@@ -480,6 +489,8 @@ class Report(_Node):
     colophon: Colophon
     record: ResultsRecord | None = None
     """The results part (``customXml``) written by this tool, when the file has one."""
+    split_mark: SplitMark | None = None
+    """The department and draft a copy made by ``split`` names (None for any other file)."""
 
     def plan(self, key: str) -> WelfarePlan | LayeredPlan:
         for plan in self.plans:

@@ -94,10 +94,17 @@ class Message(BaseModel):
         """The code without its stage prefix (``reader.comments`` → ``comments``)."""
         return self.code.rpartition(".")[2]
 
+    @property
+    def value_labels(self) -> tuple[str, str]:
+        """What ``expected`` and ``found`` are, in staff words: for a merge the text already in the
+        merged draft and the copy's; otherwise what is right and what the document says."""
+        return ("まとめた案", "写し") if self.code.startswith("merge.") else ("正しくは", "文書では")
+
     def describe(self) -> str:
-        """``<where>：<text>（期待：「…」、実際：「…」）`` on one line."""
+        """``<where>：<text>（正しくは：「…」、文書では：「…」）`` on one line."""
         where = self.location.describe()
-        pairs = (("期待", self.expected), ("実際", self.found))
+        expected, found = self.value_labels
+        pairs = ((expected, self.expected), (found, self.found))
         detail = "、".join(f"{label}：「{value}」" for label, value in pairs if value is not None)
         text = self.text + (f"（{detail}）" if detail else "")
         return f"{where}：{text}" if where else text

@@ -17,13 +17,22 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .errors import OutputError, OutputExistsError, first_missing_folder, os_error_text
 
-__all__ = ["check_distinct", "check_outputs", "write_all_atomic", "write_bytes_atomic", "write_text_atomic"]
+__all__ = [
+    "check_distinct",
+    "check_outputs",
+    "interrupts_deferred",
+    "write_all_atomic",
+    "write_bytes_atomic",
+    "write_text_atomic",
+]
 
 PathArg = str | os.PathLike[str]
 
@@ -63,7 +72,8 @@ def write_bytes_atomic(
     path = Path(target)
     _refuse_input(path, inputs)
     _refuse_unwritable_target(path, force)
-    _replace_with(path, data)
+    with interrupts_deferred():
+        _replace_with(path, data)
 
 
 def write_all_atomic(
@@ -77,6 +87,26 @@ def write_all_atomic(
     """
     outputs = [(target, Path(target).name) for target, _ in files]
     check_outputs(outputs, inputs=inputs, force=force)
+    with interrupts_deferred():
+        _write_all(files)
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Ctrl+C (SIGINT) and SIGTERM wait until the block is done, then act: the files the block
+    writes are then all in place, or (when it failed) none is.  Only the main thread receives
+    Python's signals; elsewhere (the page's workers) the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _write_all(files: Sequence[tuple[PathArg, bytes]]) -> None:
     temps: list[tuple[str, Path]] = []
     done: list[Path] = []
     current = Path(files[0][0]) if files else Path()

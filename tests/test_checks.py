@@ -117,7 +117,8 @@ def test_example_findings_describe_themselves_in_japanese(baseline: list[Finding
     assert lines[0] == "r5_report.docx の検査結果：エラー 0 件・警告 10 件"
     assert lines[4] == (
         "  警告：第1章 2 重層的支援体制整備事業実施計画 シート4(24頁) 5行 番号欄："
-        "施策「4 包括的相談支援事業の実施」の事業の番号 (1) が重複しています（期待：「(4)」、実際：「(1)」）"
+        "施策「4 包括的相談支援事業の実施」の事業の番号 (1) が重複しています"
+        "（正しくは：「(4)」、文書では：「(1)」）"
     )
     data = findings_as_json(baseline, "r5_report.docx")
     assert (data["errors"], data["warnings"]) == (0, 10)

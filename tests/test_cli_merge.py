@@ -102,7 +102,10 @@ def test_a_copy_of_another_report_is_refused_with_exit_2(folder: Folder) -> None
     shutil.copyfile(EXAMPLE, folder.path / "r5.docx")
     done = run("merge", "r6.docx", "r5.docx", "-o", "x.docx", cwd=folder.path)
     assert done.returncode == 2
-    assert "r5.docx：この案（令和6年度）の写しではありません（令和5年度の報告書の写しです）" in done.stderr
+    assert (
+        "r5.docx：このファイルは公表済みの報告書（令和5年度）で、この案（令和6年度）の写しではありません"
+        in done.stderr
+    )
     assert not (folder.path / "x.docx").exists()
 
 

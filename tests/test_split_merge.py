@@ -289,9 +289,10 @@ def _project_do(path: Path, project_id: str) -> str:
     return "\n".join(project.entries[0].do)
 
 
-def test_an_edited_plan_text_is_reported_and_the_masters_stays(
+def test_an_edited_plan_text_is_refused_as_no_copy_of_the_draft(
     draft: Path, split: api.Split, tmp_path: Path
 ) -> None:
+    """Issue 24: a copy must have the draft's Plan texts; one that does not is refused, named."""
     copy = copy_of(split, "健康推進課")
 
     def edit(root: etree._Element) -> None:
@@ -299,13 +300,11 @@ def test_an_edited_plan_text_is_reported_and_the_masters_stays(
         t.text = t.text.replace("利用者支援事業", "利用者支援の事業")  # type: ignore[union-attr]
 
     edited = rewrite_part(copy, tmp_path / "edited.docx", "word/document.xml", edit)
-    done = api.merge(draft, [edited], tmp_path / "merged.docx").value
-    assert done.path is not None
-    plan = next(o for o in done.outside if o.what == "Plan")
-    assert plan.file == str(edited) and plan.location.project == "p2-4-(3)"
-    assert "利用者支援の事業" in plan.copy and "利用者支援の事業" not in plan.master
-    merged_plan = next(p for _, _, p in api.read(done.path).value.iter_projects() if p.id == "p2-4-(3)")
-    assert merged_plan.plan_text.startswith(SHARED_PLAN_TEXT)
+    with pytest.raises(NotAReportError) as refused:
+        api.merge(draft, [edited], tmp_path / "merged.docx")
+    assert str(refused.value).startswith(f"{edited}：この案の写しではありません：")
+    assert "利用者支援の事業" in str(refused.value)
+    assert not (tmp_path / "merged.docx").exists()
 
 
 def test_another_departments_cell_in_a_split_copy_is_reported_not_merged(
@@ -341,7 +340,8 @@ def test_an_empty_cell_never_overwrites_a_filled_one(draft: Path, merged: api.Me
 
 
 def test_a_copy_of_another_years_draft_is_refused(draft: Path, tmp_path: Path) -> None:
-    with pytest.raises(NotAReportError, match="令和5年度の報告書の写しです"):
+    published = "公表済みの報告書（令和5年度）で、この案（令和6年度）の写しではありません"
+    with pytest.raises(NotAReportError, match=published):
         api.merge(draft, [EXAMPLE], tmp_path / "merged.docx")
 
     def next_year(root: etree._Element) -> None:
@@ -351,10 +351,10 @@ def test_a_copy_of_another_years_draft_is_refused(draft: Path, tmp_path: Path) -
 
     r7 = rewrite_part(draft, tmp_path / "r7_draft.docx", "word/document.xml", next_year)
     assert api.read(r7).value.fiscal_year.text == "令和7年度"
-    with pytest.raises(NotAReportError, match="令和7年度の報告書の写しです"):
+    with pytest.raises(NotAReportError, match="この案の写しではありません：令和7年度の報告書です"):
         api.merge(draft, [r7], tmp_path / "merged.docx")
     r7_copy = api.split(r7, tmp_path / "r7").value.copies[0].path
-    with pytest.raises(NotAReportError, match="別の案から作られています"):
+    with pytest.raises(NotAReportError, match="この案の写しではありません：令和7年度の報告書です"):
         api.merge(draft, [r7_copy], tmp_path / "merged.docx")
     assert not (tmp_path / "merged.docx").exists()
 

@@ -134,7 +134,10 @@ def test_a_copy_of_another_report_is_refused_on_the_copies_field(
     page = post_merge(client, split[0], [EXAMPLE])
     assert page.status_code == 400
     assert list(error_summary(page.text)) == ["#copies"]
-    message = "r5_report.docx：この案（令和6年度）の写しではありません（令和5年度の報告書の写しです）"
+    message = (
+        "r5_report.docx：このファイルは公表済みの報告書（令和5年度）で、"
+        "この案（令和6年度）の写しではありません"
+    )
     assert message in field_error(page.text, "copies")
 
 
@@ -154,7 +157,7 @@ def test_the_draft_result_offers_the_copies_per_department_as_one_zip(client: Te
     assert got.headers["content-type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(got.content)) as archive:
         names = archive.namelist()
-        assert len(names) == 8 and "r5_report_翌年度案_福祉政策課.docx" in names
+        assert len(names) == 8 and "令和6年度_報告書案_福祉政策課.docx" in names
         with zipfile.ZipFile(io.BytesIO(archive.read(names[0]))) as copy:
             settings = etree.fromstring(copy.read("word/settings.xml"))
     assert settings.find(f"{W}documentProtection") is not None

@@ -105,23 +105,33 @@ def _flush_stdout(code: int) -> int:
 
 
 def _closed_pipe() -> int:
-    """A closed pipe the guard below did not see (a write past it): stop quietly, as ``cat`` would."""
+    """A closed pipe the guards below did not see (a write straight to the file descriptor): stop
+    quietly, as ``cat`` would.  Rare: both streams are guarded, so commands reach their own code."""
     _silence_stdout()
+    _silence(sys.__stderr__)
     return EXIT_OK
 
 
 def _silence_stdout() -> None:
-    """Point stdout at devnull (the recipe of the Python docs, "Note on SIGPIPE"): what is still
-    buffered, and whatever the command prints after, goes nowhere instead of failing at exit."""
+    _silence(sys.__stdout__)
+
+
+def _silence(stream: TextIO | None) -> None:
+    """Point the stream's descriptor at devnull (the recipe of the Python docs, "Note on SIGPIPE"):
+    what is still buffered, and whatever the command prints after, goes nowhere instead of failing
+    at exit."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
+        if stream is None:
+            return
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stream.fileno())
         os.close(devnull)
 
 
-class _PipeTolerantStdout:
-    """stdout whose reader may go away (``| head``): the command runs on to its own exit code, so
-    that ``grade --results bad.yaml | head`` exits 1 as it does unpiped; its later output is dropped."""
+class _PipeTolerantStream:
+    """stdout or stderr whose reader may go away (``… 2>&1 | head -1``): the command runs on to its
+    own exit code, so that ``merge`` with a conflict exits 1 and ``grade --results bad.yaml`` exits 1
+    as they do unpiped, whichever write meets the closed pipe first; later output is dropped."""
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
@@ -130,14 +140,14 @@ class _PipeTolerantStdout:
         try:
             return self._stream.write(text)
         except BrokenPipeError:
-            _silence_stdout()
+            _silence(self._stream)
             return len(text)
 
     def flush(self) -> None:
         try:
             self._stream.flush()
         except BrokenPipeError:
-            _silence_stdout()
+            _silence(self._stream)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
@@ -145,12 +155,15 @@ class _PipeTolerantStdout:
 
 @contextlib.contextmanager
 def _closed_pipe_tolerated() -> Iterator[None]:
-    real = sys.stdout
-    sys.stdout = _PipeTolerantStdout(real)
+    real_out, real_err = sys.stdout, sys.stderr
+    sys.stdout = _PipeTolerantStream(real_out)
+    sys.stderr = _PipeTolerantStream(real_err)
     try:
         yield
     finally:
-        sys.stdout = real
+        sys.stdout, sys.stderr = real_out, real_err
+        with contextlib.suppress(OSError, ValueError):
+            real_err.flush()
 
 
 # --------------------------------------------------------------------------- the parser
@@ -368,7 +381,8 @@ def _add_grade(commands: Commands) -> None:
         "grade",
         "事業の結果から施策の評価と評価総括表を求めます",
         "事業ごとの結果（達成・未達成・未評価・k/n）から、報告書の評価基準で施策の評価と評価総括表を計算します。\n"
-        "--results がなければ、報告書（案）の「事業の結果」欄を使います。",
+        "--results がなければ、報告書（案）の「事業の結果」欄を使います。"
+        "--results があれば、そのファイルだけを使います（ない事業は未評価として一覧にします）。",
         [
             "komae-docx grade r6_filled.docx",
             "komae-docx results-template r6_draft.docx -o results.yaml",
@@ -384,7 +398,12 @@ def _add_grade(commands: Commands) -> None:
     sub.add_argument(
         "--results",
         metavar="結果.yaml",
-        help="事業 id ごとの結果の .yaml / .json（results-template で作れます）",
+        help="事業 id ごとの結果の .yaml / .json（results-template で作れます）。このファイルだけを使います",
+    )
+    sub.add_argument(
+        "--with-draft-results",
+        action="store_true",
+        help="--results にない事業は、報告書（案）の「事業の結果」欄を使います（見出しにそれぞれの件数）",
     )
     sub.add_argument(
         "--json", action="store_true", help="評価と評価総括表を JSON で表示します（形は schema grade）"

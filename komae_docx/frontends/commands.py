@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import api
-from ..errors import KomaeDocxError, WrongFileKindError
+from ..errors import WrongFileKindError
 from ..results import INCOMPLETE_WORD, SEVERITY_TEXT, Message, severity_word
 from ..safeio import check_distinct, check_outputs, write_text_atomic
 from . import changelog
@@ -108,7 +108,7 @@ def run_parse(args: argparse.Namespace) -> int:
         _print_messages(args, result.messages)
     elif output is None:
         text = describe_report(result.value, display_name(args.file), result.messages).split("\n")
-        _say(args, "\n".join([text[0], kind_line(api.identify(result).value), *text[1:]]))
+        _say(args, "\n".join([text[0], kind_line(api.identify(result).value, result.value), *text[1:]]))
     else:
         _print_messages(args, result.messages)
     return EXIT_OK
@@ -140,7 +140,7 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         shown = [f for f in findings if f.severity == "error" or not args.quiet]
         _say(args, f"{display_name(args.file)} の検査結果：{_tally(findings)}")
-        _say(args, kind_line(kind))
+        _say(args, kind_line(kind, read.value))
         for finding in shown:
             print(f"  {finding.describe_with_severity()}")
     return EXIT_FINDINGS if counts["error"] else EXIT_OK
@@ -160,7 +160,7 @@ def run_grade(args: argparse.Namespace) -> int:
 
     with input_path(args.file) as path:
         read = api.read(path)
-        result = api.grade(read, args.results)
+        result = api.grade(read, args.results, with_draft_results=args.with_draft_results)
     kind = api.identify(read).value
     plans = result.value
     determined = all_determined(plans)
@@ -177,8 +177,11 @@ def run_grade(args: argparse.Namespace) -> int:
         write_data(_dump(data))
     else:
         source = args.results or (RECORDED if read.value.record is not None and kind.is_published else None)
+        if args.results and args.with_draft_results:
+            from_file, from_cells = api.result_sources(read.value, args.results)
+            source = f"{args.results} から {from_file} 件、報告書の Check 欄から {from_cells} 件"
         text = describe_grades(plans, display_name(args.file), source).split("\n")
-        _say(args, "\n".join([text[0], kind_line(kind), *text[1:]]))
+        _say(args, "\n".join([text[0], kind_line(kind, read.value), *text[1:]]))
         _print_messages(args, result.messages, limit=20)
     if any(m.severity == "error" for m in result.messages):
         return EXIT_FINDINGS
@@ -211,7 +214,7 @@ def run_status(args: argparse.Namespace) -> int:
         write_data(output.model_dump_json(indent=2))
     else:
         text = describe_status(current, display_name(args.file)).split("\n")
-        _say(args, "\n".join([text[0], kind_line(kind), *text[1:]]))
+        _say(args, "\n".join([text[0], kind_line(kind, read.value), *text[1:]]))
     if any(item.severity == "error" for item in current.items):
         return EXIT_FINDINGS  # an unusable value typed in a result control, as grade and check say
     return EXIT_OK if not current.items else EXIT_UNDETERMINED
@@ -240,9 +243,12 @@ RECORDED = "報告書に記録された事業の結果（finalize が記録）"
 """Where the results of a report ``finalize`` made come from: its results part."""
 
 
-def kind_line(kind: Any) -> str:
-    """The line every command prints about the file: 「ファイルの種類：記入中の報告書（案）」."""
-    return f"ファイルの種類：{kind.label}"
+def kind_line(kind: Any, report: Any = None) -> str:
+    """The line every command prints about the file: 「ファイルの種類：記入中の報告書（案）」
+    (with the report, what it says of itself: 「福祉政策課の写し（記入中）」)."""
+    from ..filekind import label
+
+    return f"ファイルの種類：{label(report, kind) if report is not None else kind.label}"
 
 
 def _inputs(*given: str | None) -> list[str]:
@@ -260,7 +266,13 @@ def run_draft(args: argparse.Namespace) -> int:
     if changes is not None:
         planned.append((changes, "--changes", CHANGES_SUFFIXES, "変更.md"))
     _plan(planned, [args.file, args.template], args.force)
-    existed = Path(output).exists()
+    title = f"{args.file} → {output} の変更一覧"
+
+    def changes_file(draft: api.Draft) -> list[tuple[str, bytes]]:
+        if changes is None or changes == STDIO:
+            return []
+        return [(changes, _changes_text(draft.changes, changes, title).encode("utf-8"))]
+
     try:
         made = api.draft(
             args.file,
@@ -269,35 +281,30 @@ def run_draft(args: argparse.Namespace) -> int:
             template=args.template,
             force=args.force,
             from_draft=args.from_draft,
+            with_outputs=changes_file,
         )
     except WrongFileKindError as error:
-        error.message += "（それでも作るときは --from-draft）"
+        if error.kind != "department_copy":
+            error.message += "（それでも作るときは --from-draft）"
         raise
-    try:
-        if changes is not None:
-            _write_changes(made.value.changes, changes, args, title=f"{args.file} → {output} の変更一覧")
-    except KomaeDocxError:
-        if not existed:
-            Path(output).unlink(missing_ok=True)
-        raise
-    _draft_summary(args, made.value.changes, made.messages)
+    if changes == STDIO:
+        write_data(_changes_text(made.value.changes, changes, title))
+    _draft_summary(args, made.value.changes, made.messages, made.value.source_kind)
     return EXIT_OK
 
 
-def _write_changes(changes: Sequence[Any], target: str, args: argparse.Namespace, title: str) -> None:
+def _changes_text(changes: Sequence[Any], target: str, title: str) -> str:
     suffix = ".json" if target == STDIO else Path(target).suffix.lower()
     if suffix == ".json":
-        text = _dump(changelog.as_json(changes)) + "\n"
-    else:
-        text = changelog.as_text(changes, title, markdown=suffix == ".md")
-    if target == STDIO:
-        write_data(text)
-    else:
-        write_text_atomic(target, text, force=args.force, inputs=_inputs(args.file, args.output))
+        return _dump(changelog.as_json(changes)) + "\n"
+    return changelog.as_text(changes, title, markdown=suffix == ".md")
 
 
-def _draft_summary(args: argparse.Namespace, changes: Sequence[Any], messages: Sequence[Message]) -> None:
-    """At most five lines: output, changes by kind, warnings, next step (``-v``: the full lists)."""
+def _draft_summary(
+    args: argparse.Namespace, changes: Sequence[Any], messages: Sequence[Message], kind: str
+) -> None:
+    """At most five lines: output, changes by kind, warnings, next step, the file's kind (``-v``: the
+    full lists)."""
     stream = sys.stderr if args.changes == STDIO else sys.stdout
     where = (
         f"一覧は {args.changes} に書き出しました"
@@ -316,6 +323,7 @@ def _draft_summary(args: argparse.Namespace, changes: Sequence[Any], messages: S
         f"残りは komae-docx status {args.output} で確かめられます。",
         stream,
     )
+    _say(args, f"ファイルの種類（{args.file}）：{kind}", stream)
     if args.verbose:
         _print_messages(args, messages)
         if args.changes != STDIO:
@@ -326,6 +334,7 @@ def run_split(args: argparse.Namespace) -> int:
     refuse_stdin(args.file, "split", "r6_draft.docx -o 各課へ")
     made = api.split(args.file, args.output, force=args.force).value
     _say(args, f"{made.folder} に担当課ごとの写しを {len(made.copies)} 件書き出しました。")
+    _say(args, f"ファイルの種類（{args.file}）：{made.source_kind}")
     for copy in made.copies:
         _say(args, f"  {copy.path.name}（{copy.department}：記入欄 {copy.cells}）")
     _say(
@@ -349,23 +358,27 @@ def run_merge(args: argparse.Namespace) -> int:
     if changes is not None:
         planned.append((changes, "--changes", CHANGES_SUFFIXES, "まとめ.md"))
     _plan(planned, [args.file, *args.copies], args.force)
-    existed = Path(output).exists()
-    result = api.merge(args.file, args.copies, output, prefer=args.prefer, force=args.force)
+
+    def log_file(merged: api.Merged) -> list[tuple[str, bytes]]:
+        if changes is None or changes == STDIO:
+            return []
+        return [(changes, _merge_log_text(merged, changes, args).encode("utf-8"))]
+
+    result = api.merge(
+        args.file, args.copies, output, prefer=args.prefer, force=args.force, with_outputs=log_file
+    )
     merged = result.value
     if merged.path is None:
+        _say(args, f"ファイルの種類（{args.file}）：{merged.source_kind}")
         _print_conflicts(merged)
         return EXIT_FINDINGS
-    try:
-        if changes is not None:
-            _write_merge_log(merged, changes, args)
-    except KomaeDocxError:
-        if not existed:
-            Path(output).unlink(missing_ok=True)
-        raise
+    if changes == STDIO:
+        write_data(_merge_log_text(merged, changes, args))
     _print_messages(args, [m for m in result.messages if m.severity != "info"], limit=10)
     stream = sys.stderr if changes == STDIO else sys.stdout  # stdout carries the log's JSON
     _say(args, f"{output} にまとめた案を書き出しました。", stream)
-    _say(args, mergelog.summary_line(merged, len(args.copies)) + "。", stream)
+    _say(args, f"ファイルの種類（{args.file}）：{merged.source_kind}", stream)
+    _say(args, mergelog.summary_line(merged, merged.copies or len(args.copies)) + "。", stream)
     if args.verbose and changes != STDIO:
         print(mergelog.as_text(merged, "まとめの記録", markdown=False), end="")
     _say(args, f"次に：残りは komae-docx status {output} で確かめられます。", stream)
@@ -397,20 +410,14 @@ def _print_conflicts(merged: api.Merged) -> None:
             print(f"  {side.file}（{side.department}）：「{' '.join(side.text.split())}」", file=sys.stderr)
 
 
-def _write_merge_log(merged: api.Merged, target: str, args: argparse.Namespace) -> None:
+def _merge_log_text(merged: api.Merged, target: str, args: argparse.Namespace) -> str:
     from . import mergelog
 
     suffix = ".json" if target == STDIO else Path(target).suffix.lower()
-    title = f"{args.file} と写し {len(args.copies)} 件 → {args.output} のまとめの記録"
+    title = f"{args.file} と写し {merged.copies or len(args.copies)} 件 → {args.output} のまとめの記録"
     if suffix == ".json":
-        text = _dump(mergelog.as_json(merged)) + "\n"
-    else:
-        text = mergelog.as_text(merged, title, markdown=suffix == ".md")
-    if target == STDIO:
-        write_data(text)
-    else:
-        inputs = _inputs(args.file, *args.copies, args.output)
-        write_text_atomic(target, text, force=args.force, inputs=inputs)
+        return _dump(mergelog.as_json(merged)) + "\n"
+    return mergelog.as_text(merged, title, markdown=suffix == ".md")
 
 
 def run_make_template(args: argparse.Namespace) -> int:
@@ -446,11 +453,13 @@ def run_finalize(args: argparse.Namespace) -> int:
     )
     finalized = made.value
     if finalized.path is None:
+        _say(args, f"ファイルの種類（{args.file}）：{finalized.source_kind}")
         _print_incomplete(args, finalized.incomplete, finalized.number_form)
         return EXIT_FINDINGS
     _print_messages(args, [m for m in made.messages if m not in finalized.incomplete])
     kind = "中間版" if finalized.interim else "報告書"
     _say(args, f"{finalized.path} に{kind}を書き出しました。")
+    _say(args, f"ファイルの種類（{args.file}）：{finalized.source_kind}")
     pages = (
         "LibreOffice の頁割りで入れました"
         if finalized.pages == "libreoffice"
@@ -488,6 +497,11 @@ def run_publish(args: argparse.Namespace) -> int:
         if path is not None:
             _say(args, f"{path} を書き出しました。")
     return EXIT_OK
+def _number_note(args: argparse.Namespace) -> str:
+    """With ``--number`` the publication number is not left: status, which counts it, says one more."""
+    if getattr(args, "number", None) is None:
+        return ""
+    return "（刊行物番号は --number で指定したため、数えていません）"
 
 
 def _print_incomplete(args: argparse.Namespace, items: Sequence[Message], number_form: str) -> None:
@@ -511,7 +525,7 @@ def _print_incomplete(args: argparse.Namespace, items: Sequence[Message], number
     if left:
         print(
             f"エラー：{args.file}：未記入・未確定が {len(left)} 件あるため、報告書を書き出しませんでした"
-            "（中間版は --allow-incomplete）。",
+            f"{_number_note(args)}（中間版は --allow-incomplete）。",
             file=sys.stderr,
         )
     if marks:

@@ -38,6 +38,7 @@ from ..package import Package, open_package
 from ..record import RecordError, is_record, parse_record
 from ..results import Location, Message, Result
 from ..textnorm import fold_dashes, fold_publication_number, fold_width, is_number, split_leading_label
+from .copymark import read_split_mark
 from .ooxml import Block, Body, Cell, Paragraph, Row, Table, read_body
 from .sheets import (
     SheetReader,
@@ -90,9 +91,14 @@ def read_report_result(path: str | Path) -> Result[Report]:
             error.path = str(path)
         raise
     record, messages = read_record(package)
-    if record is None:
-        return result.with_messages(messages)
-    return Result(result.value.model_copy(update={"record": record}), [*result.messages, *messages])
+    mark, mark_messages = read_split_mark(package)
+    update: dict[str, object] = {}
+    if record is not None:
+        update["record"] = record
+    if mark is not None:
+        update["split_mark"] = mark
+    report = result.value.model_copy(update=update) if update else result.value
+    return Result(report, [*result.messages, *messages, *mark_messages])
 
 
 def read_record(package: Package) -> tuple[ResultsRecord | None, list[Message]]:

@@ -256,10 +256,11 @@ class ResultsMatch:
         }
 
 
-def match_results(report: Report, results_file: ResultsFile) -> ResultsMatch:
+def match_results(report: Report, results_file: ResultsFile, *, alone: bool = False) -> ResultsMatch:
     """Split the file's results into known ones, unknown ids, and projects without a result.
 
-    A project counts as missing when neither the file nor the model (a filled draft) gives it a result.
+    A project counts as missing when neither the file nor the model (a filled draft) gives it a
+    result; with ``alone`` (the file is the only source), when the file does not give it one.
     """
     projects = {project.id: (plan, project) for plan, _, project in report.iter_projects()}
     given = [*results_file.results, *results_file.invalid]
@@ -269,7 +270,7 @@ def match_results(report: Report, results_file: ResultsFile) -> ResultsMatch:
     missing = tuple(
         pid
         for pid, (_, project) in projects.items()
-        if pid not in known and pid not in invalid and project.result is None
+        if pid not in known and pid not in invalid and (alone or project.result is None)
     )
     messages = [_unknown_message(pid, results_file, list(projects)) for pid in unknown]
     messages += [_invalid_message(report, *projects[pid], results_file) for pid in invalid]

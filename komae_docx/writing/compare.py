@@ -10,7 +10,7 @@ from typing import Any
 
 from ..model import Report
 
-_LAYOUT_KEYS = frozenset({"anchor", "total_row", "record"})
+_LAYOUT_KEYS = frozenset({"anchor", "total_row", "record", "split_mark"})
 """Places in the file, and the results part (the file's, written by draft and finalize, not text)."""
 
 

@@ -61,7 +61,7 @@ from .ooxml import (
     vmerge,
     w,
 )
-from .split import CopyMark, custom_part, unprotect, without_mark, zipped
+from .split import CopyMark, custom_part, is_notice, unprotect, without_mark, zipped
 
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 NO_SPLIT = "（split なし）"
@@ -115,6 +115,8 @@ class Outside:
     master: str
     copy: str
     reason: str
+    others_cell: bool = False
+    """Another department's entry cell that a department's copy changed (counted, not listed)."""
 
 
 @dataclass
@@ -145,7 +147,7 @@ def refuse_foreign(master: Report, copies: Sequence[Copy]) -> None:
         if item.mark is not None and item.mark.draft != identity:
             raise NotAReportError(
                 f"この案の写しではありません（{item.mark.department}の写しですが、別の案から作られています）。"
-                "同じ案から split で作った写しを指定してください",
+                "同じ案から作った各課の写しを指定してください",
                 item.label,
             )
         if item.mark is None and draft_identity(item.report) != identity:
@@ -232,7 +234,16 @@ def _filled(cell: EntryCell, item: Copy, text: str) -> Filled:
 
 def _not_own(cell: EntryCell, item: Copy, found: EntryCell) -> Outside:
     reason = f"{item.department}の写しですが、この欄は{cell.location.department or 'ほかの課'}の欄です"
-    return Outside(cell.location, cell.column, item.label, item.department, cell.text, found.text, reason)
+    return Outside(
+        cell.location,
+        cell.column,
+        item.label,
+        item.department,
+        cell.text,
+        found.text,
+        reason,
+        others_cell=True,
+    )
 
 
 # --------------------------------------------------------------------------- writing the master
@@ -665,6 +676,8 @@ def _outline(report: Report) -> Any:
     """The report without what the entry cells and the project fields above hold, and without
     page numbers (a copy laid out again by another program may count pages otherwise)."""
     data = without_layout(report)
+    cover = data.get("cover") or {}
+    cover["title_lines"] = [line for line in cover.get("title_lines", []) if not is_notice(line)]
     for plan in data["plans"]:
         plan.pop("sheets", None)
         for sheet in plan.get("opinion_sheets", []):

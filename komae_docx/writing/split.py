@@ -15,6 +15,13 @@ editing restriction, no password (it guides, it does not lock anyone out):
   row and covers a column of several rows; one range per cell needs neither;
 * ``docProps/custom.xml``: custom document properties naming the department and the draft
   (:func:`~komae_docx.entrycells.draft_identity`), so that ``merge`` can check the copy.
+
+What the department sees (LibreOffice does not stop typing outside the permitted ranges, so the
+copy has to show it): its own entry cells shaded yellow (:data:`OWN_FILL`), the other departments'
+entry cells without the draft's entry shading (plain text, not theirs to fill), and a notice at the
+top of the first page naming the department and what to fill (:func:`copy_notice`).  All of it
+lives in the copy only: ``merge`` takes cell contents into the draft, never cell properties or the
+cover, and reads past the notice.
 """
 
 from __future__ import annotations
@@ -26,10 +33,25 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..entrycells import DepartmentCells, EntryCell
+from ..entrycells import COLUMN_NAMES, DepartmentCells, EntryCell
 from ..errors import SheetFormatError
 from ..package import Package, write_package
-from .ooxml import W, body_tables, cell_at, parse_part, serialize, table_rows, vmerge, w
+from ..splitmark import PROP_CODE, PROP_DEPARTMENT, PROP_DRAFT
+from .context import ENTRY_FILL
+from .ooxml import (
+    W,
+    body_tables,
+    cell_at,
+    cell_fill,
+    clear_cell_shading,
+    parse_part,
+    run,
+    serialize,
+    set_cell_shading,
+    table_rows,
+    vmerge,
+    w,
+)
 
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
@@ -41,10 +63,10 @@ CUSTOM_PART = "docProps/custom.xml"
 FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 """The format id Word gives every user-defined custom property."""
 
-PROP_DEPARTMENT = "komae-docx 担当課"
-PROP_CODE = "komae-docx 担当課コード"
-PROP_DRAFT = "komae-docx 案の識別子"
 PERMISSION_BASE = 910000
+OWN_FILL = "FFF2CC"
+"""The department's own entry cells in its copy: light yellow, unlike the draft's blue entry cells."""
+NOTICE_COLOR = "C00000"
 
 _SETTINGS_BEFORE_PROTECTION = (
     "writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
@@ -93,6 +115,8 @@ def split_copies(
     for department in departments:
         document = parse_part(raw[main], path=package.path, part=main)
         opened = open_cells(document, [cell for cell in cells if cell.key in department.keys])
+        plain_cells(document, [cell for cell in cells if cell.key not in department.keys])
+        add_notice(document, department.name, {cell.kind for cell in cells if cell.key in department.keys})
         replaced = {main: serialize(document)}
         if settings_parts:
             settings = parse_part(raw[settings_parts[0]], path=package.path, part=settings_parts[0])
@@ -132,8 +156,53 @@ def open_cells(document: etree._Element, cells: Sequence[EntryCell]) -> int:
         if found is None or found.col != cell.col or vmerge(found.tc) == "continue":
             continue
         add_permission(found.tc, PERMISSION_BASE + opened)
+        set_cell_shading(found.tc, OWN_FILL)
         opened += 1
     return opened
+
+
+def plain_cells(document: etree._Element, cells: Sequence[EntryCell]) -> None:
+    """Other departments' entry cells without the draft's entry shading: text, not a place to fill."""
+    body = document.find(w("body"))
+    tables = body_tables(body) if body is not None else []
+    for cell in cells:
+        rows = table_rows(tables[cell.table]) if cell.table < len(tables) else []
+        found = cell_at(rows[cell.row], cell.col) if cell.row < len(rows) else None
+        if found is not None and (cell_fill(found.tc) or "").upper() == ENTRY_FILL:
+            clear_cell_shading(found.tc)
+
+
+NOTICE_MARK = "の写し】"
+"""What the notice on a copy's first page starts with (「【福祉政策課の写し】…」); merge reads past it."""
+
+
+def copy_notice(department: str, kinds: set[str]) -> str:
+    """The notice at the top of a department's copy: whose copy, what to fill, what not to touch."""
+    names = "・".join(COLUMN_NAMES[kind] for kind in ("do", "act", "result", "opinion") if kind in kinds)
+    return (
+        f"【{department}{NOTICE_MARK}この写しで記入するのは、黄色の欄（{department}の {names}）だけです。"
+        "ほかの欄は変えないでください（変えても、まとめるときに取り込みません）。"
+        "この案内は、まとめた案には残りません。"
+    )
+
+
+def is_notice(text: str) -> bool:
+    return text.startswith("【") and NOTICE_MARK in text[:40]
+
+
+def add_notice(document: etree._Element, department: str, kinds: set[str]) -> None:
+    """The notice as the first paragraph of the body, shaded like the department's cells."""
+    body = document.find(w("body"))
+    if body is None:
+        return
+    p = etree.Element(w("p"))
+    ppr = etree.SubElement(p, w("pPr"))
+    etree.SubElement(ppr, w("shd"), {w("val"): "clear", w("color"): "auto", w("fill"): OWN_FILL})
+    rpr = etree.Element(w("rPr"))
+    etree.SubElement(rpr, w("b"))
+    etree.SubElement(rpr, w("color"), {w("val"): NOTICE_COLOR})
+    p.append(run(copy_notice(department, kinds), rpr))
+    body.insert(0, p)
 
 
 def add_permission(tc: etree._Element, ident: int) -> None:

@@ -25,8 +25,9 @@ from typing import Any
 
 from ..errors import OutputError, OutputExistsError, TemplateError
 from ..model import Report
-from ..safeio import write_bytes_atomic
+from ..safeio import write_all_atomic, write_bytes_atomic
 from .context import DraftOptions, build_context
+from .copymarks import without_copy_marks
 from .derive import DerivedTemplate, derive_template
 from .draftmarks import mark_draft
 from .render import render_template
@@ -116,12 +117,14 @@ def write_draft(
     carry_text: bool = False,
     template: PathArg | None = None,
     force: bool = False,
+    with_outputs: Callable[[tuple[str, ...]], Sequence[tuple[PathArg, bytes]]] | None = None,
 ) -> tuple[str, ...]:
     """Write next year's draft: ``rolled`` (the rolled-forward ``previous``) in the city's own file.
 
     ``source`` is the file ``previous`` was read from; its copy is the template unless ``template``
     (a template made by :func:`write_template`, possibly edited) is given.  Returns the texts of the
     paragraphs whose dates the draft moved (as written), so the change log can name every one.
+    ``with_outputs`` gives files to write with the draft (given those texts): all, or none.
     """
     inputs: list[PathArg] = [source, *([template_path(template)] if template is not None else [])]
     refuse_early(target, force, inputs)
@@ -134,8 +137,9 @@ def write_draft(
         data = render_report(rolled, draft=options, derived=derived)
     else:
         data = render_report(rolled, draft=options, template=template)
-    data = mark_draft(data, rolled, previous, name=target)
-    write_bytes_atomic(target, data, force=force, inputs=inputs)
+    data = without_copy_marks(mark_draft(data, rolled, previous, name=target))
+    more = list(with_outputs(dated)) if with_outputs is not None else []
+    write_all_atomic([(target, data), *more], force=force, inputs=inputs)
     return dated
 
 

@@ -359,8 +359,11 @@ class Pages:
         shutil.rmtree(folder, ignore_errors=True)
         try:
             made = api.split(draft, folder).value
+            year = api.read(draft).value.fiscal_year.text
             staged = job.folder / f".{name}.tmp"
-            bundle = write_package((copy.path.name, copy.path.read_bytes()) for copy in made.copies)
+            bundle = write_package(
+                (_copy_name(year, copy.path.name, draft.stem), copy.path.read_bytes()) for copy in made.copies
+            )
             staged.write_bytes(bundle)
             staged.replace(job.output(name))
         finally:
@@ -602,17 +605,30 @@ class Pages:
     def make_merge(
         self, job: Job, copies: Sequence[Path], prefer: Path | None, skipped: Sequence[Message] = ()
     ) -> str:
-        """Merge and keep the screen: the log and the download, or the conflicts and the choice."""
+        """Merge and keep the screen: the log and the download, or the conflicts and the choice.
+
+        The merged draft and its log are written together (all or nothing)."""
         stem = Path(job.source_name).stem
         target = job.output(f"{stem}_まとめ.docx")
-        result = api.merge(job.upload, copies, target, prefer=prefer, force=True)
+        log = job.output(f"{stem}_まとめの記録.txt")
+
+        def log_file(merged: api.Merged) -> list[tuple[Path, bytes]]:
+            heading = f"「{job.source_name}」と写し {merged.copies} 件のまとめの記録"
+            text = _with_names(mergelog.as_text(merged, heading, markdown=False), copies)
+            return [(log, ("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8"))]
+
+        result = api.merge(job.upload, copies, target, prefer=prefer, force=True, with_outputs=log_file)
         merged = result.value
         names = {str(path): path.name for path in copies}
+        in_conflict = {name for c in merged.unresolved for name in (c.first.file, c.second.file)}
         context: dict[str, Any] = {
             "written": merged.path is not None,
-            "copy_count": len(copies),
+            "copy_count": merged.copies or len(copies),
             "copy_names": [path.name for path in copies],
-            "summary": mergelog.summary_line(merged, len(copies)),
+            "choices": [(index, path.name) for index, path in enumerate(copies) if str(path) in in_conflict],
+            "chosen": None,
+            "unresolved": len(merged.unresolved),
+            "summary": mergelog.summary_line(merged, merged.copies or len(copies)),
             "conflicts": _named_rows(mergelog.conflict_rows(merged), names),
             "outside": _named_rows(mergelog.outside_rows(merged), names),
             "kept": _named_rows(mergelog.kept_rows(merged), names),
@@ -622,17 +638,13 @@ class Pages:
                 + [
                     m.model_copy(update={"text": _with_names(m.text, copies)})
                     for m in result.messages
-                    if not m.code.startswith("merge.")
+                    if not m.code.startswith("merge.") or m.code in ("merge.same_copy", "merge.others_cells")
                 ]
             ),
             "skipped": list(skipped),
             "previews": previews_available(),
         }
         if merged.path is not None:
-            log = job.output(f"{stem}_まとめの記録.txt")
-            heading = f"「{job.source_name}」と写し {len(copies)} 件のまとめの記録"
-            text = _with_names(mergelog.as_text(merged, heading, markdown=False), copies)
-            log.write_bytes(("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8"))
             job.offer(merged.path, merged.path.name)
             job.offer(log, log.name)
             context.update(link=self.link(job, merged.path.name), log_link=self.link(job, log.name))
@@ -650,15 +662,30 @@ class Pages:
         copies = _job_copies(job)
         chosen = form.get("prefer")
         index = int(chosen) if isinstance(chosen, str) and chosen.isdigit() else -1
-        if not 0 <= index < len(copies):
-            wrong = FormError("prefer", "採る写しが一覧にありません", "一覧から写しを選び直してください。")
-            return self.show_view(job, "result", 400, wrong)
+        offered = [number for number, _ in job.views["result"][1].get("choices", [])]
+        if index not in offered:
+            wrong = FormError(
+                "prefer",
+                "選んだ写しは食い違いに関わっていません",
+                "一覧にある、食い違いのどちらかの写しを選んでください。",
+            )
+            return self.show_view(job, "result", 400, wrong, chosen=index)
+        before = job.views["result"]
         try:
             skipped = job.views["result"][1].get("skipped", [])
             address = await run_in_threadpool(self.make_merge, job, copies, copies[index], skipped)
         except KomaeDocxError as error:
             failed = FormError("prefer", _with_names(self.without_folders(str(error)), copies), RETRY)
-            return self.show_view(job, "result", 400, failed)
+            return self.show_view(job, "result", 400, failed, chosen=index)
+        if not job.views["result"][1]["written"]:
+            left = job.views["result"][1]["unresolved"]
+            still = FormError(
+                "prefer",
+                f"「{copies[index].name}」に決めても、ほかの写しどうしの食い違いが {left} 件残ります",
+                "残った食い違いのどちらかの写しを選ぶか、写しを直してもう一度まとめてください。",
+            )
+            job.views["result"] = before
+            return self.show_view(job, "result", 400, still, chosen=index)
         return RedirectResponse(address, status_code=303)
 
     # ------------------------------------------------------------------ 前年度と比べる
@@ -867,6 +894,13 @@ def _open_elsewhere(given: list[UploadFile]) -> tuple[list[UploadFile], list[Mes
         else:
             kept.append(upload)
     return kept, skipped
+
+
+def _copy_name(year: str, name: str, draft_stem: str) -> str:
+    """A copy in the .zip named for the draft's year and its department:
+    「令和6年度_報告書案_福祉政策課.docx」 (not after last year's file the draft was made from)."""
+    department = name.removeprefix(draft_stem + "_")
+    return f"{year}_報告書案_{department}"
 
 
 def _job_copies(job: Job) -> list[Path]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ...filekind import FileKind, Job, accepts, fitting_job, judge
+from ...filekind import label as kind_label
 from ...model import Report
 
 Screen = Literal["draft", "status", "finalize", "merge", "publish", "compare"]
@@ -35,12 +36,20 @@ SCREEN_TAKES: dict[Screen, str] = {
 }
 
 _JOB_SCREENS: tuple[Job, ...] = ("draft", "finalize", "status")
+_SCREEN_OF_JOB: dict[Job, Screen] = {
+    "draft": "draft",
+    "status": "status",
+    "finalize": "finalize",
+    "split": "merge",
+    "merge": "merge",
+}
 
 
 def fitting_screens(kind: FileKind) -> tuple[Screen, ...]:
     """The screens that take ``kind``, the one it is for first: the CLI's table (filekind.ACCEPTED)."""
-    first = fitting_job(kind)
-    others = tuple(screen for screen in _JOB_SCREENS if screen != first and accepts(screen, kind))
+    job = fitting_job(kind)
+    first: Screen = _SCREEN_OF_JOB[job]
+    others = tuple(_SCREEN_OF_JOB[j] for j in _JOB_SCREENS if j != job and accepts(j, kind))
     return (first, *others)
 
 
@@ -50,12 +59,14 @@ class WrongScreen:
 
     kind: FileKind
     screens: tuple[Screen, ...]
+    label: str | None = None
+    """The file's own label when it says more than the kind (「福祉政策課の写し（記入中）」)."""
 
     @property
     def text(self) -> str:
         """「これは記入中の報告書（案）です。『報告書を仕上げる』か『記入状況を見る』を使ってください。」"""
         names = "か".join(f"『{SCREEN_TITLE[screen]}』" for screen in self.screens)
-        return f"これは{self.kind.label}です。{names}を使ってください。"
+        return f"これは{self.label or self.kind.label}です。{names}を使ってください。"
 
 
 def wrong_screen(screen: Screen, report: Report) -> WrongScreen | None:
@@ -64,4 +75,4 @@ def wrong_screen(screen: Screen, report: Report) -> WrongScreen | None:
     job = next((job for job in _JOB_SCREENS if job == screen), None)
     if job is None or accepts(job, kind):  # the merge screen judges its files itself
         return None
-    return WrongScreen(kind, fitting_screens(kind))
+    return WrongScreen(kind, fitting_screens(kind), kind_label(report, kind))

@@ -66,7 +66,7 @@ def run(port: int | None = None, open_browser: bool = True) -> int:
             uvicorn.Config(create_app(workdir), log_level="warning", access_log=False, lifespan="on")
         )
         print(f"進捗管理報告書ツールのページ：{url}", flush=True)
-        print("ブラウザーでこのアドレスを開いてください。終えるときは Ctrl+C を押します。", flush=True)
+        print("ブラウザでこのアドレスを開いてください。終えるときは Ctrl+C を押します。", flush=True)
         if open_browser:
             threading.Thread(target=_open_when_started, args=(server, url), daemon=True).start()
         with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl+C after its clean shutdown

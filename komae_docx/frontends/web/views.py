@@ -23,6 +23,8 @@ class MessageRow:
     text: str
     expected: str | None
     found: str | None
+    labels: tuple[str, str] = ("正しくは", "文書では")
+    """What ``expected`` and ``found`` are (:attr:`komae_docx.results.Message.value_labels`)."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,13 @@ class SummaryView:
 def message_rows(messages: Iterable[Message]) -> list[MessageRow]:
     return [
         MessageRow(
-            m.severity, severity_word(m.severity, m.code), m.location.describe(), m.text, m.expected, m.found
+            m.severity,
+            severity_word(m.severity, m.code),
+            m.location.describe(),
+            m.text,
+            m.expected,
+            m.found,
+            m.value_labels,
         )
         for m in messages
     ]
