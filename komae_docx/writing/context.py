@@ -23,6 +23,7 @@ Draft mode adds what staff need to fill the draft in Word:
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ CARRY_HIGHLIGHT = "yellow"
 """Highlight of last year's text carried into a cell (``--carry-text``)."""
 ENTRY_FILL = "DEEAF6"
 """Shading of the cells staff fill in (a pale blue, distinct from the grey headers)."""
+COMMENT_INITIALS = "前年"
 COMMENT_AUTHOR = "komae-docx"
 """Author of the reference comments the draft attaches (last year's text): the reader skips them
 and finalize removes them; other people's comments stay."""
@@ -291,3 +293,12 @@ def _summary(summary: SummaryTable) -> Iterator[tuple[str, Any]]:
         }
         yield group_key(anchor.table, group.row), value
     yield total_key(anchor.table), summary.total
+
+
+def comment_elements(texts: Sequence[str], base: int) -> list[etree._Element]:
+    """The draft's comments (ids ``base``, ``base + 1``, …) by ``komae-docx``, dated now."""
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return [
+        ooxml.comment_element(base + i, text, author=COMMENT_AUTHOR, initials=COMMENT_INITIALS, date=date)
+        for i, text in enumerate(texts)
+    ]
