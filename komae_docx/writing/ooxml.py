@@ -206,9 +206,10 @@ def set_mark_rpr(p: etree._Element, rpr: etree._Element | None) -> None:
 
 def _is_empty_run(r: etree._Element) -> bool:
     """A run holding nothing but its properties and empty ``w:t`` (what a template tag leaves)."""
-    return all(
-        child.tag == w("rPr") or (child.tag == w("t") and not child.text) for child in r
-    ) and r.find(w("t")) is not None
+    return (
+        all(child.tag == w("rPr") or (child.tag == w("t") and not child.text) for child in r)
+        and r.find(w("t")) is not None
+    )
 
 
 def drop_bare_empty_runs(tc: etree._Element) -> None:
@@ -303,9 +304,7 @@ def fragment(xml: str) -> list[etree._Element]:
     return list(root)
 
 
-def comment_element(
-    comment_id: int, text: str, *, author: str, initials: str, date: str
-) -> etree._Element:
+def comment_element(comment_id: int, text: str, *, author: str, initials: str, date: str) -> etree._Element:
     """A ``w:comment`` as Word makes one: a paragraph per line in the CommentText style, the first
     starting with the annotation reference."""
     comment = etree.Element(w("comment"), nsmap={"w": W_NS})
@@ -334,6 +333,7 @@ def replace_spans(nodes: Sequence[wordml.Atom], replacements: Sequence[tuple[int
 
 
 # --------------------------------------------------------------------------- cell properties
+
 
 def tcpr(tc: etree._Element) -> etree._Element:
     """The cell's ``w:tcPr``, created first in the cell when missing."""
@@ -720,8 +720,6 @@ def pageref_runs(bookmark: str, shown: str, rpr: etree._Element | None = None) -
             etree.SubElement(r, w("fldChar"), {w("fldCharType"): kind})
         runs.append(r)
     return runs
-
-
 
 
 def request_field_update(settings: etree._Element) -> None:
