@@ -250,10 +250,11 @@ class _Builder:
 
     def _comment(self, column: str, text: str) -> Markup:
         n = self.add_comment(f"{self.previous_year}の{column}：\n" + text.replace("\a", "\n"))
-        return Markup(
-            f'<w:commentRangeStart w:id="{n}"/><w:commentRangeEnd w:id="{n}"/>'
-            f'<w:r><w:commentReference w:id="{n}"/></w:r>'
-        )
+        start = etree.Element(ooxml.w("commentRangeStart"), {ooxml.w("id"): str(n)}, nsmap={"w": ooxml.W_NS})
+        end = etree.Element(ooxml.w("commentRangeEnd"), {ooxml.w("id"): str(n)}, nsmap={"w": ooxml.W_NS})
+        reference = etree.Element(ooxml.w("r"), nsmap={"w": ooxml.W_NS})
+        etree.SubElement(reference, ooxml.w("commentReference"), {ooxml.w("id"): str(n)})
+        return _markup(start, end, reference)
 
     def _combo(self, value: str | None) -> Markup:
         sdt = ooxml.combo_box(
@@ -273,9 +274,18 @@ class _Builder:
         return _markup(control)
 
 
-def _markup(element: etree._Element) -> Markup:
-    xml = etree.tostring(element, encoding="unicode").replace(f' xmlns:w="{ooxml.W_NS}"', "")
-    return Markup(xml)
+class ElementMarkup(Markup):
+    """The XML of an element for the template, holding the element itself for the in-place draft
+    (which puts the element into the tree instead of parsing its text again)."""
+
+    elements: list[etree._Element]
+
+
+def _markup(*elements: etree._Element) -> Markup:
+    xml = "".join(etree.tostring(el, encoding="unicode") for el in elements)
+    markup = ElementMarkup(xml.replace(f' xmlns:w="{ooxml.W_NS}"', ""))
+    markup.elements = list(elements)
+    return markup
 
 
 def _summary(summary: SummaryTable) -> Iterator[tuple[str, Any]]:

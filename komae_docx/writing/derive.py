@@ -154,8 +154,10 @@ def _unreferenced_images(package: Package, root: etree._Element) -> dict[str, by
     rels_part = posixpath.join(folder, "_rels", name + ".rels")
     if not package.has(rels_part):
         return {}
-    used = {str(v) for el in root.iter() for key, v in el.attrib.items() if _is_relationship(str(key))}
     rels = package.xml(rels_part)
+    if not any(rel.get("Type", "").endswith("/image") for rel in rels):
+        return {}  # nothing to look for: the walk over every attribute is not free
+    used = {str(v) for el in root.iter() for key, v in el.attrib.items() if _is_relationship(str(key))}
     gone: list[str] = []
     for rel in list(rels):
         image = rel.get("Type", "").endswith("/image") and rel.get("TargetMode") != "External"
@@ -422,8 +424,8 @@ class _Deriver:
         """The cell's content replaced by ``key``'s value, as the template's tags would render."""
         value = self._value(key)
         runs: list[etree._Element | ooxml.TextRun] = [
-            *ooxml.fragment(str(value["control"])),
-            *ooxml.fragment(str(value["note"])),
+            *_elements(value["control"]),
+            *_elements(value["note"]),
             (_text(value["text"]), rpr),
         ]
         if value["carried"]:
@@ -586,6 +588,13 @@ class _Deriver:
             if any(el in self.tagged or el in self.plan_rows for el in ancestors):
                 continue
             yield p
+
+
+def _elements(markup: Any) -> list[etree._Element]:
+    """The run-level elements a context value inserts (``{{r }}``): the element it was made from,
+    else its XML parsed."""
+    elements = getattr(markup, "elements", None)
+    return list(elements) if elements is not None else ooxml.fragment(str(markup))
 
 
 def _text(value: Any) -> str:
