@@ -17,7 +17,6 @@ from ..record import build_record, city_check_cells, record_xml
 from ..results import Location, Message, Severity
 from ..rules import PlanGrades, outcome_text, result_of
 from .customxml import put_record
-from .draftmarks import remove_cover_mark, remove_marks
 from .finalize import (
     FinalizeOptions,
     fill_number,
@@ -27,12 +26,12 @@ from .finalize import (
     mark_summary_title,
     open_filled,
     plan_sheets,
-    plan_summaries,
     publish_look,
     restore_check_cells,
     summary_title,
     write_grades,
 )
+from .ooxml import remove_marks, remove_title_marks
 from .pagination import apply_pages
 from .revisions import clear_review_marks
 
@@ -64,7 +63,7 @@ def finalize_document(
     body = package.body
     messages: list[Message] = clear_review_marks(package, options)
     publish_look(package)
-    remove_cover_mark(body, report.cover.report_title)
+    remove_title_marks(body, report.cover.report_title, (DRAFT_MARK, INTERIM_MARK))
     if options.number is not None and not fill_number(body, options.number):
         text = "刊行物番号の仮の値（R7-〇〇 など）が見つからないため、--number の番号は書いていません"
         messages.append(_message("warning", "finalize.number_absent", text, section="奥付"))
@@ -79,13 +78,14 @@ def finalize_document(
     stage: RecordStage = "interim" if options.interim else "finalized"
     record = build_record(report, grades, stage, results)
     package.put_parts(put_record(package.parts(), package.main, record_xml(record), path=filled))
-    layout.summaries = plan_summaries(report, layout)
     for tbl in layout.summaries:  # an interim version finalized again loses its marks
         title = summary_title(tbl)
         if title is not None:
             remove_marks(title, (INTERIM_MARK,))
-    for tbl, plan_grades in zip(layout.summaries, grades, strict=True):
-        fill_summary(tbl, plan_grades.summary, {}, interim=options.interim)
+    for tbl, total, head, plan_grades in zip(
+        layout.summaries, layout.totals, layout.header_rows, grades, strict=True
+    ):
+        fill_summary(tbl, plan_grades.summary, {}, interim=options.interim, total=total, header_rows=head)
     if options.interim:
         mark_cover(body, report.cover.report_title.replace(DRAFT_MARK, "").replace(INTERIM_MARK, ""))
         for tbl in layout.summaries:
