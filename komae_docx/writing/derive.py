@@ -1,4 +1,11 @@
-"""The derived template: a copy of the city's own file with only the yearly content turned into tags.
+"""The yearly places of the city's own file: tagged for a template, or filled in place for a draft.
+
+The draft on the default path (:func:`draft_in_place`) edits the city's tree at the same places
+with the values the template would be rendered with, and serializes it once; the derived template
+(:func:`derive_template`, ``make-template``) is the same walk writing tags instead.  The tests hold
+the two to the same document.
+
+The derived template: a copy of the city's own file with only the yearly content turned into tags.
 
 Word is the master: every part of the city's file (styles, numbering, settings, headers and footers,
 theme, fonts, comments, media) is copied byte for byte, and in ``word/document.xml`` only what

@@ -4,10 +4,13 @@ The output side, beside the input side (``reading/``):
 
 * :mod:`.ooxml` — the one output module that knows WordprocessingML (edits in place, parsed with
   :func:`komae_docx.package.parse_xml`);
-* :mod:`.derive` — the city's own file → the derived template (only the yearly content tagged);
-* :mod:`.context` — the model → the template context (pure, typed);
-* :mod:`.render` — docxtpl rendering to bytes;
-* this module — the jobs: :func:`write_draft` (the previous year's file is the template),
+* :mod:`.derive` — the yearly places of the city's own file, found at the reader's anchors, either
+  tagged (the derived template, ``make-template``) or filled in place (the draft);
+* :mod:`.context` — the model → the values those places take (pure, typed);
+* :mod:`.render` — docxtpl rendering to bytes, for templates people write or edit;
+* :mod:`.draftmarks` — the draft's marks and results part, on the tree before its one serialization;
+* this module — the jobs: :func:`write_draft` (the previous year's file edited in place; a given
+  template rendered by docxtpl),
   :func:`write_template` (``make-template``), :func:`write_report` (``render``: a model into the
   bundled template or a given one).  Reading and rolling over are not done here: the API composes
   read → roll forward → write.
