@@ -106,7 +106,9 @@ def draft_in_place(package: Package, previous: Report, rolled: Report, options: 
 
     The same places :func:`derive_template` tags, filled with the values the template would be
     rendered with (:func:`.context.build_context` of ``rolled``): no template engine, one tree.
-    ``previous`` is the model read from ``package`` (its anchors), ``rolled`` the draft's.
+    ``previous`` is the model read from ``package`` (its anchors), ``rolled`` the draft's.  The
+    package's parsed trees are edited (a package shared with the reader is read first); the main
+    part's tree comes back unserialized, for the draft's marks (:mod:`.draftmarks`).
     """
     main = package.main_document_part
     texts: list[str] = []
