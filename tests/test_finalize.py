@@ -274,7 +274,7 @@ def test_without_libreoffice_pages_are_fields_word_updates(published: Any) -> No
     titles = {m.ref: flat_text_of(m.title)[:6] for plan in report.plans for m in plan.iter_measures()}
     checked = 0
     ranges: list[str] = []
-    for tbl in locate(document.find(f"{W}body")).summaries:  # type: ignore[arg-type]
+    for tbl in locate(document.find(f"{W}body"), report).summaries:  # type: ignore[arg-type]
         for tr in ooxml.table_rows(tbl)[2:]:
             cells = ooxml.row_cells(tr)
             ref = ooxml.visible_text(cells[-1].tc).strip() if len(cells) >= 4 else ""
@@ -399,10 +399,10 @@ LONG_DO = "\n".join(f"{i}. 事業の実施内容を詳しく記入した行で�
 """Enough lines to push sheet 1 of 地域福祉計画 over one page: every later page moves by one."""
 
 
-def grow_first_sheet_and_refer(body: etree._Element) -> None:
+def grow_first_sheet_and_refer(body: etree._Element, report: Report) -> None:
     """A department writes a long Do text on sheet 1 and refers to the 重層 plan's second sheet; a
     reference to its first sheet is typed so that Word split it over three runs (P. | 2 | 1)."""
-    layout = locate(body)
+    layout = locate(body, report)
     first = layout.sheets[0]
     cols = header_columns(first.rows)
     cell = next(
@@ -423,7 +423,12 @@ def printed_number(page_text: str) -> int | None:
 
 @pytest.fixture(scope="module")
 def grown(work: Path, draft: Path, last_year: Report) -> Path:
-    return fill_like_word(draft, work / "grown.docx", last_year=last_year, extra=grow_first_sheet_and_refer)
+    drafted = api.read(draft).value
+
+    def grow(body: etree._Element) -> None:
+        grow_first_sheet_and_refer(body, drafted)
+
+    return fill_like_word(draft, work / "grown.docx", last_year=last_year, extra=grow)
 
 
 @pytest.fixture(scope="module")
@@ -552,7 +557,7 @@ def grade_cell_runs(path: Path) -> list[tuple[str, bytes]]:
     body = parts_of(path)["word/document.xml"].find(f"{W}body")
     assert body is not None
     found = []
-    for sheet in locate(body).sheets:
+    for sheet in locate(body, api.read(path).value).sheets:
         for tr in sheet.rows:
             cell = ooxml.cell_at(tr, sheet.check_col)
             text = ooxml.visible_text(cell.tc).strip() if cell is not None else ""
@@ -637,7 +642,8 @@ def test_the_second_year_finalizes_cleanly(work: Path, published: Any) -> None:
     ]
     assert targets and set(targets) <= set(marks)
     assert sum("_komae_h" in t for t in targets) == len(r6.toc)  # one field per 目次 line, not two
-    first_sheet = locate(document.find(f"{W}body")).sheets[0].tbl  # type: ignore[arg-type]
+    r7 = api.read(result.value.path).value
+    first_sheet = locate(document.find(f"{W}body"), r7).sheets[0].tbl  # type: ignore[arg-type]
     assert first_sheet in marks["_komae_s1_1"].iterancestors(f"{W}tbl")
     assert audit_findings(result.value.path) == []
 

@@ -276,7 +276,7 @@ def test_merge_onto_an_output_open_in_word_exits_2_and_leaves_nothing(
     held("まとめ.docx")
     code, _, err = run_in_process(capsys, tmp_path, "merge", "r6.docx", "写し", "-o", "まとめ.docx")
     assert code == 2
-    assert err.splitlines()[-1] == f"エラー：まとめ.docx：{HELD_OPEN}"
+    assert err.splitlines()[-1] == f"エラー：まとめ.docx：{HELD_OPEN}。どのファイルも書き出していません"
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert leftovers(tmp_path) == []
 
@@ -289,7 +289,7 @@ def test_draft_with_its_change_list_open_in_word_writes_neither(
         capsys, tmp_path, "draft", str(EXAMPLE), "-o", "r6 案.docx", "--changes", "変更.md"
     )
     assert code == 2
-    assert err.splitlines()[-1] == f"エラー：変更.md：{HELD_OPEN}"
+    assert err.splitlines()[-1] == f"エラー：変更.md：{HELD_OPEN}。どのファイルも書き出していません"
     assert list(tmp_path.iterdir()) == []
 
 

@@ -23,6 +23,7 @@ Draft mode adds what staff need to fill the draft in Word:
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ CARRY_HIGHLIGHT = "yellow"
 """Highlight of last year's text carried into a cell (``--carry-text``)."""
 ENTRY_FILL = "DEEAF6"
 """Shading of the cells staff fill in (a pale blue, distinct from the grey headers)."""
+COMMENT_INITIALS = "前年"
 COMMENT_AUTHOR = "komae-docx"
 """Author of the reference comments the draft attaches (last year's text): the reader skips them
 and finalize removes them; other people's comments stay."""
@@ -248,10 +250,11 @@ class _Builder:
 
     def _comment(self, column: str, text: str) -> Markup:
         n = self.add_comment(f"{self.previous_year}の{column}：\n" + text.replace("\a", "\n"))
-        return Markup(
-            f'<w:commentRangeStart w:id="{n}"/><w:commentRangeEnd w:id="{n}"/>'
-            f'<w:r><w:commentReference w:id="{n}"/></w:r>'
-        )
+        start = etree.Element(ooxml.w("commentRangeStart"), {ooxml.w("id"): str(n)}, nsmap={"w": ooxml.W_NS})
+        end = etree.Element(ooxml.w("commentRangeEnd"), {ooxml.w("id"): str(n)}, nsmap={"w": ooxml.W_NS})
+        reference = etree.Element(ooxml.w("r"), nsmap={"w": ooxml.W_NS})
+        etree.SubElement(reference, ooxml.w("commentReference"), {ooxml.w("id"): str(n)})
+        return _markup(start, end, reference)
 
     def _combo(self, value: str | None) -> Markup:
         sdt = ooxml.combo_box(
@@ -271,9 +274,18 @@ class _Builder:
         return _markup(control)
 
 
-def _markup(element: etree._Element) -> Markup:
-    xml = etree.tostring(element, encoding="unicode").replace(f' xmlns:w="{ooxml.W_NS}"', "")
-    return Markup(xml)
+class ElementMarkup(Markup):
+    """The XML of an element for the template, holding the element itself for the in-place draft
+    (which puts the element into the tree instead of parsing its text again)."""
+
+    elements: list[etree._Element]
+
+
+def _markup(*elements: etree._Element) -> Markup:
+    xml = "".join(etree.tostring(el, encoding="unicode") for el in elements)
+    markup = ElementMarkup(xml.replace(f' xmlns:w="{ooxml.W_NS}"', ""))
+    markup.elements = list(elements)
+    return markup
 
 
 def _summary(summary: SummaryTable) -> Iterator[tuple[str, Any]]:
@@ -291,3 +303,12 @@ def _summary(summary: SummaryTable) -> Iterator[tuple[str, Any]]:
         }
         yield group_key(anchor.table, group.row), value
     yield total_key(anchor.table), summary.total
+
+
+def comment_elements(texts: Sequence[str], base: int) -> list[etree._Element]:
+    """The draft's comments (ids ``base``, ``base + 1``, …) by ``komae-docx``, dated now."""
+    date = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return [
+        ooxml.comment_element(base + i, text, author=COMMENT_AUTHOR, initials=COMMENT_INITIALS, date=date)
+        for i, text in enumerate(texts)
+    ]

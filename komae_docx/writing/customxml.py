@@ -110,7 +110,9 @@ def _relationships(rels: list[tuple[str, str, str]]) -> bytes:
     return serialize(root)
 
 
-def _with_override(data: bytes | None, part_name: str, path: str | Path) -> bytes:
+def _with_override(
+    data: bytes | None, part_name: str, path: str | Path, content_type: str = PROPS_CONTENT_TYPE
+) -> bytes:
     if data is None:  # a package without content types: give it the least it needs
         root = etree.Element(f"{{{CT_NS}}}Types", nsmap={None: CT_NS})  # type: ignore[dict-item]
         for extension, kind in (
@@ -121,7 +123,7 @@ def _with_override(data: bytes | None, part_name: str, path: str | Path) -> byte
     else:
         root = parse_xml(data, path=path, part=CONTENT_TYPES)
     if not any(o.get("PartName", "").lower() == part_name.lower() for o in root.iter(f"{{{CT_NS}}}Override")):
-        etree.SubElement(root, f"{{{CT_NS}}}Override", PartName=part_name, ContentType=PROPS_CONTENT_TYPE)
+        etree.SubElement(root, f"{{{CT_NS}}}Override", PartName=part_name, ContentType=content_type)
     return serialize(root)
 
 
@@ -133,3 +135,63 @@ def _with_relationship(data: bytes | None, kind: str, target: str, path: str | P
     rid = next(f"rIdKomae{n}" for n in range(1, len(taken) + 2) if f"rIdKomae{n}" not in taken)
     etree.SubElement(root, f"{{{PKG_REL_NS}}}Relationship", Id=rid, Type=kind, Target=target)
     return serialize(root)
+
+
+# --------------------------------------------------------------------------- comments
+
+REL_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+COMMENTS_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def comments_part(parts: Parts, main: str, path: str | Path) -> str | None:
+    """The comments part the main document relates to, if any."""
+    rels = _rels_part(main)
+    if rels not in parts:
+        return None
+    folder = posixpath.dirname(main)
+    for rel in parse_xml(parts[rels], path=path, part=rels).iter(f"{{{PKG_REL_NS}}}Relationship"):
+        if rel.get("Type", "").endswith("/comments") and rel.get("TargetMode") != "External":
+            target = rel.get("Target", "")
+            name = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
+            )
+            if name in parts:
+                return name
+    return None
+
+
+def next_comment_id(parts: Parts, main: str, path: str | Path) -> int:
+    """The first comment id after those the package's comments part uses (0 without one)."""
+    name = comments_part(parts, main, path)
+    if name is None:
+        return 0
+    ids = [
+        int(value)
+        for c in parse_xml(parts[name], path=path, part=name).iter(f"{{{_W_NS}}}comment")
+        if (value := c.get(f"{{{_W_NS}}}id") or "").lstrip("-").isdigit()
+    ]
+    return 1 + max(ids, default=-1)
+
+
+def put_comments(parts: Parts, main: str, comments: list[etree._Element], *, path: str | Path) -> Parts:
+    """``parts`` with ``comments`` (``w:comment`` elements) appended to the comments part, which is
+    made (with its relationship and content type) when the package has none."""
+    if not comments:
+        return parts
+    out = dict(parts)
+    name = comments_part(parts, main, path)
+    if name is None:
+        name = posixpath.join(posixpath.dirname(main), "comments.xml")
+        root = etree.Element(f"{{{_W_NS}}}comments", nsmap={"w": _W_NS})
+        out[CONTENT_TYPES] = _with_override(parts.get(CONTENT_TYPES), f"/{name}", path, COMMENTS_CONTENT_TYPE)
+        rels = _rels_part(main)
+        target = posixpath.relpath(name, posixpath.dirname(main) or ".")
+        out[rels] = _with_relationship(parts.get(rels), REL_COMMENTS, target, path, rels)
+    else:
+        root = parse_xml(parts[name], path=path, part=name)
+    root.extend(comments)
+    out[name] = serialize(root)
+    return out

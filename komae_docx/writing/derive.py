@@ -1,4 +1,11 @@
-"""The derived template: a copy of the city's own file with only the yearly content turned into tags.
+"""The yearly places of the city's own file: tagged for a template, or filled in place for a draft.
+
+The draft on the default path (:func:`draft_in_place`) edits the city's tree at the same places
+with the values the template would be rendered with, and serializes it once; the derived template
+(:func:`derive_template`, ``make-template``) is the same walk writing tags instead.  The tests hold
+the two to the same document.
+
+The derived template: a copy of the city's own file with only the yearly content turned into tags.
 
 Word is the master: every part of the city's file (styles, numbering, settings, headers and footers,
 theme, fonts, comments, media) is copied byte for byte, and in ``word/document.xml`` only what
@@ -32,17 +39,28 @@ import posixpath
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
 from ..errors import SheetFormatError
 from ..model import Entry, LayeredPlan, OpinionSheet, Report, Sheet, SummaryTable, TableAnchor, WelfarePlan
 from ..package import Package, open_package, package_parts, refuse_strict, write_package
-from ..rollover import report_year_spans
+from ..rollover import report_year_spans, roll_report_dates
 from ..textnorm import fold_number_chars, fold_width
 from ..wordml import R, accept_revisions, fill_grid_after, grid_widths
 from . import ooxml
-from .context import CARRY_HIGHLIGHT, cell_key, entries_by_sheet, group_key, total_key
+from .context import (
+    CARRY_HIGHLIGHT,
+    DraftOptions,
+    build_context,
+    cell_key,
+    comment_elements,
+    entries_by_sheet,
+    group_key,
+    total_key,
+)
+from .customxml import put_comments
 from .ooxml import W, w
 
 Plan = WelfarePlan | LayeredPlan
@@ -59,28 +77,82 @@ class DerivedTemplate:
     dated: tuple[str, ...] = ()
 
 
-def derive_template(source: str | Path, report: Report) -> DerivedTemplate:
+def derive_template(source: str | Path | Package, report: Report) -> DerivedTemplate:
     """Tag the yearly content of ``source`` (the city's file) whose model is ``report``.
 
     Headers and footers are part of the frame: their dates of the report year are tagged too.
     """
-    package = open_package(source)
+    package = source if isinstance(source, Package) else open_package(source)
+    deriver = _Deriver(report, package.path)
+    changed = _derive(package, deriver)
+    data = write_package(_package_parts(package, changed))
+    return DerivedTemplate(data, report.fiscal_year.western_year, tuple(deriver.dated))
+
+
+@dataclass
+class DraftParts:
+    """The in-place draft: every part of the package (name → bytes, in order), its main document
+    part's name and its edited tree (not yet serialized: the draft's marks go into it first), and
+    the texts of the paragraphs whose dates moved."""
+
+    parts: dict[str, bytes]
+    main: str
+    document: etree._Element
+    dated: tuple[str, ...]
+
+
+def draft_in_place(package: Package, previous: Report, rolled: Report, options: DraftOptions) -> DraftParts:
+    """Next year's draft made by editing the city's tree at the places the reader found.
+
+    The same places :func:`derive_template` tags, filled with the values the template would be
+    rendered with (:func:`.context.build_context` of ``rolled``): no template engine, one tree.
+    ``previous`` is the model read from ``package`` (its anchors), ``rolled`` the draft's.  The
+    package's parsed trees are edited (a package shared with the reader is read first); the main
+    part's tree comes back unserialized, for the draft's marks (:mod:`.draftmarks`).
+    """
+    main = package.main_document_part
+    texts: list[str] = []
+    base = _next_comment_id(package)
+
+    def add_comment(text: str) -> int:
+        texts.append(text)
+        return base + len(texts) - 1
+
+    values = build_context(rolled, draft=options, add_comment=add_comment)
+    deriver = _Deriver(previous, package.path, values=values, new_year=rolled.fiscal_year.western_year)
+    changed = _derive(package, deriver, keep_main=True)
+    parts = dict(_package_parts(package, changed))
+    parts = put_comments(parts, main, comment_elements(texts, base), path=package.path)
+    return DraftParts(parts, main, package.xml(main), tuple(deriver.dated))
+
+
+def _next_comment_id(package: Package) -> int:
+    """The first comment id after those the city's comments part uses (0 without one)."""
+    found = package.related_part(package.main_document_part, "comments")
+    if not found:
+        return 0
+    ids = [int(v) for c in package.xml(found[0]).iter(w("comment")) if (v := c.get(w("id")) or "").isdigit()]
+    return 1 + max(ids, default=-1)
+
+
+def _derive(package: Package, deriver: _Deriver, *, keep_main: bool = False) -> dict[str, bytes | None]:
+    """Tag (or fill) the main part and its headers and footers; the changed parts by name (None:
+    removed).  ``keep_main`` leaves the main part out: the caller serializes its tree later."""
     refuse_strict(package, "下書きの元にできません")
     main = package.main_document_part
-    deriver = _Deriver(report, Path(source))
     root = package.xml(main)
     accept_revisions(root)  # the draft shows what the reader read: last year's changes accepted
     deriver.derive(root)
-    tagged: dict[str, bytes | None] = {main: ooxml.serialize(root)}
+    changed: dict[str, bytes | None] = {} if keep_main else {main: ooxml.serialize(root)}
     for part in [*package.related_part(main, "/header"), *package.related_part(main, "/footer")]:
         part_root = package.xml(part)
         accept_revisions(part_root)
-        _escape_braces(part_root)
+        if deriver.values is None:
+            _escape_braces(part_root)
         deriver.tag_dates(part_root.iter(w("p")))
-        tagged[part] = ooxml.serialize(part_root)
-    tagged.update(_unreferenced_images(package, root))
-    data = _repackage(package, tagged)
-    return DerivedTemplate(data, report.fiscal_year.western_year, tuple(deriver.dated))
+        changed[part] = ooxml.serialize(part_root)
+    changed.update(_unreferenced_images(package, root))
+    return changed
 
 
 def _unreferenced_images(package: Package, root: etree._Element) -> dict[str, bytes | None]:
@@ -91,8 +163,10 @@ def _unreferenced_images(package: Package, root: etree._Element) -> dict[str, by
     rels_part = posixpath.join(folder, "_rels", name + ".rels")
     if not package.has(rels_part):
         return {}
-    used = {str(v) for el in root.iter() for key, v in el.attrib.items() if _is_relationship(str(key))}
     rels = package.xml(rels_part)
+    if not any(rel.get("Type", "").endswith("/image") for rel in rels):
+        return {}  # nothing to look for: the walk over every attribute is not free
+    used = {str(v) for el in root.iter() for key, v in el.attrib.items() if _is_relationship(str(key))}
     gone: list[str] = []
     for rel in list(rels):
         # an image, or an imported chunk (w:altChunk) of a cleared cell
@@ -120,21 +194,19 @@ def _is_relationship(attribute: str) -> bool:
     return attribute.startswith(R) or attribute == "{urn:schemas-microsoft-com:office:office}relid"
 
 
-def _repackage(package: Package, tagged: Mapping[str, bytes | None]) -> bytes:
-    """The package with its tagged parts; fixed timestamps, so the same input gives the same bytes."""
-
-    def parts() -> Iterator[tuple[str, bytes]]:
-        if not package.has(_PACKAGE_RELS):
-            yield _PACKAGE_RELS, _package_relationships(package.main_document_part)
-        for name in package.names():
-            if name in tagged and tagged[name] is None:
-                continue  # a part nothing refers to any more
-            data = tagged.get(name) or package.read(name)
-            if name == _PACKAGE_RELS:
-                data = data.replace(_LEGACY_CORE_PROPERTIES, _CORE_PROPERTIES)
-            yield name, data
-
-    return write_package(parts())
+def _package_parts(package: Package, tagged: Mapping[str, bytes | None]) -> Iterator[tuple[str, bytes]]:
+    """The package's parts with the tagged ones (a part tagged None is left out); unchanged parts
+    as they came.  Written with :func:`write_package` (fixed timestamps: the same input gives the
+    same bytes)."""
+    if not package.has(_PACKAGE_RELS):
+        yield _PACKAGE_RELS, _package_relationships(package.main_document_part)
+    for name in package.names():
+        if name in tagged and tagged[name] is None:
+            continue  # a part nothing refers to any more
+        data = tagged.get(name) or package.read(name)
+        if name == _PACKAGE_RELS:
+            data = data.replace(_LEGACY_CORE_PROPERTIES, _CORE_PROPERTIES)
+        yield name, data
 
 
 _PACKAGE_RELS = "_rels/.rels"
@@ -172,10 +244,23 @@ _TEXT_CELL = "{{ c.%s.text }}"
 
 
 class _Deriver:
-    def __init__(self, report: Report, path: Path) -> None:
+    """Finds the yearly places of the city's tree (at the model's anchors) and either tags them
+    (``values`` None: the derived template) or fills them with ``values``, the context the template
+    would be rendered with (the in-place draft)."""
+
+    def __init__(
+        self,
+        report: Report,
+        path: Path,
+        *,
+        values: Mapping[str, Any] | None = None,
+        new_year: int | None = None,
+    ) -> None:
         self.report = report
         self.path = path
+        self.values = values
         self.year = report.fiscal_year.western_year
+        self.new_year = new_year if new_year is not None else self.year
         # Elements, not their id(): lxml proxies are only stable while referenced.
         self.tagged: set[etree._Element] = set()  # w:tc whose content is now a tag
         self.plan_rows: set[etree._Element] = set()  # w:tr holding plan content (not rolled)
@@ -185,7 +270,8 @@ class _Deriver:
         body = root.find(w("body"))
         if body is None:
             return
-        _escape_braces(root)
+        if self.values is None:
+            _escape_braces(root)
         tables = ooxml.body_tables(body)
         for plan in self.report.plans:
             on_sheet = entries_by_sheet(plan)
@@ -291,16 +377,23 @@ class _Deriver:
         carried: bool = False,
         shaded: bool = False,
     ) -> None:
-        """Replace the cell's content by the tags of ``key``, in its first paragraph's and run's format.
+        """Replace the cell's content by the tags of ``key`` (or their values), in its first
+        paragraph's and run's format.
 
         Every tag stands in text (never in an attribute), so the template itself is a valid
         document: shading is docxtpl's ``{% cellbg %}`` (the city's own fill when the value is
-        empty), last year's carried text a second run, highlighted.
+        empty), last year's carried text a second run, highlighted, left out when there is none.
+        An entry cell (``shaded``) keeps the city's run formatting on its paragraph mark, so text
+        typed into the emptied cell comes out as the city's (:func:`.ooxml.settle_entry_cell`).
         """
         ppr, rpr = ooxml.first_ppr(tc), ooxml.first_rpr(tc)
+        city = ooxml.city_rpr(tc) if shaded else None
+        fill = ooxml.cell_fill(tc) or "auto"
+        if self.values is not None:
+            self._fill_cell(tc, key, ppr, rpr, city, fill if shaded else None)
+            return
         runs: list[etree._Element] = []
         if shaded:
-            fill = ooxml.cell_fill(tc) or "auto"
             runs.append(ooxml.run(f"{{% cellbg c.{key}.fill or '{fill}' %}}"))
         if control:
             runs.append(ooxml.run(f"{{{{r c.{key}.control }}}}"))
@@ -310,8 +403,51 @@ class _Deriver:
         if carried:
             carried_run = ooxml.run(f"{{{{ c.{key}.carried }}}}", rpr)
             ooxml.set_highlight(carried_run, CARRY_HIGHLIGHT)
-            runs.append(carried_run)
-        ooxml.set_cell_paragraphs(tc, [ooxml.paragraph(ppr, runs)])
+            runs += [ooxml.run(f"{{%r if c.{key}.carried %}}"), carried_run, ooxml.run("{%r endif %}")]
+        p = ooxml.paragraph(ppr, runs)
+        if shaded:
+            ooxml.set_mark_rpr(p, city)
+        ooxml.set_cell_paragraphs(tc, [p])
+        self.tagged.add(tc)
+
+    def _value(self, key: str, where: str = "") -> Any:
+        assert self.values is not None
+        try:
+            return self.values["c"][key]
+        except KeyError as error:
+            raise SheetFormatError(
+                f"報告書の表の形が読み取った様式と合わないため書き出せません（{key}）。"
+                "元の報告書を check で確認してください",
+                self.path,
+                where=where or None,
+            ) from error
+
+    def _fill_cell(
+        self,
+        tc: etree._Element,
+        key: str,
+        ppr: etree._Element | None,
+        rpr: etree._Element | None,
+        city: etree._Element | None,
+        fill: str | None,
+    ) -> None:
+        """The cell's content replaced by ``key``'s value, as the template's tags would render."""
+        value = self._value(key)
+        runs: list[etree._Element | ooxml.TextRun] = [
+            *_elements(value["control"]),
+            *_elements(value["note"]),
+            (_text(value["text"]), rpr),
+        ]
+        if value["carried"]:
+            runs.append((_text(value["carried"]), ooxml.highlighted(rpr, CARRY_HIGHLIGHT)))
+        paragraphs = ooxml.listing_paragraphs(ppr, runs)
+        if fill is not None:
+            ooxml.set_cell_shading(tc, value["fill"] or fill)
+            for p in paragraphs:
+                ooxml.set_mark_rpr(p, city)
+        ooxml.set_cell_paragraphs(tc, paragraphs)
+        if fill is not None:
+            ooxml.settle_entry_cell(tc, city)
         self.tagged.add(tc)
 
     # ---- opinion sheets
@@ -352,13 +488,19 @@ class _Deriver:
         self, rows: list[etree._Element], anchor: TableAnchor, start: int, end: int, where: str
     ) -> None:
         group = group_key(anchor.table, start)
+        value = self._value(group, where) if self.values is not None else None
         for k, tr in enumerate(rows[start:end]):
             at = start + k
+            if value is not None and k > 0 and not value["n"] > k:
+                parent = tr.getparent()
+                if parent is not None:
+                    parent.remove(tr)  # {%tr if c.<group>.n > k %} renders nothing
+                continue
             if k == 0:
                 self._summary_cell(tr, anchor, at, anchor.columns["count"], "count", where, group)
             self._summary_cell(tr, anchor, at, anchor.columns["page"], "page", where, group, k)
             self._summary_cell(tr, anchor, at, anchor.columns["measure"], "measure", where, group, k)
-            if k > 0:
+            if k > 0 and value is None:
                 tr.addprevious(_control_row(f"{{%tr if c.{group}.n > {k} %}}"))
                 tr.addnext(_control_row("{%tr endif %}"))
 
@@ -390,8 +532,21 @@ class _Deriver:
         else:
             expression = f"c.{group}.rows[{k}].{field}"
         ppr, rpr = ooxml.first_ppr(tc), ooxml.first_rpr(tc)
-        ooxml.set_cell_paragraphs(tc, [ooxml.paragraph(ppr, [ooxml.run(f"{{{{ {expression} }}}}", rpr)])])
+        if self.values is None:
+            runs = [ooxml.run(f"{{{{ {expression} }}}}", rpr)]
+            ooxml.set_cell_paragraphs(tc, [ooxml.paragraph(ppr, runs)])
+        else:
+            shown = self._summary_value(anchor, field, group, k, where)
+            ooxml.set_cell_paragraphs(tc, ooxml.listing_paragraphs(ppr, [(shown, rpr)]))
         self.tagged.add(tc)
+
+    def _summary_value(self, anchor: TableAnchor, field: str, group: str | None, k: int, where: str) -> str:
+        if group is None:
+            return _text(self._value(total_key(anchor.table), where))
+        value = self._value(group, where)
+        if field == "count":
+            return _text(value["count"])
+        return _text(value["rows"][k][field])
 
     # ---- prose
 
@@ -403,6 +558,12 @@ class _Deriver:
             (publication.month.text, "publication.month_text"),
         ]
         self.tag_dates(self._frame_paragraphs(body), fixed)
+
+    def _expression(self, expression: str) -> str:
+        """A fixed text's value in the in-place draft (``publication.number`` → 「R6-〇〇」)."""
+        assert self.values is not None
+        head, name = expression.split(".")
+        return _text(self.values[head][name])
 
     def tag_dates(self, paragraphs: Iterable[etree._Element], fixed: Sequence[tuple[str, str]] = ()) -> None:
         """Tag the report year's dates (and the ``fixed`` texts) in ``paragraphs``, runs kept."""
@@ -417,8 +578,14 @@ class _Deriver:
                 for start, end in report_year_spans(text, self.year)
                 if not any(s < end and start < e for s, e, _ in replacements)
             ]
+            if self.values is not None:
+                replacements = [(s, e, self._expression(x[3:-3])) for s, e, x in replacements]
             for start, end in dates:
-                replacements.append((start, end, f"{{{{ roll('{text[start:end]}', {self.year}) }}}}"))
+                if self.values is None:
+                    replacements.append((start, end, f"{{{{ roll('{text[start:end]}', {self.year}) }}}}"))
+                else:
+                    rolled = roll_report_dates(text[start:end], self.year, self.new_year)
+                    replacements.append((start, end, rolled))
             if dates:
                 self.dated.append(_unescaped(text))
             if replacements:
@@ -431,6 +598,18 @@ class _Deriver:
             if any(el in self.tagged or el in self.plan_rows for el in ancestors):
                 continue
             yield p
+
+
+def _elements(markup: Any) -> list[etree._Element]:
+    """The run-level elements a context value inserts (``{{r }}``): the element it was made from,
+    else its XML parsed."""
+    elements = getattr(markup, "elements", None)
+    return list(elements) if elements is not None else ooxml.fragment(str(markup))
+
+
+def _text(value: Any) -> str:
+    """A value as the template shows it (None as nothing)."""
+    return "" if value is None else str(value)
 
 
 def _unescaped(text: str) -> str:

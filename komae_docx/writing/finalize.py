@@ -41,6 +41,7 @@ from .ooxml import (
     body_tables,
     cell_at,
     comment_ids_by_author,
+    mark_title,
     remove_comments,
     remove_fills,
     remove_highlights,
@@ -143,11 +144,6 @@ def open_filled(path: str | Path) -> FilledPackage:
     )
 
 
-def flat(text: str) -> str:
-    """For matching only: width folded, every space removed."""
-    return squash_spaces(fold_width(text)).replace(" ", "")
-
-
 # --------------------------------------------------------------------------- the report's tables
 
 
@@ -162,55 +158,42 @@ class SheetTable:
 
 @dataclass
 class Layout:
-    """The report's tables: 評価総括表 (in plan order once :func:`plan_summaries` ran) and sheets."""
+    """The report's tables at the reader's anchors: each plan's 評価総括表 with its total row (in
+    plan order), and the progress sheets."""
 
     summaries: list[etree._Element] = field(default_factory=list)
+    totals: list[etree._Element | None] = field(default_factory=list)
+    header_rows: list[int] = field(default_factory=list)
     sheets: list[SheetTable] = field(default_factory=list)
 
 
-def locate(body: etree._Element, report: Report | None = None) -> Layout:
-    """The report's tables: at the reader's anchors (:class:`~komae_docx.model.TableAnchor`) when the
-    model has them all, else found again by their header rows."""
-    anchored = _anchored_layout(body, report) if report is not None else None
-    if anchored is not None:
-        return anchored
-    layout = Layout()
-    for tbl in body_tables(body):
-        rows = table_rows(tbl)
-        if not rows:
-            continue
-        first = flat(visible_text(rows[0]))
-        head = flat("".join(visible_text(tr) for tr in rows[:2]))
-        if "施策の進捗状況" in first:
-            layout.summaries.append(tbl)
-        elif "担当課" in head and "Act" in head and ("Do" in head or "DO" in head):
-            layout.sheets.append(SheetTable(tbl, rows, _check_column(rows)))
-    return layout
-
-
-def _anchored_layout(body: etree._Element, report: Report) -> Layout | None:
-    """The tables at the model's anchors (the floor's table walk counts them as the reader did)."""
+def locate(body: etree._Element, report: Report) -> Layout:
+    """The report's tables at the model's anchors (:class:`~komae_docx.model.TableAnchor`; the
+    floor's table walk counts them as the reader did), the 評価総括表's total row at the model's
+    ``total_row``.  Nothing is found by its text: a table the model holds no anchor for is refused."""
     tables = body_tables(body)
     layout = Layout()
     for plan in report.plans:
-        if plan.summary is None or plan.summary.anchor is None or plan.summary.anchor.table >= len(tables):
-            return None
-        layout.summaries.append(tables[plan.summary.anchor.table])
+        where = plan.heading or plan.key
+        summary = plan.summary
+        if summary is None or summary.anchor is None or summary.anchor.table >= len(tables):
+            raise SheetFormatError("評価総括表の位置が読み取れないため仕上げられません", where=where)
+        tbl = tables[summary.anchor.table]
+        rows = table_rows(tbl)
+        layout.summaries.append(tbl)
+        total = summary.total_row
+        layout.totals.append(rows[total] if total is not None and total < len(rows) else None)
+        layout.header_rows.append(summary.anchor.header_rows)
         for sheet in plan.sheets:
             anchor = sheet.anchor
             if anchor is None or anchor.table >= len(tables) or "check" not in anchor.columns:
-                return None
+                raise SheetFormatError(
+                    "進捗管理シートの位置が読み取れないため仕上げられません",
+                    where=f"{where} シート{sheet.index + 1}",
+                )
             tbl = tables[anchor.table]
             layout.sheets.append(SheetTable(tbl, table_rows(tbl), anchor.columns["check"]))
     return layout
-
-
-def _check_column(rows: Sequence[etree._Element]) -> int:
-    for tr in rows[:3]:
-        for cell in row_cells(tr):
-            if flat(visible_text(cell.tc)).startswith("Check"):
-                return cell.col
-    return -1
 
 
 def plan_sheets(report: Report, layout: Layout) -> dict[str, list[SheetTable]]:
@@ -313,15 +296,8 @@ def fold_typed_number(body: etree._Element, number: str) -> int:
 
 
 def mark_cover(body: etree._Element, report_title: str, mark: str = INTERIM_MARK) -> bool:
-    """Interim: 「（中間）」 after the cover's report title (its first paragraph in the document);
-    a draft's 「（案）」 the same way."""
-    wanted = flat(report_title)
-    for p in body.iter(f"{W}p"):
-        text = visible_text(p)
-        if text.strip() and flat(text) == wanted:
-            append_run(p, mark)
-            return True
-    return False
+    """Interim: 「（中間）」 after the cover's report title (its first paragraph in the document)."""
+    return mark_title(body, report_title, mark)
 
 
 # --------------------------------------------------------------------------- 2. grades on the sheets
@@ -433,7 +409,13 @@ def summary_lines(summary: PlanSummary, pages: Mapping[str, str]) -> list[list[S
 
 
 def fill_summary(
-    tbl: etree._Element, summary: PlanSummary, pages: Mapping[str, str], *, interim: bool
+    tbl: etree._Element,
+    summary: PlanSummary,
+    pages: Mapping[str, str],
+    *,
+    interim: bool,
+    total: etree._Element | None,
+    header_rows: int = 2,
 ) -> None:
     """Rebuild the grade groups of one 評価総括表 from the city's own rows, then the total.
 
@@ -444,7 +426,7 @@ def fill_summary(
     widths = grid_widths(tbl)
     for tr in table_rows(tbl):
         fill_grid_after(tr, widths)  # rows written without their empty trailing cells
-    groups, total_row = _summary_groups(table_rows(tbl))
+    groups = _summary_groups(table_rows(tbl), total, header_rows)
     wanted = summary_lines(summary, pages)
     if len(groups) != len(wanted):
         raise SheetFormatError(
@@ -453,8 +435,8 @@ def fill_summary(
         )
     for rows, lines in zip(groups, wanted, strict=True):
         _rebuild_group(rows, lines)
-    if total_row is not None:
-        cells = row_cells(total_row)
+    if total is not None:
+        cells = row_cells(total)
         if len(cells) > 1:
             write_cell_text(cells[1].tc, str(summary.total))
         if len(cells) > 2:
@@ -469,21 +451,22 @@ def undetermined_text(summary: PlanSummary) -> str:
 
 
 def _summary_groups(
-    rows: Sequence[etree._Element],
-) -> tuple[list[list[etree._Element]], etree._Element | None]:
+    rows: Sequence[etree._Element], total: etree._Element | None, header_rows: int
+) -> list[list[etree._Element]]:
+    """The grade groups: the rows between the header and the total row (the model's), a group
+    starting where its label cell does not continue a vertical merge."""
     groups: list[list[etree._Element]] = []
-    total: etree._Element | None = None
-    for tr in rows[2:]:
+    for tr in rows[header_rows:]:
+        if tr is total:
+            break
         cells = row_cells(tr)
         if not cells:
             continue
-        if flat(visible_text(cells[0].tc)).startswith("合計"):
-            total = tr
-        elif vmerge(cells[0].tc) != "continue" or not groups:
+        if vmerge(cells[0].tc) != "continue" or not groups:
             groups.append([tr])
         else:
             groups[-1].append(tr)
-    return groups, total
+    return groups
 
 
 def _rebuild_group(rows: list[etree._Element], lines: list[SummaryLine]) -> None:
@@ -525,22 +508,6 @@ def summary_title(tbl: etree._Element) -> etree._Element | None:
     while previous is not None and (previous.tag != f"{W}p" or not visible_text(previous).strip()):
         previous = previous.getprevious()
     return previous if previous is not None and "評価総括表" in visible_text(previous) else None
-
-
-def plan_summaries(report: Report, layout: Layout) -> list[etree._Element]:
-    """Each plan's 評価総括表, matched by the title the reader read before it (else in order)."""
-    if len(layout.summaries) != len(report.plans):
-        raise SheetFormatError(
-            f"評価総括表の数({len(layout.summaries)})が計画の数({len(report.plans)})と合いません"
-        )
-    titles = [summary_title(tbl) for tbl in layout.summaries]
-    by_title = {
-        flat(visible_text(t)): tbl for t, tbl in zip(titles, layout.summaries, strict=True) if t is not None
-    }
-    matched = [by_title.get(flat(plan.summary.title)) if plan.summary else None for plan in report.plans]
-    if all(tbl is not None for tbl in matched) and len({id(tbl) for tbl in matched}) == len(matched):
-        return [tbl for tbl in matched if tbl is not None]
-    return list(layout.summaries)
 
 
 def mark_summary_title(tbl: etree._Element) -> bool:

@@ -30,6 +30,7 @@ from lxml import etree
 
 from .. import wordml
 from ..package import parse_xml
+from ..textnorm import fold_width, squash_spaces
 from ..wordml import (
     MC,
     RPR_RANK,
@@ -165,6 +166,161 @@ def set_cell_text(tc: etree._Element, text: str) -> None:
     set_cell_paragraphs(tc, [paragraph(ppr, [run(line, rpr)]) for line in lines] or [paragraph(ppr, [])])
 
 
+def city_rpr(tc: etree._Element) -> etree._Element | None:
+    """The run properties of last year's text in a cell (its first run with text), else its first
+    paragraph mark's: what the city typed in, size, font and kerning; never a highlight (the
+    carried-text colour of an earlier draft) nor revision marks."""
+    rpr = first_rpr(tc)
+    if rpr is None:
+        mark = tc.find(f"{W}p/{W}pPr/{W}rPr")
+        rpr = without_revisions(mark)
+    if rpr is None:
+        return None
+    for highlight in rpr.findall(w("highlight")):
+        rpr.remove(highlight)
+    return rpr
+
+
+def set_mark_rpr(p: etree._Element, rpr: etree._Element | None) -> None:
+    """The paragraph mark's run properties (``w:pPr/w:rPr``) set to a copy of ``rpr``.
+
+    Word and LibreOffice type into an empty paragraph with its mark's properties.
+    """
+    ppr = p.find(w("pPr"))
+    if ppr is None:
+        if rpr is None:
+            return
+        ppr = etree.Element(w("pPr"))
+        p.insert(0, ppr)
+    for old in ppr.findall(w("rPr")):
+        ppr.remove(old)
+    if rpr is None:
+        return
+    mark = copy.deepcopy(rpr)
+    later = next((c for c in ppr if c.tag in (w("sectPr"), w("pPrChange"))), None)
+    if later is not None:
+        later.addprevious(mark)
+    else:
+        ppr.append(mark)
+
+
+def _is_empty_run(r: etree._Element) -> bool:
+    """A run holding nothing but its properties and empty ``w:t`` (what a template tag leaves)."""
+    return (
+        all(child.tag == w("rPr") or (child.tag == w("t") and not child.text) for child in r)
+        and r.find(w("t")) is not None
+    )
+
+
+def drop_bare_empty_runs(tc: etree._Element) -> None:
+    """Remove the runs without properties that hold only an empty ``w:t`` (docxtpl leaves one on
+    each side of a ``{{r }}`` tag); the in-place draft never makes them."""
+    for r in list(tc.iter(w("r"))):
+        holder = r.getparent()
+        if r.find(w("rPr")) is None and _is_empty_run(r) and holder is not None:
+            holder.remove(r)
+
+
+def settle_entry_cell(tc: etree._Element, rpr: etree._Element | None) -> None:
+    """An entry cell ready for typing, in the city's formatting ``rpr`` (issue: typed text 10.5 pt).
+
+    Each paragraph's mark carries ``rpr``; runs left empty go; a paragraph with no text gets one
+    empty run in ``rpr``; the comment reference run takes ``rpr`` too (LibreOffice types after the
+    last character of the cell, which is the comment's anchor).  Both ways of making a draft (in
+    place and through a template) end with this, so they give the same cell.
+    """
+    for p in cell_paragraphs(tc):
+        set_mark_rpr(p, rpr)
+        for r in list(p.iter(w("r"))):
+            holder = r.getparent()
+            if _is_empty_run(r) and holder is not None:
+                holder.remove(r)
+            elif r.find(w("commentReference")) is not None:
+                for old in r.findall(w("rPr")):
+                    r.remove(old)
+                if rpr is not None:
+                    r.insert(0, copy.deepcopy(rpr))
+        if not any((t.text or "") for t in p.iter(w("t"))):
+            p.append(run("", rpr))
+
+
+TextRun = tuple[str, "etree._Element | None"]
+"""A run to be made from its text and properties (the text may hold listing characters)."""
+
+
+def listing_paragraphs(
+    ppr: etree._Element | None, runs: Sequence[etree._Element | TextRun]
+) -> list[etree._Element]:
+    """The paragraphs of ``runs`` (elements, or texts with their run properties) as docxtpl renders
+    a tag's text: ``\\a`` starts a new paragraph (``ppr``, the run's properties), ``\\t`` is a tab
+    run, ``\\n`` a line break in the run.  The in-place draft writes values exactly as the template
+    engine would."""
+    groups: list[list[etree._Element]] = [[]]
+    for item in runs:
+        if not isinstance(item, tuple):
+            groups[-1].append(item)
+            continue
+        text, rpr = item
+        for i, chunk in enumerate(text.split("\a")):
+            if i:
+                groups.append([])
+            for j, piece in enumerate(chunk.split("\t")):
+                if j:
+                    tab = etree.Element(w("r"))
+                    if rpr is not None:
+                        tab.append(copy.deepcopy(rpr))
+                    etree.SubElement(tab, w("tab"))
+                    groups[-1].append(tab)
+                groups[-1].append(_run_with_breaks(piece, rpr))
+    return [paragraph(ppr, group) for group in groups]
+
+
+def highlighted(rpr: etree._Element | None, color: str) -> etree._Element:
+    """A copy of ``rpr`` (or new run properties) with a highlight."""
+    out = copy.deepcopy(rpr) if rpr is not None else etree.Element(w("rPr"))
+    mark = etree.Element(w("highlight"))
+    mark.set(w("val"), color)
+    put_in_schema_order(out, mark, RPR_RANK)
+    return out
+
+
+def _run_with_breaks(text: str, rpr: etree._Element | None) -> etree._Element:
+    lines = text.split("\n")
+    r = run(lines[0], rpr)
+    for line in lines[1:]:
+        etree.SubElement(r, w("br"))
+        t = etree.SubElement(r, w("t"))
+        t.text = line
+        t.set(XML_SPACE, "preserve")
+    return r
+
+
+def fragment(xml: str) -> list[etree._Element]:
+    """The elements of a run-level WordprocessingML fragment (a context value the template inserts
+    with ``{{r }}``), parsed with the hardened parser."""
+    if not xml:
+        return []
+    root = parse_xml(f'<w:x xmlns:w="{W_NS}">{xml}</w:x>'.encode(), path="（案の部品）", part="fragment")
+    return list(root)
+
+
+def comment_element(comment_id: int, text: str, *, author: str, initials: str, date: str) -> etree._Element:
+    """A ``w:comment`` as Word makes one: a paragraph per line in the CommentText style, the first
+    starting with the annotation reference."""
+    comment = etree.Element(w("comment"), nsmap={"w": W_NS})
+    for name, value in (("id", str(comment_id)), ("author", author), ("initials", initials), ("date", date)):
+        comment.set(w(name), value)
+    for i, line in enumerate(text.split("\n")):
+        p = etree.SubElement(comment, w("p"))
+        etree.SubElement(etree.SubElement(p, w("pPr")), w("pStyle")).set(w("val"), "CommentText")
+        if i == 0:
+            ref = etree.SubElement(p, w("r"))
+            etree.SubElement(etree.SubElement(ref, w("rPr")), w("rStyle")).set(w("val"), "CommentReference")
+            etree.SubElement(ref, w("annotationRef"))
+        p.append(run(line))
+    return comment
+
+
 def paragraph_text_nodes(p: etree._Element) -> list[wordml.Atom]:
     """The visible pieces of ``p``'s own text, in order (the floor's :func:`~komae_docx.wordml.text_atoms`:
     ``w:t``, tabs, no-break hyphens, symbols; not text boxes or deletions)."""
@@ -177,6 +333,7 @@ def replace_spans(nodes: Sequence[wordml.Atom], replacements: Sequence[tuple[int
 
 
 # --------------------------------------------------------------------------- cell properties
+
 
 def tcpr(tc: etree._Element) -> etree._Element:
     """The cell's ``w:tcPr``, created first in the cell when missing."""
@@ -295,6 +452,50 @@ def locked_text_control(
     content = etree.SubElement(sdt, w("sdtContent"))
     content.append(run(hint, _grey(rpr)))
     return sdt
+
+
+# --------------------------------------------------------------------------- marks in titles
+
+
+def flat(text: str) -> str:
+    """For matching only: width folded, every space removed."""
+    return squash_spaces(fold_width(text)).replace(" ", "")
+
+
+def mark_title(body: etree._Element, title: str, mark: str) -> bool:
+    """``mark`` (「（案）」, 「（中間）」) after the first paragraph that reads ``title``."""
+    wanted = flat(title)
+    for p in body.iter(w("p")):
+        text = visible_text(p)
+        if text.strip() and flat(text) == wanted:
+            append_run(p, mark)
+            return True
+    return False
+
+
+def remove_title_marks(body: etree._Element, title: str, marks: tuple[str, ...]) -> bool:
+    """Remove ``marks`` from the first paragraph that reads ``title`` (marks included)."""
+    wanted = flat(title)
+    for p in body.iter(w("p")):
+        if flat(visible_text(p)) == wanted:
+            return bool(remove_marks(p, marks))
+    return False
+
+
+def remove_marks(p: etree._Element, marks: tuple[str, ...]) -> int:
+    """Remove each of ``marks`` from the paragraph's text (a run left empty goes); how many went."""
+    removed = 0
+    for t in list(p.iter(w("t"))):
+        here = [mark for mark in marks if t.text and mark in t.text]
+        for mark in here:
+            t.text = (t.text or "").replace(mark, "")
+        removed += len(here)
+        r = t.getparent()
+        if here and not t.text and r is not None and len(r.findall(w("t"))) == 1:
+            holder = r.getparent()
+            if holder is not None:
+                holder.remove(r)
+    return removed
 
 
 # --- finalize
@@ -519,8 +720,6 @@ def pageref_runs(bookmark: str, shown: str, rpr: etree._Element | None = None) -
             etree.SubElement(r, w("fldChar"), {w("fldCharType"): kind})
         runs.append(r)
     return runs
-
-
 
 
 def request_field_update(settings: etree._Element) -> None:

@@ -36,11 +36,11 @@ from .finalize import (
     Layout,
     SheetTable,
     fill_summary,
-    flat,
 )
 from .ooxml import (
     Bookmarks,
     W,
+    flat,
     pageref_runs,
     paragraph_text_nodes,
     remove_bookmarks,
@@ -292,8 +292,10 @@ def write_measured(
 ) -> None:  # fmt: skip
     """Write measured pages as plain text: 評価総括表 pages, 目次 pages, moved page references."""
     texts = measure_page_texts(report, anchors, pages)
-    for tbl, plan, plan_grades in zip(layout.summaries, report.plans, grades, strict=True):
-        fill_summary(tbl, plan_grades.summary, texts[plan.key], interim=interim)
+    places = zip(layout.summaries, layout.totals, layout.header_rows, strict=True)
+    for (tbl, total, head), plan, plan_grades in zip(places, report.plans, grades, strict=True):
+        shown = texts[plan.key]
+        fill_summary(tbl, plan_grades.summary, shown, interim=interim, total=total, header_rows=head)
     for index, p in anchors.toc.items():
         name = anchors.headings.get(index)
         if name is not None and name in pages:

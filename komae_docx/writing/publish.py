@@ -18,7 +18,6 @@ from ..results import Location, Message, Severity
 from ..rules import PlanGrades, outcome_text, result_of
 from .customxml import put_record
 from .datefields import freeze_date_fields
-from .draftmarks import remove_cover_mark, remove_marks
 from .finalize import (
     FinalizeOptions,
     fill_number,
@@ -29,12 +28,12 @@ from .finalize import (
     mark_summary_title,
     open_filled,
     plan_sheets,
-    plan_summaries,
     publish_look,
     restore_check_cells,
     summary_title,
     write_grades,
 )
+from .ooxml import remove_marks, remove_title_marks
 from .pagination import apply_pages
 from .revisions import clear_review_marks
 
@@ -66,7 +65,7 @@ def finalize_document(
     body = package.body
     messages: list[Message] = clear_review_marks(package, options)
     publish_look(package)
-    remove_cover_mark(body, report.cover.report_title)
+    remove_title_marks(body, report.cover.report_title, (DRAFT_MARK, INTERIM_MARK))
     freeze_date_fields(body, report.publication.month, filled)  # never the day it is opened
     if options.number is None:
         fold_typed_number(body, report.publication.number)
@@ -84,13 +83,14 @@ def finalize_document(
     stage: RecordStage = "interim" if options.interim else "finalized"
     record = build_record(report, grades, stage, results)
     package.put_parts(put_record(package.parts(), package.main, record_xml(record), path=filled))
-    layout.summaries = plan_summaries(report, layout)
     for tbl in layout.summaries:  # an interim version finalized again loses its marks
         title = summary_title(tbl)
         if title is not None:
             remove_marks(title, (INTERIM_MARK,))
-    for tbl, plan_grades in zip(layout.summaries, grades, strict=True):
-        fill_summary(tbl, plan_grades.summary, {}, interim=options.interim)
+    for tbl, total, head, plan_grades in zip(
+        layout.summaries, layout.totals, layout.header_rows, grades, strict=True
+    ):
+        fill_summary(tbl, plan_grades.summary, {}, interim=options.interim, total=total, header_rows=head)
     if options.interim:
         mark_cover(body, report.cover.report_title.replace(DRAFT_MARK, "").replace(INTERIM_MARK, ""))
         for tbl in layout.summaries:

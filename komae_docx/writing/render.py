@@ -9,7 +9,6 @@ holding ``&``, ``<``, ``>``, ``{{ }}`` or ``{% %}`` comes out as written.  Writi
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -23,12 +22,10 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from ..errors import SheetFormatError, TemplateError
-from ..package import package_parts, parse_xml, replace_parts
+from ..package import package_parts, parse_xml, replace_parts, write_package
 from ..wordml import TCPR_ORDER
-from .context import COMMENT_AUTHOR
-from .ooxml import XML_SPACE, W, w
-
-COMMENT_INITIALS = "前年"
+from .context import comment_elements
+from .customxml import next_comment_id, put_comments
 
 
 def jinja_environment() -> Environment:
@@ -203,15 +200,16 @@ def render_template(
     shell_data, body_xml = _split_body(data)
     template = open_template(shell_data, name)
     comments: list[str] = []
-    has_comments = any(rel.reltype.endswith("/comments") for rel in template.docx.part.rels.values())
-    base = 1 + max((c.comment_id for c in template.docx.comments), default=-1) if has_comments else 0
+    template_parts = package_parts(data)
+    main = _main_part_name(template_parts)
+    base = next_comment_id(template_parts, main, name)
+    del template_parts
 
     def add_comment(text: str) -> int:
         comments.append(text)
         return base + len(comments) - 1
 
     values = dict(build(add_comment))
-    _attach_comments(template.docx, comments, base)
     env = jinja_environment()
     try:
         template.render_init()
@@ -234,7 +232,7 @@ def render_template(
         raise TemplateError(f"テンプレートを埋められません：{error}{hint}", name) from error
     shell = io.BytesIO()
     template.docx.save(shell)
-    return _with_body(shell.getvalue(), _tcpr_in_order(body))
+    return _with_body(shell.getvalue(), _tcpr_in_order(body), comment_elements(comments, base), name)
 
 
 _TCPR_RANK = {name: i for i, name in enumerate(TCPR_ORDER)}
@@ -253,34 +251,6 @@ def _tcpr_in_order(body: str) -> str:
         return "<w:tcPr>" + "".join(xml for _, xml in children) + "</w:tcPr>"
 
     return _SHADED_TCPR.sub(reorder, body)
-
-
-def _attach_comments(document: Any, texts: Sequence[str], base: int) -> None:
-    """Add the comments (ids ``base``, ``base + 1``, …) to the comments part in one pass.
-
-    python-docx's ``add_comment`` looks for the next free id with an XPath over all comments, which
-    makes thousands of comments quadratic: it makes the first (and the part), the rest are copies.
-    """
-    if not texts:
-        return
-    first = document.comments.add_comment(texts[0], author=COMMENT_AUTHOR, initials=COMMENT_INITIALS)
-    element = first._comment_elm  # python-docx 1.2: the w:comment element of a Comment
-    element.set(w("id"), str(base))
-    parent = element.getparent()
-    style = element.find(f"{W}p/{W}pPr")
-    reference = element.find(f"{W}p/{W}r")
-    for offset, text in enumerate(texts[1:], start=1):
-        clone = etree.SubElement(parent, w("comment"), {k: v for k, v in element.attrib.items()})
-        clone.set(w("id"), str(base + offset))
-        for i, line in enumerate(text.split("\n")):
-            p = etree.SubElement(clone, w("p"))
-            if style is not None:
-                p.append(copy.deepcopy(style))
-            if i == 0 and reference is not None:
-                p.append(copy.deepcopy(reference))
-            t = etree.SubElement(etree.SubElement(p, w("r")), w("t"))
-            t.text = line
-            t.set(XML_SPACE, "preserve")
 
 
 def _split_body(data: bytes) -> tuple[bytes, str]:
@@ -307,14 +277,16 @@ def _replace_part(data: bytes, name: str, content: bytes) -> bytes:
     return replace_parts(data, {name: content})
 
 
-def _with_body(package: bytes, body: str) -> bytes:
-    """The package with ``word/document.xml``'s body replaced by ``body`` (a ``w:body`` element)."""
+def _with_body(package: bytes, body: str, comments: list[etree._Element], name: str) -> bytes:
+    """The package with ``word/document.xml``'s body replaced by ``body`` (a ``w:body`` element)
+    and the draft's comments added (the same way as the in-place draft adds them)."""
     parts = package_parts(package)
     main = _main_part_name(parts)
     document = parts[main].decode("utf-8")
     head = document[: document.index("<w:body")]
     tail = document[document.rindex("</w:body>") + len("</w:body>") :]
-    return replace_parts(package, {main: (head + body + tail).encode("utf-8")})
+    parts[main] = (head + body + tail).encode("utf-8")
+    return write_package(put_comments(parts, main, comments, path=name).items())
 
 
 def _main_part_name(parts: Mapping[str, bytes]) -> str:

@@ -4,10 +4,13 @@ The output side, beside the input side (``reading/``):
 
 * :mod:`.ooxml` — the one output module that knows WordprocessingML (edits in place, parsed with
   :func:`komae_docx.package.parse_xml`);
-* :mod:`.derive` — the city's own file → the derived template (only the yearly content tagged);
-* :mod:`.context` — the model → the template context (pure, typed);
-* :mod:`.render` — docxtpl rendering to bytes;
-* this module — the jobs: :func:`write_draft` (the previous year's file is the template),
+* :mod:`.derive` — the yearly places of the city's own file, found at the reader's anchors, either
+  tagged (the derived template, ``make-template``) or filled in place (the draft);
+* :mod:`.context` — the model → the values those places take (pure, typed);
+* :mod:`.render` — docxtpl rendering to bytes, for templates people write or edit;
+* :mod:`.draftmarks` — the draft's marks and results part, on the tree before its one serialization;
+* this module — the jobs: :func:`write_draft` (the previous year's file edited in place; a given
+  template rendered by docxtpl),
   :func:`write_template` (``make-template``), :func:`write_report` (``render``: a model into the
   bundled template or a given one).  Reading and rolling over are not done here: the API composes
   read → roll forward → write.
@@ -25,12 +28,12 @@ from typing import Any
 
 from ..errors import OutputError, OutputExistsError, TemplateError
 from ..model import Report
+from ..package import Package, open_package
 from ..safeio import write_all_atomic, write_bytes_atomic
 from .context import DraftOptions, build_context
 from .copymarks import without_copy_marks
-from .derive import DerivedTemplate, derive_template
-from .draftmarks import mark_draft
-from .render import render_template
+from .derive import DerivedTemplate, derive_template, draft_in_place
+from .draftmarks import mark_draft, mark_draft_tree
 
 __all__ = [
     "TEMPLATE_NAME",
@@ -88,6 +91,8 @@ def render_report(
     def build(add_comment: Callable[[str], int]) -> Mapping[str, Any]:
         return build_context(report, draft=draft, add_comment=add_comment)
 
+    from .render import render_template  # docxtpl: only for templates, not the in-place draft
+
     return render_template(data, build, name=name)
 
 
@@ -128,7 +133,36 @@ def write_draft(
     """
     inputs: list[PathArg] = [source, *([template_path(template)] if template is not None else [])]
     refuse_early(target, force, inputs)
+    data, dated = draft_bytes(previous, rolled, source, carry_text=carry_text, template=template, name=target)
+    more = list(with_outputs(dated)) if with_outputs is not None else []
+    write_all_atomic([(target, without_copy_marks(data)), *more], force=force, inputs=inputs)
+    return dated
+
+
+def draft_bytes(
+    previous: Report,
+    rolled: Report,
+    source: PathArg | Package,
+    *,
+    carry_text: bool = False,
+    template: PathArg | None = None,
+    via_template: bool = False,
+    name: PathArg = "draft.docx",
+) -> tuple[bytes, tuple[str, ...]]:
+    """The draft's bytes and the texts of the paragraphs whose dates moved (see :func:`write_draft`).
+
+    By default the city's tree is edited in place at the reader's anchors and serialized once
+    (:func:`.derive.draft_in_place`).  A ``template`` (people's) is rendered by docxtpl;
+    ``via_template`` sends the city's file through the template it derives (``make-template``),
+    the path the tests compare the in-place draft with.  ``source`` may be the opened package the
+    reader read ``previous`` from, so the file is opened once.
+    """
     options = DraftOptions(previous=previous, carry_text=carry_text)
+    if template is None and not via_template:
+        package = source if isinstance(source, Package) else open_package(source)
+        drafted = draft_in_place(package, previous, rolled, options)
+        data = mark_draft_tree(drafted.parts, drafted.main, drafted.document, rolled, previous, name=name)
+        return data, drafted.dated
     dated: tuple[str, ...] = ()
     if template is None:
         derived = derive_template(source, previous)
@@ -137,10 +171,7 @@ def write_draft(
         data = render_report(rolled, draft=options, derived=derived)
     else:
         data = render_report(rolled, draft=options, template=template)
-    data = without_copy_marks(mark_draft(data, rolled, previous, name=target))
-    more = list(with_outputs(dated)) if with_outputs is not None else []
-    write_all_atomic([(target, data), *more], force=force, inputs=inputs)
-    return dated
+    return mark_draft(data, rolled, previous, name=name), dated
 
 
 def write_template(report: Report, source: PathArg, target: PathArg, *, force: bool = False) -> Path:
