@@ -114,8 +114,9 @@ def pattern_parts(given: str, flavor: type[PurePath] = PurePath) -> tuple[PurePa
 
 
 def documents(given: Sequence[Source]) -> Result[list[Path]]:
-    """Every document ``given`` names, in the order given (a folder's and a pattern's by name),
-    each once; the owner and lock files skipped, with one message each.
+    """Every document ``given`` names, in the order given (a folder's and a pattern's by name); the
+    owner and lock files skipped, with one message each.  A file named twice stays twice: the
+    caller says so (``merge`` merges it once and tells the user).
 
     Refused with :class:`~komae_docx.errors.InputFileError` when a folder holds no ``.docx``, a
     pattern matches nothing, or nothing but owner and lock files is left.
@@ -127,7 +128,7 @@ def documents(given: Sequence[Source]) -> Result[list[Path]]:
             if message is not None:
                 if message not in messages:
                     messages.append(message)
-            elif all(not _same(path, seen) for seen in found):
+            else:
                 found.append(path)
     if given and not found:
         raise InputFileError(
@@ -216,12 +217,3 @@ def _names_in(folder: Path) -> list[str]:
         return sorted(os.listdir(folder))
     except OSError:
         return []
-
-
-def _same(first: Path, second: Path) -> bool:
-    if first == second:
-        return True
-    try:
-        return os.path.samefile(first, second)
-    except OSError:
-        return False

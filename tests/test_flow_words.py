@@ -96,7 +96,7 @@ def test_the_menu_follows_the_workflow_as_the_home_page_does(client: TestClient)
     assert nav is not None
     menu = re.findall(r'<a href="(/[a-z]+)">', nav.group(0))
     listed = re.findall(r'<li><a href="(/[a-z]+)">', home[nav.end() :])
-    assert menu == listed == ["/draft", "/merge", "/status", "/finalize"]
+    assert menu == listed == ["/draft", "/merge", "/status", "/finalize", "/publish", "/compare"]
 
 
 def test_the_carry_checkbox_says_what_carry_text_does(client: TestClient) -> None:

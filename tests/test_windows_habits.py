@@ -348,7 +348,7 @@ def test_the_api_raises_the_same_refusal(office: Office, tmp_path: Path, held: C
     held("merged.docx")
     with pytest.raises(OutputError) as refused:
         api.merge(office.draft, [office.copies], tmp_path / "merged.docx")
-    assert refused.value.message == HELD_OPEN
+    assert refused.value.message == f"{HELD_OPEN}。どのファイルも書き出していません"
     assert refused.value.exit_code == 2
     assert list(tmp_path.iterdir()) == []
 
