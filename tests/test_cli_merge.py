@@ -12,7 +12,7 @@ import pytest
 
 from komae_docx import api
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, writable_copy
 from .filler import fill_draft, last_years_fill
 from .test_cli import run
 
@@ -24,10 +24,10 @@ class Folder:
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory: pytest.TempPathFactory) -> Folder:
+def folder(tmp_path_factory: pytest.TempPathFactory, example_draft: Path) -> Folder:
     """The example's draft (r6.docx) split by the command into 各課へ/."""
     path = tmp_path_factory.mktemp("cli_merge")
-    api.draft(EXAMPLE, path / "r6.docx")
+    writable_copy(example_draft, path / "r6.docx")
     done = run("split", "r6.docx", "-o", "各課へ", cwd=path)
     assert done.returncode == 0, done.stderr
     return Folder(path, sorted((path / "各課へ").iterdir()))

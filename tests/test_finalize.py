@@ -112,8 +112,8 @@ def last_year() -> Report:
 
 
 @pytest.fixture(scope="module")
-def draft(work: Path) -> Path:
-    return api.draft(EXAMPLE, work / "r6_draft.docx").value.path
+def draft(example_draft: Path) -> Path:
+    return example_draft
 
 
 @pytest.fixture(scope="module")
@@ -227,9 +227,9 @@ def test_entry_aids_are_gone_and_the_departments_words_stay(published: Any, fill
     assert "１／３" in filled_text and "１／３" not in text
 
 
-def test_carried_text_loses_its_highlight(work: Path) -> None:
+def test_carried_text_loses_its_highlight(work: Path, example_carried_draft: Path) -> None:
     """``draft --carry-text`` puts last year's text in the cells, highlighted; the interim drops the marks."""
-    carried = api.draft(EXAMPLE, work / "carried_draft.docx", carry_text=True).value.path
+    carried = example_carried_draft
     assert list(parts_of(carried)["word/document.xml"].iter(f"{W}highlight"))
     result = api.finalize(carried, work / "carried_interim.docx", allow_incomplete=True, pages="fields")
     assert result.value.path is not None

@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 
 from komae_docx import Report, read_report
-from komae_docx.api import check, draft, grade, read, status
+from komae_docx.api import check, grade, read, status
 from komae_docx.model import TargetCount
 from komae_docx.progress import describe_status, looks_like_draft
 
@@ -27,12 +27,8 @@ ONE_PROJECT_C = "p1-3-1-1-b"  # 3－(1): one project, published C
 
 
 @pytest.fixture(scope="module")
-def drafts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("drafts")
-    return {
-        "fresh": draft(EXAMPLE, out / "fresh.docx").value.path,
-        "carried": draft(EXAMPLE, out / "carried.docx", carry_text=True).value.path,
-    }
+def drafts(example_draft: Path, example_carried_draft: Path) -> dict[str, Path]:
+    return {"fresh": example_draft, "carried": example_carried_draft}
 
 
 @pytest.fixture(scope="module")

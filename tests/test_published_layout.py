@@ -22,7 +22,7 @@ from komae_docx import api, read_report
 from komae_docx.model import Report
 from komae_docx.writing.draftmarks import SUMMARY_NOTE
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, writable_copy
 from .docx_checks import audit_findings, pdf_pages, soffice
 from .filler import expected_measures, fill_draft, hand_results, last_years_fill
 from .test_cli import run
@@ -32,11 +32,11 @@ RESULTS_NS = "urn:komae-docx:results:1"
 
 
 @pytest.fixture(scope="module")
-def cycle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """draft → filled (number R7-15 typed) → finalize, each through the command line."""
+def cycle(tmp_path_factory: pytest.TempPathFactory, example_draft: Path) -> Path:
+    """draft (the session's, tests/conftest.py; the draft command: test_cli_draft.py) → filled (number
+    R7-15 typed) → finalize through the command line."""
     here = tmp_path_factory.mktemp("published_layout")
-    done = run("draft", EXAMPLE, "-o", here / "r6_draft.docx")
-    assert done.returncode == 0, done.stderr
+    writable_copy(example_draft, here / "r6_draft.docx")
     last, draft = read_report(EXAMPLE), read_report(here / "r6_draft.docx")
     fill_draft(here / "r6_draft.docx", here / "r6_filled.docx", last_years_fill(last, draft, number="R7-15"))
     done = run("finalize", here / "r6_filled.docx", "-o", here / "r6_report.docx", "--pages", "fields")

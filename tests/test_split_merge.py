@@ -61,8 +61,8 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def draft(work: Path) -> Path:
-    return api.draft(EXAMPLE, work / "r6_draft.docx").value.path
+def draft(example_draft: Path) -> Path:
+    return example_draft
 
 
 @pytest.fixture(scope="module")

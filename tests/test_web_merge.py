@@ -31,9 +31,9 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
 
 
 @pytest.fixture(scope="module")
-def split(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path]]:
+def split(tmp_path_factory: pytest.TempPathFactory, example_draft: Path) -> tuple[Path, dict[str, Path]]:
     folder = tmp_path_factory.mktemp("web-merge")
-    draft = api.draft(EXAMPLE, folder / "r6_draft.docx").value.path
+    draft = example_draft
     return draft, {c.department: c.path for c in api.split(draft, folder / "copies").value.copies}
 
 
