@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from komae_docx import api
-
 from .conftest import EXAMPLE, writable_copy
-from .filler import fill_draft, last_years_fill
+from .filler import type_do
 from .test_cli import run
 
 
@@ -34,12 +32,8 @@ def folder(tmp_path_factory: pytest.TempPathFactory, example_draft: Path) -> Fol
 
 
 def _filled(folder: Folder, department: str, do: str, name: str) -> Path:
-    """The department's copy with its first project's Do typed in (``do``)."""
-    copy = folder.path / "各課へ" / f"r6_{department}.docx"
-    report = api.read(copy).value
-    fill = last_years_fill(api.read(EXAMPLE).value, report, departments=[])
-    fill.entries[("plan2", "p2-4-(3)")] = [([do], [])]
-    return fill_draft(copy, folder.path / name, fill)
+    """The department's copy with the shared 重層 4 (3) project's Do typed in (``do``)."""
+    return type_do(folder.path / "各課へ" / f"r6_{department}.docx", folder.path / name, do)
 
 
 def test_split_says_what_it_wrote(folder: Folder) -> None:

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from komae_docx import api, read_report
+from komae_docx import api
 from komae_docx.filekind import FileKind, accepts, fitting_job, refusal
 from komae_docx.model import Report
 
 from .conftest import EXAMPLE, writable_copy
-from .filler import fill_draft, last_years_fill
+from .filler import fill_like_word
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +26,7 @@ def cycle(
     fresh draft finalized as an interim version, and the filled one as the report (number R7-15)."""
     here = tmp_path_factory.mktemp("filekind")
     writable_copy(example_draft, here / "fresh.docx")
-    fresh = read_report(here / "fresh.docx")
-    fill_draft(here / "fresh.docx", here / "half.docx", last_years_fill(report, fresh, departments={"地"}))
+    fill_like_word(here / "fresh.docx", here / "half.docx", last_year=report, departments={"地"})
     writable_copy(example_filled, here / "filled.docx")
     api.finalize(here / "fresh.docx", here / "interim.docx", pages="fields", allow_incomplete=True)
     writable_copy(example_finalized, here / "report.docx")

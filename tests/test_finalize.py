@@ -14,7 +14,7 @@ import json
 import re
 import shutil
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from komae_docx.writing.finalize import locate
 from .conftest import EXAMPLE, EXPECT
 from .docx_checks import audit_findings, soffice
 from .docx_edit import rewrite_part
-from .filler import fill_draft, hand_results, last_years_fill
+from .filler import fill_like_word, hand_results
 
 W = ooxml.W
 OTHER_AUTHOR = "福祉政策課 山田"
@@ -49,31 +49,6 @@ def typed_results(last_year: Report) -> dict[str, str]:
     results = hand_results()
     assert results[c_project(last_year)] == "1/3"
     return {**results, c_project(last_year): "１／３"}
-
-
-def fill_like_word(
-    draft: Path,
-    target: Path,
-    *,
-    last_year: Report,
-    results: dict[str, str] | None = None,
-    number: str | None = None,
-    extra: Callable[[etree._Element], None] | None = None,
-) -> Path:
-    """``draft`` filled as departments do in Word (tests/filler.py: last year's texts and opinions,
-    ``results`` or :func:`typed_results`), then ``extra`` edits the body as a department would."""
-    chosen = typed_results(last_year) if results is None else results
-    fill = last_years_fill(last_year, api.read(draft).value, results=chosen, number=number)
-    if extra is None:
-        return fill_draft(draft, target, fill)
-    typed = fill_draft(draft, target.with_name(target.stem + "_typed.docx"), fill)
-
-    def edit(root: etree._Element) -> None:
-        body = root.find(f"{W}body")
-        assert body is not None
-        extra(body)
-
-    return rewrite_part(typed, target, "word/document.xml", edit)
 
 
 def header_columns(rows: list[etree._Element]) -> dict[str, int]:
@@ -119,7 +94,8 @@ def draft(example_draft: Path) -> Path:
 @pytest.fixture(scope="module")
 def filled(work: Path, draft: Path, last_year: Report) -> Path:
     """The draft filled with last year's texts and results."""
-    return fill_like_word(draft, work / "r6_filled.docx", last_year=last_year)
+    results = typed_results(last_year)
+    return fill_like_word(draft, work / "r6_filled.docx", last_year=last_year, results=results)
 
 
 @pytest.fixture(scope="module")
@@ -423,7 +399,13 @@ def printed_number(page_text: str) -> int | None:
 
 @pytest.fixture(scope="module")
 def grown(work: Path, draft: Path, last_year: Report) -> Path:
-    return fill_like_word(draft, work / "grown.docx", last_year=last_year, extra=grow_first_sheet_and_refer)
+    return fill_like_word(
+        draft,
+        work / "grown.docx",
+        last_year=last_year,
+        results=typed_results(last_year),
+        extra=grow_first_sheet_and_refer,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -603,7 +585,9 @@ def test_results_file_gives_the_results_the_controls_lack(
 
 
 def test_a_number_staff_wrote_in_the_colophon_is_kept(work: Path, draft: Path, last_year: Report) -> None:
-    numbered = fill_like_word(draft, work / "numbered.docx", last_year=last_year, number="R7-31")
+    numbered = fill_like_word(
+        draft, work / "numbered.docx", last_year=last_year, results=typed_results(last_year), number="R7-31"
+    )
     kept = api.finalize(numbered, work / "numbered_report.docx", pages="fields")
     assert kept.value.path is not None and api.read(kept.value.path).value.publication.number == "R7-31"
     other = api.finalize(numbered, work / "numbered_other.docx", number="R7-15", pages="fields")
@@ -616,7 +600,7 @@ def test_the_second_year_finalizes_cleanly(work: Path, published: Any) -> None:
     the first finalize left, carried into the draft, are redone, never reused, dangling or doubled."""
     r7_draft = api.draft(published.value.path, work / "r7_for_filling.docx").value.path
     r6 = api.read(published.value.path).value
-    typed = fill_draft(r7_draft, work / "r7_typed.docx", last_years_fill(r6, api.read(r7_draft).value))
+    typed = fill_like_word(r7_draft, work / "r7_typed.docx", last_year=r6)
 
     def move_first_sheet_mark_to_the_cover(root: etree._Element) -> None:
         """Staff cut and paste: last year's bookmark of sheet 1 ends up on the cover."""
