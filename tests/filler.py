@@ -30,15 +30,18 @@ from __future__ import annotations
 
 import copy
 import zipfile
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from lxml import etree
 
 from komae_docx import read_report
 from komae_docx.model import LayeredPlan, OpinionSheet, Project, Report, Sheet, WelfarePlan
+
+from .docx_edit import cell_at, rows_of, top_tables
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -149,6 +152,43 @@ def expected_summary(name: str = "published") -> dict[str, dict[str, list[tuple[
 # --------------------------------------------------------------------------- writing like Word
 
 
+SHARED_PROJECT = ("plan2", "p2-4-(3)")
+"""重層 4 (3): the project several departments share (健康推進課, 子ども政策課, …)."""
+
+
+def fill_like_word(
+    draft: Path,
+    target: Path,
+    *,
+    last_year: Report,
+    extra: Callable[[etree._Element], None] | None = None,
+    **options: Any,
+) -> Path:
+    """``draft`` filled as departments do in Word with last year's texts, opinions and results
+    (:func:`last_years_fill`'s ``options``: ``results``, ``number``, ``departments``, ``opinions``),
+    then ``extra`` edits the body as a department would (the typed file is kept beside ``target``)."""
+    fill = last_years_fill(last_year, read_report(draft), **options)
+    if extra is None:
+        return fill_draft(draft, target, fill)
+    typed = fill_draft(draft, target.with_name(target.stem + "_typed.docx"), fill)
+    with zipfile.ZipFile(typed) as zin:
+        root = etree.fromstring(zin.read("word/document.xml"))
+        body = root.find(f"{W}body")
+        assert body is not None
+        extra(body)
+        data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+            for item in zin.infolist():
+                zout.writestr(item, data if item.filename == "word/document.xml" else zin.read(item.filename))
+    return target
+
+
+def type_do(copy: Path, target: Path, do: str, project: tuple[str, str] = SHARED_PROJECT) -> Path:
+    """A department's copy with only ``do`` typed as the Do of ``project`` (plan key, project id):
+    what one department sends back when it has written one line."""
+    return fill_draft(copy, target, Fill(entries={project: [([do], [])]}))
+
+
 def fill_draft(draft: Path, target: Path, fill: Fill) -> Path:
     """Copy ``draft`` to ``target`` with ``fill`` typed in (``word/document.xml`` edited only)."""
     report = read_report(draft)
@@ -171,7 +211,7 @@ class _FillWriter:
     def __post_init__(self) -> None:
         body = self.root.find(f"{W}body")
         assert body is not None
-        self.tables = [t for t in body.iter(f"{W}tbl") if _is_top_level(t)]
+        self.tables = top_tables(body)
 
     def write(self) -> None:
         for plan in self.report.plans:
@@ -203,13 +243,13 @@ class _FillWriter:
         for row in sheet.rows:
             opinions = self.fill.opinions.get((plan.key, sheet.index, row.row))
             if opinions:
-                tr = _rows(table)[row.row]
+                tr = rows_of(table)[row.row]
                 type_into_cell(cell_at(tr, sheet.anchor.columns["opinion"]), opinions)
 
     def _row(self, sheet: Sheet, row: int) -> etree._Element:
         if sheet.anchor is None:
             raise AssertionError(f"sheet {sheet.index} has no anchor: the reader did not place it")
-        return _rows(self.tables[sheet.anchor.table])[row]
+        return rows_of(self.tables[sheet.anchor.table])[row]
 
     def _number(self, number: str) -> None:
         for p in self.root.iter(f"{W}p"):
@@ -225,46 +265,6 @@ class _FillWriter:
 
 def _sheet(plan: Plan, index: int) -> Sheet:
     return next(sheet for sheet in plan.sheets if sheet.index == index)
-
-
-def _is_top_level(tbl: etree._Element) -> bool:
-    parent = tbl.getparent()
-    while parent is not None and parent.tag != f"{W}body":
-        if parent.tag == f"{W}tc":
-            return False
-        parent = parent.getparent()
-    return True
-
-
-def _rows(tbl: etree._Element) -> list[etree._Element]:
-    return [tr for tr in tbl.iter(f"{W}tr") if _owning_table(tr) is tbl]
-
-
-def _owning_table(el: etree._Element) -> etree._Element | None:
-    parent = el.getparent()
-    while parent is not None and parent.tag != f"{W}tbl":
-        parent = parent.getparent()
-    return parent
-
-
-def cell_at(tr: etree._Element, col: int) -> etree._Element:
-    """The ``w:tc`` of row ``tr`` covering grid column ``col`` (gridBefore and gridSpan counted)."""
-    before = tr.find(f"{W}trPr/{W}gridBefore")
-    at = int(before.get(f"{W}val", "0")) if before is not None else 0
-    for tc in (c for c in tr.iter(f"{W}tc") if c.getparent() is tr or _owning_row(c) is tr):
-        span_el = tc.find(f"{W}tcPr/{W}gridSpan")
-        span = int(span_el.get(f"{W}val", "1")) if span_el is not None else 1
-        if at <= col < at + span:
-            return tc
-        at += span
-    raise AssertionError(f"no cell at grid column {col}")
-
-
-def _owning_row(tc: etree._Element) -> etree._Element | None:
-    parent = tc.getparent()
-    while parent is not None and parent.tag != f"{W}tr":
-        parent = parent.getparent()
-    return parent
 
 
 def type_into_cell(tc: etree._Element, lines: list[str]) -> None:

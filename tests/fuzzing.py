@@ -11,8 +11,8 @@ Families of cases (by case number, see :func:`family`):
 * page      mutated city files and filled drafts uploaded to the local page's screens.
 
 Only komae-docx's own exceptions (``KomaeDocxError``) may escape (the page: no 500 answer); no
-case may take over 5 s; the process's peak memory must stay under 500 MB.  Every case is
-reproducible from its number.
+case may take over 5 s of CPU (wall time depends on the machine's load and is only reported); the
+process's peak memory must stay under 500 MB.  Every case is reproducible from its number.
 
 Short run (CI):   python -m pytest tests/test_fuzz.py
 Long run:         python -m tests.fuzzing --cases 100000 --workers 2
@@ -597,11 +597,11 @@ def run_range(start: int, stop: int, draft_every: int = DRAFT_EVERY) -> Outcome:
             except Exception:  # the defect we are looking for
                 name = "FAILURE"
                 outcome.failures.append(f"case {case}: {traceback.format_exc(limit=6)}")
-            elapsed = time.perf_counter() - began
+            elapsed, cpu = time.perf_counter() - began, time.process_time() - began_cpu
             outcome.slowest = max(outcome.slowest, elapsed)
-            outcome.slowest_cpu = max(outcome.slowest_cpu, time.process_time() - began_cpu)
-            if elapsed > CASE_SECONDS:
-                outcome.slow.append(f"case {case}: {elapsed:.1f}s")
+            outcome.slowest_cpu = max(outcome.slowest_cpu, cpu)
+            if cpu > CASE_SECONDS:  # CPU, not wall time: a loaded machine must not fail the run
+                outcome.slow.append(f"case {case}: {cpu:.1f} CPU-s ({elapsed:.1f}s)")
             outcome.cases += 1
             outcome.outcomes[name] += 1
             for path in workdir.glob(f"case{case}*"):
@@ -666,7 +666,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {number:7d}  {name}")
     print(
         f"slowest case {outcome.slowest:.2f}s ({outcome.slowest_cpu:.2f} CPU-s); "
-        f"over {CASE_SECONDS}s: {len(outcome.slow)}"
+        f"over {CASE_SECONDS} CPU-s: {len(outcome.slow)}"
     )
     print(f"peak memory {peak_memory_mb():.0f} MB (limit {PEAK_MB} MB)")
     print(f"failures (exceptions other than KomaeDocxError): {len(outcome.failures)}")

@@ -29,7 +29,9 @@ Use (the ``lo_office`` fixture is session-scoped and registered in ``tests/conft
 ``Office.edit(source, None, [])`` opens and closes without saving; ``Office.resave(source, target)``
 opens and saves with no edits (LibreOffice's own rewrite of the file).  A step that cannot be done
 (text not found or not unique, no or several controls in the row) raises ``AssertionError`` with the
-worker's message; a LibreOffice that died is restarted for the next edit.
+worker's message.  A soffice that died (before the step or during it) or a worker that failed for
+any other reason is restarted and the step retried once; a second failure raises with both
+attempts' worker exit status, stderr and stdout, and the tail of soffice's own log.
 
 How it runs (decided by trying):
 
@@ -53,6 +55,7 @@ a failure instead (``.ci/run`` installs them).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -61,7 +64,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -154,9 +157,64 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+PLAN_FAILED = 1
+"""The worker's exit status for a plan that cannot be done (the test's mistake): never retried."""
+POLL_SECONDS = 0.25
+
+
+def exit_status(code: int | None) -> str:
+    """A process's exit status in words: ``3``, ``-11 (killed by SIGSEGV)``, ``still running``."""
+    if code is None:
+        return "still running"
+    if code < 0:
+        try:
+            return f"{code} (killed by {signal.Signals(-code).name})"
+        except ValueError:
+            return str(code)
+    return str(code)
+
+
+@dataclass
+class Attempt:
+    """One run of the worker: its exit status and output, and what became of soffice meanwhile."""
+
+    returncode: int | None
+    stdout: str
+    stderr: str
+    soffice_status: int | None
+    """soffice's exit status when it died during the step; None while it runs."""
+    timed_out: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and self.soffice_status is None and not self.timed_out
+
+    @property
+    def retryable(self) -> bool:
+        """Anything but a plan that cannot be done: LibreOffice (or the worker) failed, not the test."""
+        return not self.ok and not (self.returncode == PLAN_FAILED and self.soffice_status is None)
+
+    def describe(self) -> str:
+        status = self.soffice_status
+        soffice = "running" if status is None else f"died, exit status {exit_status(status)}"
+        timeout = f" (killed after {EDIT_TIMEOUT_SECONDS}s)" if self.timed_out else ""
+        return (
+            f"worker exit status {exit_status(self.returncode)}{timeout}; soffice {soffice}\n"
+            f"worker stderr: {self.stderr.strip()[-2000:] or '(empty)'}\n"
+            f"worker stdout: {self.stdout.strip()[-500:] or '(empty)'}"
+        )
+
+
 @dataclass
 class Office:
-    """A headless LibreOffice listening on 127.0.0.1 with its own profile (see the module doc)."""
+    """A headless LibreOffice listening on 127.0.0.1 with its own profile (see the module doc).
+
+    A step whose soffice died (before or during it), or whose worker failed for any reason but a plan
+    that cannot be done, is retried once on a restarted soffice; a second failure raises with both
+    attempts' worker exit status and output and the tail of soffice's own log.  ``restarts`` counts
+    the restarts, ``retried`` holds what each retried attempt said (both for the harness's tests);
+    ``on_worker_started`` is called once the worker runs (the tests of the harness kill soffice there).
+    """
 
     soffice: str
     python: str
@@ -164,6 +222,9 @@ class Office:
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     log: Path = field(init=False)
+    restarts: int = 0
+    retried: list[str] = field(default_factory=list)
+    on_worker_started: Callable[[], None] | None = None
 
     def __post_init__(self) -> None:
         self.log = self.home / "soffice.log"
@@ -172,7 +233,23 @@ class Office:
     def url(self) -> str:
         return f"uno:socket,host=127.0.0.1,port={self.port};urp;StarOffice.ComponentContext"
 
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
     def start(self) -> None:
+        """Start soffice on a free port with a fresh profile; a second port is tried once when the
+        first start fails (another process may have taken the port in between)."""
+        try:
+            self._start_once()
+        except AssertionError as first:
+            self.stop()
+            try:
+                self._start_once()
+            except AssertionError as second:
+                raise AssertionError(f"{first}\nagain on another port: {second}") from None
+
+    def _start_once(self) -> None:
         self.port = free_port()
         profile = self.home / f"profile-{self.port}"
         command = [
@@ -187,60 +264,119 @@ class Office:
             f"--accept=socket,host=127.0.0.1,port={self.port};urp;StarOffice.ComponentContext",
         ]
         with self.log.open("ab") as log:
+            log.write(f"--- lo_editor: starting soffice on port {self.port}\n".encode())
+            log.flush()
             self.process = subprocess.Popen(
                 command, stdout=log, stderr=log, env=libreoffice_env(), start_new_session=True
             )
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"soffice exited at start: {self._log_tail()}")
+            status = self.process.poll()
+            if status is not None:
+                raise AssertionError(
+                    f"soffice exited at start, exit status {exit_status(status)}\n"
+                    f"soffice log ({self.log}): {self._log_tail()}"
+                )
             with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
                 if probe.connect_ex(("127.0.0.1", self.port)) == 0:
                     return
             time.sleep(0.3)
-        raise AssertionError(f"soffice did not listen on 127.0.0.1:{self.port} in {START_TIMEOUT_SECONDS}s")
+        raise AssertionError(
+            f"soffice did not listen on 127.0.0.1:{self.port} in {START_TIMEOUT_SECONDS}s\n"
+            f"soffice log ({self.log}): {self._log_tail()}"
+        )
 
     def stop(self) -> None:
         """Stop the soffice this fixture started (its own process group, by its pid)."""
         if self.process is None:
             return
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=20)
+        else:  # soffice itself is gone: end what it left in its group (its helper processes)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
         self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.restarts += 1
+        self.start()
 
     def edit(self, source: Path, target: Path | None, steps: Sequence[Step]) -> list[dict[str, Any]]:
         """Open ``source``, do ``steps``, save as .docx to ``target`` (None: don't save); per step
         what was done (table, cell, text afterwards)."""
-        if self.process is None or self.process.poll() is not None:
-            self.start()  # first use, or LibreOffice died on an earlier document
         plan = {
-            "url": self.url,
+            "url": "",
             "source": str(Path(source).resolve()),
             "target": str(Path(target).resolve()) if target is not None else None,
             "steps": list(steps),
         }
-        done = subprocess.run(
-            [self.python, str(WORKER)],
-            input=json.dumps(plan, ensure_ascii=False),
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=EDIT_TIMEOUT_SECONDS,
-        )
-        if done.returncode != 0:
+        attempt = self._attempt(plan)
+        if attempt.retryable:
+            first = attempt.describe()
+            self.retried.append(first)
+            self.restart()
+            attempt = self._attempt(plan)
+            if not attempt.ok:
+                raise AssertionError(
+                    f"LibreOffice edit of {Path(source).name} failed twice (soffice restarted in between)\n"
+                    f"first attempt: {first}\nsecond attempt: {attempt.describe()}\n"
+                    f"soffice log ({self.log}): {self._log_tail()}"
+                )
+        elif not attempt.ok:
             raise AssertionError(
-                f"LibreOffice edit of {Path(source).name} failed: {done.stderr.strip()[-2000:]}"
-                f"\nsoffice: {self._log_tail()}"
+                f"LibreOffice edit of {Path(source).name} failed: {attempt.describe()}\n"
+                f"soffice log ({self.log}): {self._log_tail()}"
             )
         if target is not None and not Path(target).is_file():
             raise AssertionError(f"LibreOffice did not save {target}")
-        steps_done: list[dict[str, Any]] = json.loads(done.stdout)["steps"]
+        steps_done: list[dict[str, Any]] = json.loads(attempt.stdout)["steps"]
         return steps_done
+
+    def _attempt(self, plan: dict[str, Any]) -> Attempt:
+        """Run the worker once, watching soffice: a soffice that dies meanwhile ends the attempt."""
+        if not self.alive:
+            if self.process is not None:  # LibreOffice died after an earlier document
+                self.retried.append(f"soffice had died, exit status {exit_status(self.process.poll())}")
+                self.restart()
+            else:
+                self.start()
+        plan = {**plan, "url": self.url}
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as out, tempfile.TemporaryFile(
+            "w+", encoding="utf-8"
+        ) as err:
+            worker = subprocess.Popen(
+                [self.python, str(WORKER)], stdin=subprocess.PIPE, stdout=out, stderr=err, text=True
+            )
+            assert worker.stdin is not None
+            with contextlib.suppress(BrokenPipeError):  # a worker that died at once: its status says why
+                worker.stdin.write(json.dumps(plan, ensure_ascii=False))
+                worker.stdin.close()
+            if self.on_worker_started is not None:
+                self.on_worker_started()
+            soffice_status, timed_out = None, False
+            deadline = time.monotonic() + EDIT_TIMEOUT_SECONDS
+            while worker.poll() is None:
+                assert self.process is not None
+                soffice_status = self.process.poll()
+                timed_out = time.monotonic() > deadline
+                if soffice_status is not None or timed_out:
+                    worker.kill()
+                    worker.wait()
+                    break
+                time.sleep(POLL_SECONDS)
+            if soffice_status is None and self.process is not None:
+                soffice_status = self.process.poll()
+            out.seek(0)
+            err.seek(0)
+            return Attempt(worker.returncode, out.read(), err.read(), soffice_status, timed_out)
 
     def resave(self, source: Path, target: Path) -> Path:
         """Open ``source`` and save it as .docx, unedited."""
@@ -251,9 +387,10 @@ class Office:
         return self.log.read_text(encoding="utf-8", errors="replace")[-1500:] if self.log.exists() else ""
 
 
-@pytest.fixture(scope="session")
-def lo_office() -> Iterator[Office]:
-    """LibreOffice as the staff member's editor (started once per session, stopped at its end)."""
+@contextlib.contextmanager
+def running_office() -> Iterator[Office]:
+    """A started :class:`Office` with its own home folder, stopped at the end (skips or, in CI, fails
+    where LibreOffice with Writer's UI or python3-uno is missing)."""
     exe = shutil.which("soffice") or shutil.which("libreoffice")
     if exe is None:
         missing("LibreOffice (soffice) is not installed")
@@ -271,3 +408,10 @@ def lo_office() -> Iterator[Office]:
             yield office
         finally:
             office.stop()
+
+
+@pytest.fixture(scope="session")
+def lo_office() -> Iterator[Office]:
+    """LibreOffice as the staff member's editor (started once per session, stopped at its end)."""
+    with running_office() as office:
+        yield office

@@ -3,9 +3,14 @@
 ``python3 lo_uno_worker.py < plan.json`` connects to a LibreOffice that listens on a UNO socket,
 opens ``source`` the way a person does (a document window with a view and a cursor), performs the
 plan's steps through the view cursor and the dispatcher (Tab / next cell, typing, Enter), and saves
-the document as ``target`` with the "MS Word 2007 XML" filter.  It prints one JSON object: what each
-step did (the table and cell typed into, the cell's text afterwards).  Any failure prints a message
-on stderr and exits 1.
+the document as ``target`` with the "MS Word 2007 XML" filter (written beside it and renamed, so a
+failed run leaves no target).  It prints one JSON object: what each step did (the table and cell
+typed into, the cell's text afterwards).
+
+Exit status: 0 done; 1 the plan cannot be done (text not found, not unique, …: the test's mistake,
+not retried); 3 LibreOffice failed (the connection, the document, a UNO error; the traceback on
+stderr): :mod:`tests.lo_editor` restarts soffice and retries once.  A crash of this process itself
+(a signal) prints its stack through :mod:`faulthandler`.
 
 This file must import nothing but the standard library and ``uno``: Debian's python3-uno works with
 the system Python only, not with the test suite's virtual environment (see :mod:`tests.lo_editor`).
@@ -24,15 +29,21 @@ The plan::
 
 from __future__ import annotations
 
+import contextlib
+import faulthandler
 import json
+import os
 import sys
 import time
+import traceback
 from typing import Any
 
 import uno  # type: ignore[import-not-found]
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 
 WORD_FILTER = "MS Word 2007 XML"
+PLAN_FAILED = 1
+OFFICE_FAILED = 3
 
 
 class PlanError(Exception):
@@ -221,8 +232,10 @@ class Session:
         return {"text": step["text"]}
 
     def save(self, target: str) -> None:
-        url = uno.systemPathToFileUrl(target)
+        part = f"{target}.part.docx"
+        url = uno.systemPathToFileUrl(part)
         self.doc.storeToURL(url, (prop("FilterName", WORD_FILTER), prop("Overwrite", True)))
+        os.replace(part, target)
 
     def close(self) -> None:
         self.doc.close(True)
@@ -263,18 +276,25 @@ def run(plan: dict[str, Any]) -> dict[str, Any]:
         done = [getattr(session, step["op"])(step) for step in plan.get("steps", [])]
         if plan.get("target"):
             session.save(plan["target"])
-    finally:
-        session.close()
+    except BaseException:
+        with contextlib.suppress(Exception):  # the office may be gone: keep the first error
+            session.close()
+        raise
+    session.close()
     return {"steps": done}
 
 
 def main() -> int:
+    faulthandler.enable()
     plan = json.load(sys.stdin)
     try:
         print(json.dumps(run(plan), ensure_ascii=False))
     except PlanError as error:
         print(f"lo_uno_worker: {error}", file=sys.stderr)
-        return 1
+        return PLAN_FAILED
+    except Exception:
+        print(f"lo_uno_worker: LibreOffice failed:\n{traceback.format_exc()}", file=sys.stderr)
+        return OFFICE_FAILED
     return 0
 
 

@@ -129,12 +129,9 @@ def test_grade_json(report: Report, tmp_path: Path) -> None:
     assert [m for m in data["messages"] if m["code"].startswith("results.")] == []
 
 
-def test_grade_without_results_is_undetermined_with_its_own_exit_code(tmp_path: Path) -> None:
+def test_grade_without_results_is_undetermined_with_its_own_exit_code(example_draft: Path) -> None:
     """A fresh draft has no results yet (a published report has its printed grades: exit 0)."""
-    from komae_docx import api
-
-    api.draft(EXAMPLE, tmp_path / "r6.docx")
-    done = run("grade", tmp_path / "r6.docx")
+    done = run("grade", example_draft)
     assert done.returncode == 4
     assert "--results" in done.stdout
 

@@ -1,6 +1,7 @@
 """``komae-docx draft`` for people and scripts (issue 12 items 1, 5, 8, 9, 11 and the acceptance):
 a short summary, the change log in staff words, refusals that write nothing, the results file
-template, and what the other commands say about a fresh draft."""
+template, and what the other commands say about a fresh draft; ``render``; and the drafts' pages
+under LibreOffice.  (One file: test_draft_cli.py was merged here.)"""
 
 from __future__ import annotations
 
@@ -10,12 +11,17 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from komae_docx import read_report
+from komae_docx.frontends.cli import main
 from komae_docx.frontends.schemas import ChangeEntry, GradeOutput, StatusOutput
+from komae_docx.model import Report
 
 from .conftest import EXAMPLE, ROOT
+from .docx_checks import audit_findings, pdf_pages
 from .test_cli import run
 
 INTERNAL_WORDS = ["grade_cell", "rows", "count", "opinions", "ブロック", "fiscal_year", "report_title"]
@@ -38,6 +44,33 @@ def drafted(tmp_path_factory: pytest.TempPathFactory) -> Drafted:
     assert done.returncode == 0, done.stderr
     changes = json.loads((folder / "changes.json").read_text(encoding="utf-8"))
     return Drafted(folder, folder / "r6.docx", done, changes)
+
+
+@pytest.fixture(scope="session")
+def example_pages(tmp_path_factory: pytest.TempPathFactory) -> int:
+    return pdf_pages(EXAMPLE, tmp_path_factory.mktemp("example_pdf"))
+
+
+def test_draft_command_writes_the_next_years_draft(drafted: Drafted, expect: dict[str, Any]) -> None:
+    logged = drafted.changes
+    assert {"where", "field", "old", "new"} <= set(logged[0])
+    # the log names what the report (expect.json, written from it) says changes, not what roll_forward says
+    changed = {(c["where"], c["field"]): (c["old"], c["new"]) for c in logged}
+    assert changed[("報告書", "fiscal_year")] == ("令和5年度（2023年度）", "令和6年度（2024年度）")
+    assert changed[("奥付", "publication.number")] == ("R6-22", "R7-〇〇")
+    assert changed[("奥付", "publication.month")] == ("令和6年9月", "令和7年9月")
+    grades = [(c["where"], c["old"]) for c in logged if c["field"] == "grade" and c["new"] == ""]
+    measures = [(plan["heading"], m) for plan in expect["plans"] for m in plan["measures"]]
+    assert grades == [(f"第1章 {heading} {m['ref']}", m["grade"]) for heading, m in measures]
+    assert sum(c["field"] == "grade_cell" for c in logged) == sum(
+        len(m["grade_cells"]) for plan in expect["plans"] for m in plan["measures"]
+    )  # 18 sheets, each with its grade cell
+    entries = sum(p["entries"] for plan in expect["plans"] for m in plan["measures"] for p in m["projects"])
+    assert sum(c["field"] == "do" for c in logged) == entries == 35
+    assert sum(c["field"] == "act" for c in logged) == entries
+    draft = read_report(drafted.draft)
+    assert draft.fiscal_year.text == "令和6年度"
+    assert audit_findings(drafted.draft) == []
 
 
 # --------------------------------------------------------------------------- item 1: a short summary
@@ -111,6 +144,7 @@ def test_change_log_for_people_uses_staff_words(drafted: Drafted, tmp_path: Path
 def test_verbose_prints_the_whole_change_log(drafted: Drafted, tmp_path: Path) -> None:
     done = run("draft", EXAMPLE, "-o", tmp_path / "r6.docx", "-v")
     assert done.returncode == 0
+    assert "令和5年度報告書" in done.stdout and "令和6年度報告書" in done.stdout
     items = [line for line in done.stdout.splitlines() if line.startswith("  ・")]
     assert len(items) == len(drafted.changes)
 
@@ -138,6 +172,25 @@ def test_readme_first_command_works_as_written(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- item 5: refusals
+
+
+def test_draft_refuses_an_existing_output_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r6.docx"
+    out.write_bytes(b"old")
+    assert main(["draft", str(EXAMPLE), "-o", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert out.read_bytes() == b"old"
+    assert main(["draft", str(EXAMPLE), "-o", str(out), "--force", "--carry-text"]) == 0
+    assert read_report(out).plans
+
+
+def test_draft_never_writes_onto_its_input(tmp_path: Path) -> None:
+    copy = tmp_path / "r5.docx"
+    copy.write_bytes(EXAMPLE.read_bytes())
+    assert main(["draft", str(copy), "-o", str(copy), "--force"]) == 2
+    assert copy.read_bytes() == EXAMPLE.read_bytes()
 
 
 def test_a_refused_changes_file_writes_nothing_at_all(tmp_path: Path) -> None:
@@ -287,3 +340,32 @@ def test_quiet_draft_prints_nothing(tmp_path: Path) -> None:
     done = run("draft", EXAMPLE, "-o", tmp_path / "r6.docx", "-q")
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     assert (tmp_path / "r6.docx").exists()
+
+
+# --------------------------------------------------------------------------- render; pages under LibreOffice
+
+
+def test_render_command_renders_a_model_as_it_is(tmp_path: Path, report: Report) -> None:
+    model = tmp_path / "r5.json"
+    assert main(["parse", str(EXAMPLE), "-o", str(model)]) == 0
+    out = tmp_path / "r5.docx"
+    assert main(["render", str(model), "-o", str(out)]) == 0
+    assert read_report(out) == report
+    assert main(["render", str(tmp_path / "missing.json"), "-o", str(tmp_path / "x.docx")]) == 2
+
+
+def test_draft_pdf_has_the_examples_page_count(
+    drafted: Drafted, tmp_path: Path, example_pages: int, expect: dict[str, Any]
+) -> None:
+    assert example_pages == expect["pages"]["pdf_pages"]
+    assert pdf_pages(drafted.draft, tmp_path / "pdf") == example_pages
+
+
+def test_rendered_example_pdf_has_the_examples_page_count(
+    tmp_path: Path, example_pages: int, report: Report
+) -> None:
+    model = tmp_path / "r5.json"
+    model.write_text(report.model_dump_json(), encoding="utf-8")
+    out = tmp_path / "render.docx"
+    assert main(["render", str(model), "-o", str(out)]) == 0
+    assert pdf_pages(out, tmp_path / "pdf") == example_pages

@@ -15,26 +15,24 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from komae_docx import api, read_report
+from komae_docx import read_report
 
-from .conftest import EXAMPLE
-from .filler import fill_draft, last_years_fill
+from .conftest import EXAMPLE, writable_copy
 from .test_cli import run
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def folder(tmp_path_factory: pytest.TempPathFactory, example_draft: Path, example_filled: Path) -> Path:
     """A fresh draft (r6.docx) and the same draft filled in with last year's texts (filled.docx).
 
     The filler leaves the 刊行物番号 as the draft has it (R7-〇〇): the tests give it with --number,
     so that a number finalize fails to write shows in its output.
     """
     here = tmp_path_factory.mktemp("cli_finalize")
-    api.draft(EXAMPLE, here / "r6.docx")
-    fill = last_years_fill(read_report(EXAMPLE), read_report(here / "r6.docx"))
-    fill_draft(here / "r6.docx", here / "filled.docx", fill)
+    writable_copy(example_draft, here / "r6.docx")
+    writable_copy(example_filled, here / "filled.docx")
     return here
 
 

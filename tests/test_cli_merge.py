@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from komae_docx import api
-
-from .conftest import EXAMPLE
-from .filler import fill_draft, last_years_fill
+from .conftest import EXAMPLE, writable_copy
+from .filler import type_do
 from .test_cli import run
 
 
@@ -24,22 +22,18 @@ class Folder:
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory: pytest.TempPathFactory) -> Folder:
+def folder(tmp_path_factory: pytest.TempPathFactory, example_draft: Path) -> Folder:
     """The example's draft (r6.docx) split by the command into 各課へ/."""
     path = tmp_path_factory.mktemp("cli_merge")
-    api.draft(EXAMPLE, path / "r6.docx")
+    writable_copy(example_draft, path / "r6.docx")
     done = run("split", "r6.docx", "-o", "各課へ", cwd=path)
     assert done.returncode == 0, done.stderr
     return Folder(path, sorted((path / "各課へ").iterdir()))
 
 
 def _filled(folder: Folder, department: str, do: str, name: str) -> Path:
-    """The department's copy with its first project's Do typed in (``do``)."""
-    copy = folder.path / "各課へ" / f"r6_{department}.docx"
-    report = api.read(copy).value
-    fill = last_years_fill(api.read(EXAMPLE).value, report, departments=[])
-    fill.entries[("plan2", "p2-4-(3)")] = [([do], [])]
-    return fill_draft(copy, folder.path / name, fill)
+    """The department's copy with the shared 重層 4 (3) project's Do typed in (``do``)."""
+    return type_do(folder.path / "各課へ" / f"r6_{department}.docx", folder.path / name, do)
 
 
 def test_split_says_what_it_wrote(folder: Folder) -> None:

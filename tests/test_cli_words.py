@@ -23,8 +23,8 @@ IDEOGRAPHIC_SPACE = "\u3000"
 
 
 @pytest.fixture(scope="module")
-def r6_draft(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return api.draft(EXAMPLE, tmp_path_factory.mktemp("r6") / "r6_draft.docx").value.path
+def r6_draft(example_draft: Path) -> Path:
+    return example_draft
 
 
 # --------------------------------------------------------------------------- item 7: status words
@@ -93,10 +93,10 @@ def test_a_plans_name_is_spelled_one_way_in_the_json() -> None:
     assert not any(IDEOGRAPHIC_SPACE in plan for plan in plans), plans
 
 
-def test_the_apis_change_log_speaks_in_staff_words(tmp_path: Path) -> None:
+def test_the_apis_change_log_speaks_in_staff_words(example_drafted: api.Draft) -> None:
     from komae_docx.frontends.changelog import staff_line
 
-    changes = api.draft(EXAMPLE, tmp_path / "r6.docx").value.changes
+    changes = example_drafted.changes
     described = [change.describe() for change in changes]
     assert described[0] == "報告書 年度：「令和5年度（2023年度）」→「令和6年度（2024年度）」"
     assert described == [staff_line(change) for change in changes], "the words of --changes and the page"

@@ -6,23 +6,30 @@ from pathlib import Path
 
 import pytest
 
-from komae_docx import api, read_report
+from komae_docx import api
 from komae_docx.filekind import FileKind, accepts, fitting_job, refusal
+from komae_docx.model import Report
 
-from .conftest import EXAMPLE
-from .filler import fill_draft, last_years_fill
+from .conftest import EXAMPLE, writable_copy
+from .filler import fill_like_word
 
 
 @pytest.fixture(scope="module")
-def cycle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example's cycle: a fresh draft, one department's part filled, everything filled."""
+def cycle(
+    tmp_path_factory: pytest.TempPathFactory,
+    example_draft: Path,
+    example_filled: Path,
+    example_finalized: Path,
+    report: Report,
+) -> Path:
+    """The example's cycle: a fresh draft, one department's part filled, everything filled, the
+    fresh draft finalized as an interim version, and the filled one as the report (number R7-15)."""
     here = tmp_path_factory.mktemp("filekind")
-    api.draft(EXAMPLE, here / "fresh.docx")
-    last, fresh = read_report(EXAMPLE), read_report(here / "fresh.docx")
-    fill_draft(here / "fresh.docx", here / "half.docx", last_years_fill(last, fresh, departments={"地"}))
-    fill_draft(here / "fresh.docx", here / "filled.docx", last_years_fill(last, fresh))
+    writable_copy(example_draft, here / "fresh.docx")
+    fill_like_word(here / "fresh.docx", here / "half.docx", last_year=report, departments={"地"})
+    writable_copy(example_filled, here / "filled.docx")
     api.finalize(here / "fresh.docx", here / "interim.docx", pages="fields", allow_incomplete=True)
-    api.finalize(here / "filled.docx", here / "report.docx", pages="fields", number="R7-15")
+    writable_copy(example_finalized, here / "report.docx")
     return here
 
 

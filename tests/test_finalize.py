@@ -14,7 +14,7 @@ import json
 import re
 import shutil
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from komae_docx.writing.finalize import locate
 from .conftest import EXAMPLE, EXPECT
 from .docx_checks import audit_findings, soffice
 from .docx_edit import rewrite_part
-from .filler import fill_draft, hand_results, last_years_fill
+from .filler import fill_like_word, hand_results
 
 W = ooxml.W
 OTHER_AUTHOR = "福祉政策課 山田"
@@ -49,31 +49,6 @@ def typed_results(last_year: Report) -> dict[str, str]:
     results = hand_results()
     assert results[c_project(last_year)] == "1/3"
     return {**results, c_project(last_year): "１／３"}
-
-
-def fill_like_word(
-    draft: Path,
-    target: Path,
-    *,
-    last_year: Report,
-    results: dict[str, str] | None = None,
-    number: str | None = None,
-    extra: Callable[[etree._Element], None] | None = None,
-) -> Path:
-    """``draft`` filled as departments do in Word (tests/filler.py: last year's texts and opinions,
-    ``results`` or :func:`typed_results`), then ``extra`` edits the body as a department would."""
-    chosen = typed_results(last_year) if results is None else results
-    fill = last_years_fill(last_year, api.read(draft).value, results=chosen, number=number)
-    if extra is None:
-        return fill_draft(draft, target, fill)
-    typed = fill_draft(draft, target.with_name(target.stem + "_typed.docx"), fill)
-
-    def edit(root: etree._Element) -> None:
-        body = root.find(f"{W}body")
-        assert body is not None
-        extra(body)
-
-    return rewrite_part(typed, target, "word/document.xml", edit)
 
 
 def header_columns(rows: list[etree._Element]) -> dict[str, int]:
@@ -112,14 +87,15 @@ def last_year() -> Report:
 
 
 @pytest.fixture(scope="module")
-def draft(work: Path) -> Path:
-    return api.draft(EXAMPLE, work / "r6_draft.docx").value.path
+def draft(example_draft: Path) -> Path:
+    return example_draft
 
 
 @pytest.fixture(scope="module")
 def filled(work: Path, draft: Path, last_year: Report) -> Path:
     """The draft filled with last year's texts and results."""
-    return fill_like_word(draft, work / "r6_filled.docx", last_year=last_year)
+    results = typed_results(last_year)
+    return fill_like_word(draft, work / "r6_filled.docx", last_year=last_year, results=results)
 
 
 @pytest.fixture(scope="module")
@@ -227,9 +203,9 @@ def test_entry_aids_are_gone_and_the_departments_words_stay(published: Any, fill
     assert "１／３" in filled_text and "１／３" not in text
 
 
-def test_carried_text_loses_its_highlight(work: Path) -> None:
+def test_carried_text_loses_its_highlight(work: Path, example_carried_draft: Path) -> None:
     """``draft --carry-text`` puts last year's text in the cells, highlighted; the interim drops the marks."""
-    carried = api.draft(EXAMPLE, work / "carried_draft.docx", carry_text=True).value.path
+    carried = example_carried_draft
     assert list(parts_of(carried)["word/document.xml"].iter(f"{W}highlight"))
     result = api.finalize(carried, work / "carried_interim.docx", allow_incomplete=True, pages="fields")
     assert result.value.path is not None
@@ -428,7 +404,13 @@ def grown(work: Path, draft: Path, last_year: Report) -> Path:
     def grow(body: etree._Element) -> None:
         grow_first_sheet_and_refer(body, drafted)
 
-    return fill_like_word(draft, work / "grown.docx", last_year=last_year, extra=grow)
+    return fill_like_word(
+        draft,
+        work / "grown.docx",
+        last_year=last_year,
+        results=typed_results(last_year),
+        extra=grow,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -608,7 +590,9 @@ def test_results_file_gives_the_results_the_controls_lack(
 
 
 def test_a_number_staff_wrote_in_the_colophon_is_kept(work: Path, draft: Path, last_year: Report) -> None:
-    numbered = fill_like_word(draft, work / "numbered.docx", last_year=last_year, number="R7-31")
+    numbered = fill_like_word(
+        draft, work / "numbered.docx", last_year=last_year, results=typed_results(last_year), number="R7-31"
+    )
     kept = api.finalize(numbered, work / "numbered_report.docx", pages="fields")
     assert kept.value.path is not None and api.read(kept.value.path).value.publication.number == "R7-31"
     other = api.finalize(numbered, work / "numbered_other.docx", number="R7-15", pages="fields")
@@ -621,7 +605,7 @@ def test_the_second_year_finalizes_cleanly(work: Path, published: Any) -> None:
     the first finalize left, carried into the draft, are redone, never reused, dangling or doubled."""
     r7_draft = api.draft(published.value.path, work / "r7_for_filling.docx").value.path
     r6 = api.read(published.value.path).value
-    typed = fill_draft(r7_draft, work / "r7_typed.docx", last_years_fill(r6, api.read(r7_draft).value))
+    typed = fill_like_word(r7_draft, work / "r7_typed.docx", last_year=r6)
 
     def move_first_sheet_mark_to_the_cover(root: etree._Element) -> None:
         """Staff cut and paste: last year's bookmark of sheet 1 ends up on the cover."""

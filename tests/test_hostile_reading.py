@@ -124,7 +124,7 @@ def test_hostile_bytes_do_not_make_the_byte_pass_slow(tmp_path: Path) -> None:
     text = base64.b64encode(random.Random(13).randbytes(1_500_000))  # incompressible: no zip-bomb refusal
     body = b"<w:rPr>" + text + b"<w:rPr>x" * 50_000 + b"<w:shd w:val='" + text
     variant = replace_parts(EXAMPLE, tmp_path / "hostile.docx", {MAIN: head + body})
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(InputFileError, match="XML が壊れています"):
         read_report_result(variant)
-    assert time.perf_counter() - started < 3
+    assert time.process_time() - started < 3  # CPU seconds: a loaded machine must not fail it

@@ -26,10 +26,10 @@ def written(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def refused_quickly(path: Path) -> str:
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(ResultsFileError) as refused:
         read_results_file(path)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     return str(refused.value)
 
 

@@ -25,7 +25,7 @@ from lxml import etree
 from komae_docx import api
 from komae_docx.model import Report, TargetCount
 
-from .conftest import EXAMPLE, ROOT
+from .conftest import ROOT, writable_copy
 from .docx_checks import audit_findings, pdf_pages
 from .lo_editor import Office, Step, set_result, type_in_cell, type_over
 
@@ -154,8 +154,9 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def draft(work: Path) -> Path:
-    return api.draft(EXAMPLE, work / "r6_draft.docx").value.path
+def draft(work: Path, example_draft: Path) -> Path:
+    """The example's draft, writable (LibreOffice opens a read-only file read-only, without typing)."""
+    return writable_copy(example_draft, work / "r6_draft.docx")
 
 
 @pytest.fixture(scope="module")

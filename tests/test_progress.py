@@ -15,34 +15,30 @@ import pytest
 from lxml import etree
 
 from komae_docx import Report, read_report
-from komae_docx.api import check, draft, grade, read, status
+from komae_docx.api import check, grade, read, status
 from komae_docx.model import TargetCount
 from komae_docx.progress import describe_status, looks_like_draft
 
 from .conftest import EXAMPLE
 from .docx_edit import W, paragraph_with_text, replace_parts, rewrite_part
-from .filler import expected_measures, expected_summary, fill_draft, hand_results, last_years_fill
+from .filler import (
+    expected_measures,
+    expected_summary,
+    fill_like_word,
+    hand_results,
+)
 
 ONE_PROJECT_C = "p1-3-1-1-b"  # 3－(1): one project, published C
 
 
 @pytest.fixture(scope="module")
-def drafts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("drafts")
-    return {
-        "fresh": draft(EXAMPLE, out / "fresh.docx").value.path,
-        "carried": draft(EXAMPLE, out / "carried.docx", carry_text=True).value.path,
-    }
+def drafts(example_draft: Path, example_carried_draft: Path) -> dict[str, Path]:
+    return {"fresh": example_draft, "carried": example_carried_draft}
 
 
 @pytest.fixture(scope="module")
 def example() -> Report:
     return read_report(EXAMPLE)
-
-
-def fill(drafts: dict[str, Path], example: Report, name: str, tmp: Path, **options: object) -> Path:
-    fresh = read_report(drafts["fresh"])
-    return fill_draft(drafts["fresh"], tmp / name, last_years_fill(example, fresh, **options))  # type: ignore[arg-type]
 
 
 # ---- check: a draft is not a report full of errors
@@ -130,8 +126,7 @@ def test_carried_text_left_unchanged_is_incomplete(drafts: dict[str, Path]) -> N
 def test_a_carried_cell_typed_over_is_no_longer_listed(
     drafts: dict[str, Path], example: Report, tmp_path: Path
 ) -> None:
-    carried = read_report(drafts["carried"])
-    typed = fill_draft(drafts["carried"], tmp_path / "typed.docx", last_years_fill(example, carried))
+    typed = fill_like_word(drafts["carried"], tmp_path / "typed.docx", last_year=example)
     assert not [i for i in status(typed).value.items if i.code == "incomplete.carried"]
 
 
@@ -140,7 +135,8 @@ def test_a_carried_cell_typed_over_is_no_longer_listed(
 
 @pytest.fixture(scope="module")
 def filled(drafts: dict[str, Path], example: Report, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return fill(drafts, example, "filled.docx", tmp_path_factory.mktemp("filled"), number="R7-15")
+    folder = tmp_path_factory.mktemp("filled")
+    return fill_like_word(drafts["fresh"], folder / "filled.docx", last_year=example, number="R7-15")
 
 
 def test_the_hand_written_results_use_one_k_of_n_for_the_single_project_c() -> None:
@@ -160,7 +156,9 @@ def test_the_hand_written_table_holds_the_reports_own_grades(expect: dict[str, o
 def test_a_filled_draft_grades_as_the_hand_written_table_says(
     drafts: dict[str, Path], example: Report, tmp_path: Path, name: str
 ) -> None:
-    filled = fill(drafts, example, f"{name}.docx", tmp_path, results=hand_results(name))
+    filled = fill_like_word(
+        drafts["fresh"], tmp_path / f"{name}.docx", last_year=example, results=hand_results(name)
+    )
     plans = grade(filled).value
     shown = [(p.plan_key, g.ref, g.letter, g.share_text) for p in plans for g in p.measures]
     assert shown == [(m.plan, m.ref, m.grade, m.share) for m in expected_measures(name)]
@@ -200,7 +198,7 @@ def test_a_filled_draft_has_nothing_left(filled: Path) -> None:
 def test_a_partly_filled_draft_lists_only_the_departments_not_done(
     drafts: dict[str, Path], example: Report, tmp_path: Path
 ) -> None:
-    partly = fill(drafts, example, "partly.docx", tmp_path, departments={"福"})
+    partly = fill_like_word(drafts["fresh"], tmp_path / "partly.docx", last_year=example, departments={"福"})
     model = read_report(partly)
     codes = {p.id: set(p.departments) for _, _, p in model.iter_projects()}
     left = [i for i in status(partly).value.items if i.location.project is not None]
@@ -215,7 +213,7 @@ def test_a_bad_typed_result_is_an_error_naming_sheet_row_and_project(
     drafts: dict[str, Path], example: Report, tmp_path: Path, typed: str, reason: str
 ) -> None:
     results = {**hand_results(), ONE_PROJECT_C: typed}
-    bad = fill(drafts, example, "bad.docx", tmp_path, results=results)
+    bad = fill_like_word(drafts["fresh"], tmp_path / "bad.docx", last_year=example, results=results)
     [error] = [m for m in read(bad).messages if m.code == "result.value"]
     where = error.location
     assert error.severity == "error" and error.found == typed and reason in error.text
@@ -234,7 +232,7 @@ def test_a_bad_typed_result_is_an_error_naming_sheet_row_and_project(
 
 def test_a_full_width_k_of_n_counts(drafts: dict[str, Path], example: Report, tmp_path: Path) -> None:
     results = {**hand_results(), ONE_PROJECT_C: "１／３"}
-    typed = fill(drafts, example, "wide.docx", tmp_path, results=results)
+    typed = fill_like_word(drafts["fresh"], tmp_path / "wide.docx", last_year=example, results=results)
     three_one = next(g for p in grade(typed).value for g in p.measures if g.ref == "3－(1)")
     assert (three_one.letter, three_one.share_text) == ("C", "1/3（33.3%）")
 

@@ -22,9 +22,9 @@ from komae_docx import api, read_report
 from komae_docx.model import Report
 from komae_docx.writing.draftmarks import SUMMARY_NOTE
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, writable_copy
 from .docx_checks import audit_findings, pdf_pages, soffice
-from .filler import expected_measures, fill_draft, hand_results, last_years_fill
+from .filler import expected_measures, fill_draft, fill_like_word, hand_results, last_years_fill
 from .test_cli import run
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -32,13 +32,13 @@ RESULTS_NS = "urn:komae-docx:results:1"
 
 
 @pytest.fixture(scope="module")
-def cycle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """draft → filled (number R7-15 typed) → finalize, each through the command line."""
+def cycle(tmp_path_factory: pytest.TempPathFactory, example_draft: Path) -> Path:
+    """draft (the session's, tests/conftest.py; the draft command: test_cli_draft.py) → filled (number
+    R7-15 typed) → finalize through the command line."""
     here = tmp_path_factory.mktemp("published_layout")
-    done = run("draft", EXAMPLE, "-o", here / "r6_draft.docx")
-    assert done.returncode == 0, done.stderr
-    last, draft = read_report(EXAMPLE), read_report(here / "r6_draft.docx")
-    fill_draft(here / "r6_draft.docx", here / "r6_filled.docx", last_years_fill(last, draft, number="R7-15"))
+    writable_copy(example_draft, here / "r6_draft.docx")
+    last = read_report(EXAMPLE)
+    fill_like_word(here / "r6_draft.docx", here / "r6_filled.docx", last_year=last, number="R7-15")
     done = run("finalize", here / "r6_filled.docx", "-o", here / "r6_report.docx", "--pages", "fields")
     assert done.returncode == 0, done.stderr
     return here
@@ -360,8 +360,8 @@ def test_finalize_of_a_published_report_is_refused_and_writes_nothing(cycle: Pat
 
 @pytest.fixture(scope="module")
 def unnumbered(cycle: Path) -> Path:
-    last, draft = read_report(EXAMPLE), read_report(cycle / "r6_draft.docx")
-    return fill_draft(cycle / "r6_draft.docx", cycle / "r6_unnumbered.docx", last_years_fill(last, draft))
+    last = read_report(EXAMPLE)
+    return fill_like_word(cycle / "r6_draft.docx", cycle / "r6_unnumbered.docx", last_year=last)
 
 
 def test_a_full_width_number_is_written_half_width(cycle: Path, unnumbered: Path) -> None:

@@ -24,10 +24,9 @@ from lxml import etree
 from komae_docx import api
 from komae_docx.writing.revisions import accept_changes_in
 
-from .conftest import EXAMPLE, ROOT
+from .conftest import ROOT
 from .docx_checks import audit_findings, pdf_pages
 from .docx_edit import W_NS, W, paragraph_with_text, replace_parts, w
-from .filler import fill_draft, last_years_fill
 
 REVIEWER = "福祉政策課 山田"
 DATE = "2027-04-29T10:15:00Z"
@@ -57,10 +56,8 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def filled(work: Path) -> Path:
-    draft = api.draft(EXAMPLE, work / "r6_draft.docx").value.path
-    fill = last_years_fill(api.read(EXAMPLE).value, api.read(draft).value)
-    return fill_draft(draft, work / "r6_filled.docx", fill)
+def filled(example_filled: Path) -> Path:
+    return example_filled
 
 
 def parts_of(path: Path) -> dict[str, bytes]:

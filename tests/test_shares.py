@@ -40,8 +40,8 @@ HEADINGS = {"plan1": "1 地域福祉計画", "plan2": "2 重層的支援体制�
 
 
 @pytest.fixture(scope="module")
-def r6_draft(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return api.draft(EXAMPLE, tmp_path_factory.mktemp("shares") / "r6_draft.docx").value.path
+def r6_draft(example_draft: Path) -> Path:
+    return example_draft
 
 
 @pytest.fixture(scope="module")

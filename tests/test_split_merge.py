@@ -12,7 +12,6 @@ one of them is in charge of at least one project on the sheets (地 and 福 shar
 from __future__ import annotations
 
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from komae_docx import api
 from komae_docx.errors import NotAReportError, OutputError
 
 from .conftest import EXAMPLE
-from .docx_checks import audit_findings, soffice
+from .docx_checks import audit_findings, pdf_page_counts
 from .docx_edit import replace_parts, rewrite_part
 from .filler import fill_draft, last_years_fill
 
@@ -61,8 +60,8 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def draft(work: Path) -> Path:
-    return api.draft(EXAMPLE, work / "r6_draft.docx").value.path
+def draft(example_draft: Path) -> Path:
+    return example_draft
 
 
 @pytest.fixture(scope="module")
@@ -179,26 +178,12 @@ def test_copies_pass_openxml_audit(split: api.Split) -> None:
 def test_libreoffice_renders_each_copy_in_the_drafts_page_count(
     split: api.Split, draft: Path, work: Path
 ) -> None:
-    counts = pdf_page_counts([draft, *(copy.path for copy in split.copies)], work / "pdf")
+    files = [draft, *(copy.path for copy in split.copies)]
+    counts = dict(zip((file.stem for file in files), pdf_page_counts(files, work / "pdf"), strict=True))
     assert counts[draft.stem] == 39  # the draft's own count (the R5 report: 39 pages)
     assert {copy.path.stem: counts[copy.path.stem] for copy in split.copies} == {
         copy.path.stem: 39 for copy in split.copies
     }
-
-
-def pdf_page_counts(files: list[Path], outdir: Path) -> dict[str, int]:
-    """All files converted by one LibreOffice run (its own profile), pages counted by pdfinfo."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    profile = (outdir / ".lo-profile").resolve().as_uri()
-    command = [soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
-    subprocess.run([*command, "--outdir", str(outdir), *map(str, files)], capture_output=True, timeout=600)
-    counts = {}
-    for file in files:
-        info = subprocess.run(["pdfinfo", str(outdir / f"{file.stem}.pdf")], capture_output=True, text=True)
-        counts[file.stem] = int(
-            next(line.split()[-1] for line in info.stdout.splitlines() if line.startswith("Pages"))
-        )
-    return counts
 
 
 def test_split_writes_all_copies_or_none(draft: Path, tmp_path: Path) -> None:

@@ -45,9 +45,9 @@ project 達成)."""
 
 
 @pytest.fixture(scope="module")
-def copies(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+def copies(tmp_path_factory: pytest.TempPathFactory, example_draft: Path) -> tuple[Path, list[Path]]:
     folder = tmp_path_factory.mktemp("lo-merge")
-    draft = api.draft(EXAMPLE, folder / "r6_draft.docx").value.path
+    draft = example_draft
     return draft, [copy.path for copy in api.split(draft, folder / "copies").value.copies]
 
 

@@ -26,6 +26,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from komae_docx import api
+from komae_docx.filekind import FileKind
 from komae_docx.frontends.web import create_app
 from komae_docx.frontends.web.guards import MAX_UPLOAD_BYTES
 from komae_docx.frontends.web.jobs import safe_file_name
@@ -51,9 +52,9 @@ def client(app: Any) -> Iterator[TestClient]:
 
 
 @pytest.fixture(scope="module")
-def r6_draft(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def r6_draft(example_draft: Path) -> Path:
     """Next year's draft of the example, as staff receive it to fill in."""
-    return api.draft(EXAMPLE, tmp_path_factory.mktemp("r6") / "r6_draft.docx").value.path
+    return example_draft
 
 
 def upload(client: TestClient, path: str, file: Path, name: str | None = None, **fields: str) -> Any:
@@ -138,7 +139,7 @@ def test_upload_forms_work_without_javascript(client: TestClient) -> None:
 
 
 def test_draft_screen_summarises_the_example_and_offers_the_draft(
-    client: TestClient, app: Any, expect: dict[str, Any], tmp_path: Path
+    client: TestClient, app: Any, expect: dict[str, Any], tmp_path: Path, example_drafted: api.Draft
 ) -> None:
     page = upload(client, "/draft", EXAMPLE)
     assert page.status_code == 200, page.text
@@ -167,7 +168,7 @@ def test_draft_screen_summarises_the_example_and_offers_the_draft(
     log = client.get(log_link).content
     assert log.startswith("\ufeff".encode()), "a BOM: old Notepad reads the file as UTF-8"
     lines = log.decode("utf-8-sig").split("\r\n")
-    changes = api.draft(EXAMPLE, tmp_path / "again.docx").value.changes
+    changes = example_drafted.changes
     assert lines[0] == f"「r5_report.docx」から翌年度の案を作ったときの変更（{len(changes)} 件）"
     items = [line.removeprefix("  ・") for line in lines if line.startswith("  ・")]
     assert len(items) == len(changes)
@@ -369,21 +370,16 @@ def test_previews_are_readable_open_full_size_and_stay_with_their_result(
 
 
 @pytest.fixture(scope="module")
-def filled_draft(r6_draft: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def filled_draft(example_filled: Path) -> Path:
     """The draft as departments return it: last year's texts, and results that give last year's grades."""
-    from .filler import fill_draft, last_years_fill
-
-    fill = last_years_fill(api.read(EXAMPLE).value, api.read(r6_draft).value)
-    return fill_draft(r6_draft, tmp_path_factory.mktemp("filled") / "r6_filled.docx", fill)
+    return example_filled
 
 
 @pytest.fixture(scope="module")
-def r6_published(filled_draft: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def r6_published(example_finalized: Path) -> Path:
     """The filled draft finalized: the R6 report as published, next year's source."""
-    target = tmp_path_factory.mktemp("published") / "r6_report.docx"
-    done = api.finalize(filled_draft, target, number="R7-15", pages="fields").value
-    assert done.path == target and not done.interim
-    return target
+    assert api.identify(example_finalized).value is FileKind.FINALIZED, "not an interim version"
+    return example_finalized
 
 
 def summary_rows(html: str, heading: str) -> dict[str, tuple[int, str]]:

@@ -88,8 +88,8 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def r6_draft(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return api.draft(EXAMPLE, tmp_path_factory.mktemp("r6") / "r6_draft.docx").value.path
+def r6_draft(example_draft: Path) -> Path:
+    return example_draft
 
 
 def shoot(page: Any, folder: Path, name: str) -> Path:

@@ -18,7 +18,7 @@ from komae_docx import api
 from komae_docx.frontends.web import create_app
 
 from .conftest import EXAMPLE
-from .filler import fill_draft, last_years_fill
+from .filler import type_do
 from .test_web import DOCX_TYPE, LOCAL, download_links, error_summary, field_error, lead_sentence
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -31,18 +31,16 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
 
 
 @pytest.fixture(scope="module")
-def split(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path]]:
+def split(tmp_path_factory: pytest.TempPathFactory, example_draft: Path) -> tuple[Path, dict[str, Path]]:
     folder = tmp_path_factory.mktemp("web-merge")
-    draft = api.draft(EXAMPLE, folder / "r6_draft.docx").value.path
+    draft = example_draft
     return draft, {c.department: c.path for c in api.split(draft, folder / "copies").value.copies}
 
 
 def typed(split: tuple[Path, dict[str, Path]], department: str, do: str, folder: Path) -> Path:
     """The department's copy with the shared 重層 4 (3) project's Do typed in."""
-    draft, copies = split
-    fill = last_years_fill(api.read(EXAMPLE).value, api.read(draft).value, departments=[])
-    fill.entries[("plan2", "p2-4-(3)")] = [([do], [])]
-    return fill_draft(copies[department], folder / copies[department].name, fill)
+    _, copies = split
+    return type_do(copies[department], folder / copies[department].name, do)
 
 
 def post_merge(client: TestClient, draft: Path | None, copies: list[Path]) -> Any:

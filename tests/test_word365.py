@@ -138,12 +138,11 @@ def test_a_no_break_hyphen_in_the_number_rolls_and_publishes(work: Path) -> None
     ids=["libreoffice", "word"],
 )
 def test_a_number_placeholder_an_editor_split_is_published(
-    editor: Callable[[Path, Path], Path], work: Path, last_year: Report
+    editor: Callable[[Path, Path], Path], work: Path, last_year: Report, example_draft: Path
 ) -> None:
     folder = work / f"number_{editor.__name__}"
     folder.mkdir()
-    draft = api.draft(EXAMPLE, folder / "draft.docx").value.path
-    edited = editor(draft, folder / "edited.docx")
+    edited = editor(example_draft, folder / "edited.docx")
     texts = [t.text or "" for t in part(edited, "word/document.xml").iter(f"{W}t")]
     assert not [text for text in texts if "R7-〇〇" in text]  # no run holds the whole placeholder
     assert api.read(edited).value.publication.number == "R7-〇〇"
@@ -280,11 +279,10 @@ def test_custom_xml_parts_and_properties_survive_the_draft(work: Path) -> None:
     assert api.read(draft).value.publication.number == "R7-〇〇"  # the colophon inside w:customXml rolled
 
 
-def test_runs_split_at_every_character_draft_as_the_example_does(work: Path) -> None:
+def test_runs_split_at_every_character_draft_as_the_example_does(work: Path, example_draft: Path) -> None:
     variant = made("split", work)
     assert api.read(variant).value == api.read(EXAMPLE).value
     draft = api.draft(variant, work / "split" / "draft.docx").value.path
-    example_draft = api.draft(EXAMPLE, work / "split" / "example_draft.docx").value.path
     assert api.read(draft).value == api.read(example_draft).value  # every date rolled, every cell cleared
 
 

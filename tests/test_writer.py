@@ -33,13 +33,13 @@ def rendered(tmp_path_factory: pytest.TempPathFactory, report: Report) -> Path:
 
 
 @pytest.fixture(scope="session")
-def drafted(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return api.draft(EXAMPLE, tmp_path_factory.mktemp("draft") / "draft.docx").value.path
+def drafted(example_draft: Path) -> Path:
+    return example_draft
 
 
 @pytest.fixture(scope="session")
-def carried(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return api.draft(EXAMPLE, tmp_path_factory.mktemp("carry") / "carried.docx", carry_text=True).value.path
+def carried(example_carried_draft: Path) -> Path:
+    return example_carried_draft
 
 
 def _document(path: Path) -> etree._Element:

@@ -20,7 +20,7 @@ from komae_docx.model import Report
 from komae_docx.wordml import RPR_RANK, put_in_schema_order
 
 from .conftest import EXAMPLE
-from .docx_edit import replace_parts, rewrite_part
+from .docx_edit import cell_at, replace_parts, rewrite_part, rows_of, top_tables
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -56,28 +56,6 @@ def example() -> Report:
     return api.read(EXAMPLE).value
 
 
-def top_tables(body: etree._Element) -> list[etree._Element]:
-    return [t for t in body.iter(f"{W}tbl") if not any(a.tag == f"{W}tbl" for a in t.iterancestors())]
-
-
-def rows_of(tbl: etree._Element) -> list[etree._Element]:
-    return [tr for tr in tbl.iter(f"{W}tr") if next(tr.iterancestors(f"{W}tbl")) is tbl]
-
-
-def tc_at(tr: etree._Element, col: int) -> etree._Element:
-    """The cell of ``tr`` starting at grid column ``col`` (gridBefore and gridSpan counted)."""
-    before = tr.find(f"{W}trPr/{W}gridBefore")
-    at = int(before.get(f"{W}val") or 0) if before is not None else 0
-    for tc in tr.iter(f"{W}tc"):
-        if next(tc.iterancestors(f"{W}tr")) is not tr:
-            continue
-        if at == col:
-            return tc
-        span = tc.find(f"{W}tcPr/{W}gridSpan")
-        at += int(span.get(f"{W}val") or 1) if span is not None else 1
-    raise AssertionError(f"no cell starts at column {col}")
-
-
 def do_cell(body: etree._Element, report: Report, which: int = 0) -> etree._Element:
     """The Do cell of the ``which``-th project entry of 地域福祉計画 (the reader's anchors)."""
     plan = report.plans[0]
@@ -86,7 +64,7 @@ def do_cell(body: etree._Element, report: Report, which: int = 0) -> etree._Elem
     sheet = next(s for s in plan.sheets if s.index == entry.sheet)
     assert sheet.anchor is not None
     tr = rows_of(top_tables(body)[sheet.anchor.table])[entry.row]
-    return tc_at(tr, sheet.anchor.columns["do"])
+    return cell_at(tr, sheet.anchor.columns["do"])
 
 
 def first_text_run(el: etree._Element) -> etree._Element:
