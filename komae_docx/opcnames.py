@@ -1,0 +1,43 @@
+"""The package vocabulary (Open Packaging Conventions), spelled once.
+
+Every namespace, relationship type and content type the package layer and the tool's own parts
+use.  Other modules import these names; none spells a package URI itself.
+"""
+
+from __future__ import annotations
+
+_OPC = "http://schemas.openxmlformats.org/package/2006/"
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/"
+
+PKG_REL_NS = _OPC + "relationships"
+"""Namespace of ``*.rels`` parts (``<Relationships>``)."""
+CT_NS = _OPC + "content-types"
+"""Namespace of ``[Content_Types].xml``."""
+R_NS = _OFFICE + "relationships"
+"""Namespace of relationship references inside parts (``r:id``, ``r:embed``)."""
+CUSTOM_PROPS_NS = _OFFICE + "custom-properties"
+VT_NS = _OFFICE + "docPropsVTypes"
+DS_NS = _OFFICE + "customXml"
+"""Namespace of a Custom XML part's properties (``ds:datastoreItem``)."""
+
+CONTENT_TYPES_PART = "[Content_Types].xml"
+PACKAGE_RELS_PART = "_rels/.rels"
+
+_REL = _OFFICE + "relationships/"
+REL_OFFICE_DOCUMENT = _REL + "officeDocument"
+REL_STYLES = _REL + "styles"
+REL_NUMBERING = _REL + "numbering"
+REL_SETTINGS = _REL + "settings"
+REL_COMMENTS = _REL + "comments"
+REL_CUSTOM_XML = _REL + "customXml"
+REL_CUSTOM_XML_PROPS = _REL + "customXmlProps"
+REL_CUSTOM_PROPERTIES = _REL + "custom-properties"
+REL_CORE_PROPERTIES = _OPC + "relationships/metadata/core-properties"
+
+CT_RELATIONSHIPS = "application/vnd.openxmlformats-package.relationships+xml"
+CT_XML = "application/xml"
+CT_CUSTOM_XML_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+CT_CUSTOM_PROPERTIES = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CT_CORE_PROPERTIES = "application/vnd.openxmlformats-package.core-properties+xml"
+CT_WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+CT_WORD_TEMPLATE_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
