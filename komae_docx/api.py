@@ -13,7 +13,7 @@ Pipeline::
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -35,13 +35,17 @@ REVIEW_MARK_CODES = ("finalize.tracked_changes", "finalize.comments")
 not carry (tracked changes, other people's comments)."""
 
 if TYPE_CHECKING:
+    from .package import Package
     from .writing.merge import Conflict as MergeConflict
     from .writing.merge import Filled as MergedCell
     from .writing.merge import Outside as NotMerged
 
 
-def read(source: Source) -> Result[Report]:
+def read(source: Source | Package) -> Result[Report]:
     """Read a report (.docx) into the model, with the texts the reader could not place.
+
+    A job that also edits the file opens it once (:func:`~komae_docx.package.open_package`) and
+    passes the package: the reader reads the tree the writer edits, parsed once.
 
     >>> result = read("examples/r5_report.docx")
     >>> result.value.fiscal_year.text
@@ -196,16 +200,25 @@ def draft(
     >>> made.path == out, any(c.new == "令和6年度報告書" for c in made.changes)
     (True, True)
     """
+    from .package import open_package
     from .rollover import roll_forward
     from .writing.writer import refuse_early, write_draft
 
     refuse_early(target, force, [last_year])
-    last = read(last_year)
+    package = open_package(last_year) if template is None else None
+    last = read(package if package is not None else last_year)
     if not from_draft:
         require("draft", judge(last.value), str(last_year))
     rolled = roll_forward(last.value)
     dated = write_draft(
-        last.value, rolled.report, last_year, target, carry_text=carry_text, template=template, force=force
+        last.value,
+        rolled.report,
+        last_year,
+        target,
+        carry_text=carry_text,
+        template=template,
+        force=force,
+        package=package,
     )
     years = (last.value.fiscal_year.western_year, rolled.report.fiscal_year.western_year)
     changes = [*rolled.changes, *_dates_outside_the_model(dated, rolled.changes, *years)]
@@ -386,6 +399,7 @@ def finalize(
     (True, 'r6_interim.docx')
     """
     from .layout import libreoffice_available
+    from .package import open_package
     from .record import recorded_results
     from .rollover import publication_prefix
     from .rules import all_determined
@@ -401,7 +415,8 @@ def finalize(
     mode: Literal["libreoffice", "fields"] = (
         ("libreoffice" if libreoffice_available() else "fields") if pages == "auto" else pages
     )
-    read_result = read(filled)
+    package = open_package(filled)  # once: read, checked and edited in the same tree
+    read_result = read(package)
     report = read_result.value
     require("finalize", judge(report), str(filled))
     if number is not None:
@@ -421,7 +436,7 @@ def finalize(
         for item in with_result_errors(incomplete_items(report, chosen, severity="error"), messages)
         if not (number is not None and item.code == "incomplete.number")
     ]
-    blocking = review_findings(filled, report, accept_changes=accept_changes, drop_comments=drop_comments)
+    blocking = review_findings(package, report, accept_changes=accept_changes, drop_comments=drop_comments)
     if (left and not allow_incomplete) or blocking:
         form = f"{publication_prefix(report.publication)}-〇〇"
         refused = [*([] if allow_incomplete else left), *blocking]
@@ -435,7 +450,7 @@ def finalize(
         accept_changes=accept_changes,
         drop_comments=drop_comments,
     )
-    document = finalize_document(filled, report, grades, options, chosen)
+    document = finalize_document(package, report, grades, options, chosen)
     write_bytes_atomic(target, document.data, force=force, inputs=inputs)
     shown = [item.model_copy(update={"severity": "warning"}) for item in left]
     finalized = Finalized(Path(target), interim, grades, shown, mode)
@@ -480,13 +495,13 @@ def split(draft: Source, folder: Source, *, force: bool = False) -> Result[Split
     from .safeio import write_all_atomic
     from .writing.split import split_copies
 
-    read_result = read(draft)
+    package = open_package(draft)
+    read_result = read(package)
     report = read_result.value
     cells = entry_cells(report)
     departments = departments_with_projects(report, cells)
     if not departments:
         raise NotAReportError("担当課の表にある課が担当する事業がないため、課ごとに分けられません", draft)
-    package = open_package(draft)
     refuse_strict(package, "課ごとに分けられません")
     copies = split_copies(package, cells, departments, draft_identity(report))
     out = Path(folder)
@@ -557,6 +572,9 @@ def merge(
     >>> merged.path.name, merged.filled, merged.conflicts
     ('r6_merged.docx', [], [])
     """
+    from collections.abc import Iterator
+
+    from .package import open_package
     from .safeio import check_outputs, write_bytes_atomic
     from .writing.finalize import open_filled
     from .writing.merge import Copy, merge_copies
@@ -565,20 +583,54 @@ def merge(
     inputs = [draft, *copies]
     check_outputs([(target, "-o")], inputs=inputs, force=force)
     preferred = _preferred_label(copies, prefer)
-    master = read(draft)
-    loaded, read_notes = [], []
-    for source in copies:
-        copy_read = read(source)
-        parts = open_filled(source)
-        loaded.append(Copy(str(source), copy_read.value, parts, read_mark(parts.raw)))
-        read_notes += [_in_copy(message, source) for message in copy_read.messages]
-    outcome = merge_copies(master.value, open_filled(draft), loaded, preferred)
+    package = open_package(draft)
+    master = read(package)
+    draft_size = package.entry_size(package.main)
+    read_notes: list[Message] = []
+
+    def one_at_a_time() -> Iterator[Copy]:
+        """Each copy opened once, when the merge asks for it, and let go before the next."""
+        for source in copies:
+            opened = open_package(source, check_main=_not_far_larger(draft_size))
+            copy_read = read(opened)
+            read_notes.extend(_in_copy(message, source) for message in copy_read.messages)
+            yield Copy(str(source), read_mark(opened), copy_read.value, opened)
+            del opened, copy_read
+
+    outcome = merge_copies(master.value, open_filled(package), one_at_a_time(), preferred)
     path: Path | None = None
     if outcome.data is not None:
         write_bytes_atomic(target, outcome.data, force=force, inputs=inputs)
         path = Path(target)
     merged = Merged(path, outcome.filled, outcome.conflicts, outcome.outside, outcome.kept, outcome.dropped)
     return Result(merged, [*master.messages, *read_notes, *merge_messages(merged)])
+
+
+_COPY_GROWTH = 4
+_COPY_MARGIN = 2 * 1024 * 1024
+
+
+def _not_far_larger(draft_size: int) -> Callable[[Package, str, int], None]:
+    """A check that refuses a copy whose main part is far larger than the draft's, before it is
+    parsed: a department fills in cells, it does not multiply the document (a copy of another
+    file, or a pasted flood, would take the merge's memory past what a report needs)."""
+
+    def check(package: Package, part: str, size: int) -> None:
+        if size > _COPY_GROWTH * draft_size + _COPY_MARGIN:
+            from .errors import InputFileError
+
+            raise InputFileError(
+                f"写しの本文（{_megabytes(size)}）が案の本文（{_megabytes(draft_size)}）より大きすぎるため"
+                "取り込みません。この案から split で作った写しか確かめてください",
+                package.path,
+                where=part,
+            )
+
+    return check
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def _in_copy(message: Message, source: Source) -> Message:

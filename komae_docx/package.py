@@ -23,7 +23,7 @@ import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -155,7 +155,13 @@ class OpenCounts:
     check that a job opens its input once and parses ``document.xml`` at most as often as it must)."""
 
     opens: dict[str, int] = field(default_factory=dict)
-    parses: dict[str, int] = field(default_factory=dict)
+    """By file (its path as given, or the name given to bytes)."""
+    parses: dict[tuple[str, str], int] = field(default_factory=dict)
+    """By (file, part)."""
+
+    def parses_of(self, part: str) -> int:
+        """How often a part of this name was parsed, in any package (``document.xml``)."""
+        return sum(n for (_, name), n in self.parses.items() if posixpath.basename(name) == part)
 
     def clear(self) -> None:
         self.opens.clear()
@@ -172,9 +178,12 @@ def open_package(
     *,
     for_reading: bool = False,
     name: str | Path | None = None,
+    check_main: Callable[[Package, str, int], None] | None = None,
 ) -> Package:
     """Open ``source`` (a path, or the bytes of a package) as a Word document, refusing anything
     unreadable, unsafe or not a .docx.  ``name`` is what messages call bytes (default 「（メモリ上の文書）」).
+    ``check_main`` is called with the package, its main part and the size the zip declares for it
+    (reading never gets past that size) before the main part is parsed: it may refuse the file.
 
     ``for_reading`` is for the reading side only: the main part is then parsed without the
     formatting the reader never looks at (run properties: fonts, sizes; cell widths, shading,
@@ -193,7 +202,7 @@ def open_package(
     archive = _open_zip(data, file_path, limits)
     _check_entries(archive.infolist(), file_path, limits)
     COUNTS.opens[str(file_path)] = COUNTS.opens.get(str(file_path), 0) + 1
-    return Package(file_path, archive, limits, for_reading=for_reading)
+    return Package(file_path, archive, limits, for_reading=for_reading, check_main=check_main)
 
 
 def parse_xml(
@@ -217,7 +226,7 @@ def parse_xml(
         raise _dtd_error(path, part)
     if max_depth < _LIBXML_MAX_DEPTH and _deeper_than(root, max_depth):
         raise UnsafeInputError(f"XML の入れ子が深すぎます（上限 {max_depth} 段）", path, where=part)
-    key = posixpath.basename(part)
+    key = (str(path), part)
     COUNTS.parses[key] = COUNTS.parses.get(key, 0) + 1
     return root
 
@@ -241,7 +250,13 @@ class Package:
     """
 
     def __init__(
-        self, path: Path, archive: zipfile.ZipFile, limits: Limits, *, for_reading: bool = False
+        self,
+        path: Path,
+        archive: zipfile.ZipFile,
+        limits: Limits,
+        *,
+        for_reading: bool = False,
+        check_main: Callable[[Package, str, int], None] | None = None,
     ) -> None:
         self._path = path
         self._zip = archive
@@ -257,7 +272,7 @@ class Package:
         """Parts replaced or added as bytes."""
         self._added: list[str] = []
         self._removed: set[str] = set()
-        main, self._strict = _identify_main_document(self)
+        main, self._strict = _identify_main_document(self, check_main)
         info = self._lookup(main)
         self._main = info.filename if info is not None else main
 
@@ -301,6 +316,26 @@ class Package:
         if body is None:
             raise SheetFormatError("文書の本文(w:body)がありません", self._path)
         return body
+
+    @property
+    def comments_part(self) -> str | None:
+        """The main document's comments part, if it has one."""
+        return self.related(self._main, "comments")
+
+    @property
+    def comments(self) -> etree._Element | None:
+        part = self.comments_part
+        return self.xml(part) if part is not None else None
+
+    @property
+    def settings_part(self) -> str | None:
+        """The main document's settings part (document protection, tracking), if it has one."""
+        return self.related(self._main, "settings")
+
+    @property
+    def settings(self) -> etree._Element | None:
+        part = self.settings_part
+        return self.xml(part) if part is not None else None
 
     def names(self) -> list[str]:
         """The package's part names in order: the input's, then the added ones."""
@@ -812,7 +847,9 @@ def _too_many_entries(count: int, path: Path, limits: Limits) -> UnsafeInputErro
 # --------------------------------------------------------------------------- OOXML identification
 
 
-def _identify_main_document(package: Package) -> tuple[str, bool]:
+def _identify_main_document(
+    package: Package, check_main: Callable[[Package, str, int], None] | None = None
+) -> tuple[str, bool]:
     """Check the package is a macro-free Word document; return its main part and whether it is Strict."""
     path = package.path
     if not package.has(CONTENT_TYPES_PART):
@@ -824,6 +861,8 @@ def _identify_main_document(package: Package) -> tuple[str, bool]:
     _refuse_other_office_kinds(package, types.of(main) if main else None)
     if not main or not package.has(main):
         raise InputFileError("本文のパーツがありません", path, where=main or "word/document.xml")
+    if check_main is not None:
+        check_main(package, main, package.entry_size(main))
     root = _parse_main(package, main)
     if root.tag not in (f"{{{W_NS}}}document", f"{{{W_STRICT_NS}}}document"):
         raise InputFileError("本文が Word 文書の XML ではありません", path, where=main)

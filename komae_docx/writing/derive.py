@@ -59,12 +59,14 @@ class DerivedTemplate:
     dated: tuple[str, ...] = ()
 
 
-def derive_template(source: str | Path, report: Report) -> DerivedTemplate:
-    """Tag the yearly content of ``source`` (the city's file) whose model is ``report``.
+def derive_template(source: str | Path | Package, report: Report) -> DerivedTemplate:
+    """Tag the yearly content of ``source`` (the city's file, or the package the job opened and
+    read it from) whose model is ``report``.
 
     Headers and footers are part of the frame: their dates of the report year are tagged too.
     """
-    package = open_package(source)
+    package = source if isinstance(source, Package) else open_package(source)
+    source = package.path
     refuse_strict(package, "下書きの元にできません")
     main = package.main_document_part
     deriver = _Deriver(report, Path(source))

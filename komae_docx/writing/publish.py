@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import ProjectOutcome, RecordStage, Report
+from ..package import Package
 from ..progress import DRAFT_MARK, INTERIM_MARK
 from ..record import build_record, city_check_cells, record_xml
 from ..results import Location, Message, Severity
 from ..rules import PlanGrades, outcome_text, result_of
-from .customxml import put_record
+from .customxml import record_into
 from .draftmarks import remove_cover_mark, remove_marks
 from .finalize import (
     FinalizeOptions,
@@ -47,7 +48,7 @@ class FinalizedDocument:
 
 
 def finalize_document(
-    filled: str | Path,
+    filled: str | Path | Package,
     report: Report,
     grades: Sequence[PlanGrades],
     options: FinalizeOptions,
@@ -78,7 +79,7 @@ def finalize_document(
     restore_check_cells(report, sheets, city_check_cells(report), shown if options.show_results else None)
     stage: RecordStage = "interim" if options.interim else "finalized"
     record = build_record(report, grades, stage, results)
-    package.put_parts(put_record(package.parts(), package.main, record_xml(record), path=filled))
+    record_into(package, record_xml(record))
     layout.summaries = plan_summaries(report, layout)
     for tbl in layout.summaries:  # an interim version finalized again loses its marks
         title = summary_title(tbl)
@@ -92,7 +93,7 @@ def finalize_document(
             mark_summary_title(tbl)
     passes, page_messages = apply_pages(package, report, grades, layout, sheets, options)
     messages += page_messages
-    return FinalizedDocument(package.to_bytes(), messages, passes)
+    return FinalizedDocument(package.save(), messages, passes)
 
 
 def _message(severity: Severity, code: str, text: str, section: str | None = None) -> Message:

@@ -25,6 +25,7 @@ from typing import Any
 
 from ..errors import OutputError, OutputExistsError, TemplateError
 from ..model import Report
+from ..package import Package
 from ..safeio import write_bytes_atomic
 from .context import DraftOptions, build_context
 from .derive import DerivedTemplate, derive_template
@@ -116,11 +117,13 @@ def write_draft(
     carry_text: bool = False,
     template: PathArg | None = None,
     force: bool = False,
+    package: Package | None = None,
 ) -> tuple[str, ...]:
     """Write next year's draft: ``rolled`` (the rolled-forward ``previous``) in the city's own file.
 
     ``source`` is the file ``previous`` was read from; its copy is the template unless ``template``
-    (a template made by :func:`write_template`, possibly edited) is given.  Returns the texts of the
+    (a template made by :func:`write_template`, possibly edited) is given; ``package`` is ``source``
+    as the job opened it (read from it, not opened again).  Returns the texts of the
     paragraphs whose dates the draft moved (as written), so the change log can name every one.
     """
     inputs: list[PathArg] = [source, *([template_path(template)] if template is not None else [])]
@@ -128,7 +131,7 @@ def write_draft(
     options = DraftOptions(previous=previous, carry_text=carry_text)
     dated: tuple[str, ...] = ()
     if template is None:
-        derived = derive_template(source, previous)
+        derived = derive_template(package if package is not None else source, previous)
         dated = derived.dated
         _release_memory()
         data = render_report(rolled, draft=options, derived=derived)
