@@ -205,6 +205,13 @@ def open_package(
     return Package(file_path, archive, limits, for_reading=for_reading, check_main=check_main)
 
 
+def package_of_parts(parts: Mapping[str, bytes], name: str | Path) -> Package:
+    """A package the tool made itself, held as its parts by name (a rendered document), as a
+    :class:`Package` without zipping it again.  Not for input: it skips the zip checks of the gate
+    (its XML still goes through the hardened parser)."""
+    return Package(Path(name), None, DEFAULT_LIMITS, parts=parts)
+
+
 def parse_xml(
     data: bytes, *, path: str | Path, part: str, max_depth: int = _LIBXML_MAX_DEPTH
 ) -> etree._Element:
@@ -252,17 +259,18 @@ class Package:
     def __init__(
         self,
         path: Path,
-        archive: zipfile.ZipFile,
+        archive: zipfile.ZipFile | None,
         limits: Limits,
         *,
         for_reading: bool = False,
         check_main: Callable[[Package, str, int], None] | None = None,
+        parts: Mapping[str, bytes] | None = None,
     ) -> None:
         self._path = path
-        self._zip = archive
+        self._zip = archive if archive is not None else zipfile.ZipFile(io.BytesIO(), "w")
         self._limits = limits
         self._for_reading = for_reading
-        self._entries = {info.filename: info for info in archive.infolist() if not info.is_dir()}
+        self._entries = {info.filename: info for info in self._zip.infolist() if not info.is_dir()}
         self._entries_lower = {name.lower(): info for name, info in self._entries.items()}
         self._strict = False  # read by xml() while the main part is being identified
         self._parsed: dict[str, etree._Element] = {}
@@ -270,8 +278,9 @@ class Package:
         """Parsed parts to serialize on save."""
         self._put: dict[str, bytes] = {}
         """Parts replaced or added as bytes."""
-        self._added: list[str] = []
+        self._added: list[str] = list(parts or {})
         self._removed: set[str] = set()
+        self._put.update(parts or {})
         main, self._strict = _identify_main_document(self, check_main)
         info = self._lookup(main)
         self._main = info.filename if info is not None else main
@@ -374,9 +383,6 @@ class Package:
         if self._strict or _STRICT_MARKER in data:
             _translate_strict(root)
         self._parsed[part] = root
-        if part in self._put:  # bytes put earlier: from now on the tree is the part
-            del self._put[part]
-            self._dirty.add(part)
         return root
 
     def _remember(self, part: str, root: etree._Element) -> None:
@@ -496,12 +502,13 @@ class Package:
         self._put.pop(part, None)
 
     def copy(self) -> Package:
-        """An independent copy of the package's changes (the input's members are shared, read-only)."""
+        """An independent copy of the package and its changes (the input's members are shared:
+        they are read-only)."""
         twin = object.__new__(Package)
         twin.__dict__.update(self.__dict__)
-        twin._parsed = {
-            name: copy.deepcopy(root) if name in self._dirty else root for name, root in self._parsed.items()
-        }
+        # changed trees are copied; unchanged ones are parsed again if the copy asks for them (a
+        # tree shared between the two would carry one's later edits into the other)
+        twin._parsed = {name: copy.deepcopy(self._parsed[name]) for name in self._dirty}
         twin._dirty, twin._put = set(self._dirty), dict(self._put)
         twin._added, twin._removed = list(self._added), set(self._removed)
         return twin

@@ -25,7 +25,7 @@ from lxml import etree
 
 from ..errors import KomaeDocxError
 from ..opcnames import CT_CUSTOM_XML_PROPS, DS_NS, REL_CUSTOM_XML, REL_CUSTOM_XML_PROPS
-from ..package import Package, open_package, package_parts, serialize, write_package
+from ..package import Package, package_of_parts, serialize
 from ..record import NAMESPACE, is_record
 
 _ITEM = re.compile(r"^customXml/item(\d+)\.xml$", re.IGNORECASE)
@@ -54,9 +54,9 @@ def put_record(parts: Parts, main: str, data: bytes, *, path: str | Path) -> Par
     :func:`record_into`.  ``main`` is the main part (the package finds it itself); ``path`` names
     the file in errors."""
     del main
-    package = open_package(write_package(parts.items()), name=path)
+    package = package_of_parts(parts, path)
     record_into(package, data)
-    return package_parts(package.save())
+    return {name: package.read(name) for name in package.names()}
 
 
 def our_item(package: Package) -> str | None:
