@@ -33,6 +33,10 @@ REL_CUSTOM_XML = _REL + "customXml"
 REL_CUSTOM_XML_PROPS = _REL + "customXmlProps"
 REL_CUSTOM_PROPERTIES = _REL + "custom-properties"
 REL_CORE_PROPERTIES = _OPC + "relationships/metadata/core-properties"
+REL_CORE_PROPERTIES_LEGACY = (
+    "http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties"
+)
+"""The pre-standard type LibreOffice writes for the core properties' relationship."""
 
 CT_RELATIONSHIPS = "application/vnd.openxmlformats-package.relationships+xml"
 CT_XML = "application/xml"
@@ -41,3 +45,42 @@ CT_CUSTOM_PROPERTIES = "application/vnd.openxmlformats-officedocument.custom-pro
 CT_CORE_PROPERTIES = "application/vnd.openxmlformats-package.core-properties+xml"
 CT_WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 CT_WORD_TEMPLATE_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+
+# --------------------------------------------------------------------------- Strict OOXML
+
+_TRANSITIONAL = "http://schemas.openxmlformats.org/"
+STRICT_PREFIX = _STRICT = "http://purl.oclc.org/ooxml/"
+STRICT_TO_TRANSITIONAL: dict[str, str] = {
+    _STRICT + strict: _TRANSITIONAL + transitional
+    for strict, transitional in (
+        ("wordprocessingml/main", "wordprocessingml/2006/main"),
+        ("officeDocument/relationships", "officeDocument/2006/relationships"),
+        ("officeDocument/math", "officeDocument/2006/math"),
+        ("officeDocument/sharedTypes", "officeDocument/2006/sharedTypes"),
+        ("officeDocument/bibliography", "officeDocument/2006/bibliography"),
+        ("officeDocument/characteristics", "officeDocument/2006/characteristics"),
+        ("officeDocument/customXml", "officeDocument/2006/customXml"),
+        ("officeDocument/docPropsVTypes", "officeDocument/2006/docPropsVTypes"),
+        ("officeDocument/extendedProperties", "officeDocument/2006/extended-properties"),
+        ("officeDocument/customProperties", "officeDocument/2006/custom-properties"),
+        ("officeDocument/extended-properties", "officeDocument/2006/extended-properties"),
+        ("officeDocument/custom-properties", "officeDocument/2006/custom-properties"),
+        ("drawingml/main", "drawingml/2006/main"),
+        ("drawingml/wordprocessingDrawing", "drawingml/2006/wordprocessingDrawing"),
+        ("drawingml/picture", "drawingml/2006/picture"),
+        ("drawingml/chart", "drawingml/2006/chart"),
+        ("drawingml/chartDrawing", "drawingml/2006/chartDrawing"),
+        ("drawingml/diagram", "drawingml/2006/diagram"),
+        ("drawingml/lockedCanvas", "drawingml/2006/lockedCanvas"),
+        ("drawingml/compatibility", "drawingml/2006/compatibility"),
+        ("drawingml/spreadsheetDrawing", "drawingml/2006/spreadsheetDrawing"),
+        ("schemaLibrary/main", "schemaLibrary/2006/main"),
+        ("spreadsheetml/main", "spreadsheetml/2006/main"),
+        ("presentationml/main", "presentationml/2006/main"),
+    )
+}
+"""Strict (ISO/IEC 29500 Strict) namespace URI → its Transitional equivalent."""
+
+STRICT_REL_PREFIX = _STRICT + "officeDocument/relationships/"
+TRANSITIONAL_REL_PREFIX = _TRANSITIONAL + "officeDocument/2006/relationships/"
+STRICT_REL_RENAMES = {"extendedProperties": "extended-properties", "customProperties": "custom-properties"}

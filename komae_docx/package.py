@@ -41,6 +41,11 @@ from .opcnames import (
     CT_XML,
     PACKAGE_RELS_PART,
     PKG_REL_NS,
+    STRICT_PREFIX,
+    STRICT_REL_PREFIX,
+    STRICT_REL_RENAMES,
+    STRICT_TO_TRANSITIONAL,
+    TRANSITIONAL_REL_PREFIX,
 )
 from .wordml import W_NS, W_STRICT_NS
 
@@ -79,43 +84,6 @@ _MACRO_TYPES = frozenset(
     }
 )
 """Lower-cased; an embedded macro-enabled workbook (an OLE object) does not make the document a .docm."""
-
-_TRANSITIONAL = "http://schemas.openxmlformats.org/"
-_STRICT = "http://purl.oclc.org/ooxml/"
-_STRICT_TO_TRANSITIONAL: dict[str, str] = {
-    _STRICT + strict: _TRANSITIONAL + transitional
-    for strict, transitional in (
-        ("wordprocessingml/main", "wordprocessingml/2006/main"),
-        ("officeDocument/relationships", "officeDocument/2006/relationships"),
-        ("officeDocument/math", "officeDocument/2006/math"),
-        ("officeDocument/sharedTypes", "officeDocument/2006/sharedTypes"),
-        ("officeDocument/bibliography", "officeDocument/2006/bibliography"),
-        ("officeDocument/characteristics", "officeDocument/2006/characteristics"),
-        ("officeDocument/customXml", "officeDocument/2006/customXml"),
-        ("officeDocument/docPropsVTypes", "officeDocument/2006/docPropsVTypes"),
-        ("officeDocument/extendedProperties", "officeDocument/2006/extended-properties"),
-        ("officeDocument/customProperties", "officeDocument/2006/custom-properties"),
-        ("officeDocument/extended-properties", "officeDocument/2006/extended-properties"),
-        ("officeDocument/custom-properties", "officeDocument/2006/custom-properties"),
-        ("drawingml/main", "drawingml/2006/main"),
-        ("drawingml/wordprocessingDrawing", "drawingml/2006/wordprocessingDrawing"),
-        ("drawingml/picture", "drawingml/2006/picture"),
-        ("drawingml/chart", "drawingml/2006/chart"),
-        ("drawingml/chartDrawing", "drawingml/2006/chartDrawing"),
-        ("drawingml/diagram", "drawingml/2006/diagram"),
-        ("drawingml/lockedCanvas", "drawingml/2006/lockedCanvas"),
-        ("drawingml/compatibility", "drawingml/2006/compatibility"),
-        ("drawingml/spreadsheetDrawing", "drawingml/2006/spreadsheetDrawing"),
-        ("schemaLibrary/main", "schemaLibrary/2006/main"),
-        ("spreadsheetml/main", "spreadsheetml/2006/main"),
-        ("presentationml/main", "presentationml/2006/main"),
-    )
-}
-"""Strict (ISO/IEC 29500 Strict) namespace URI → its Transitional equivalent."""
-
-_STRICT_REL_PREFIX = _STRICT + "officeDocument/relationships/"
-_TRANSITIONAL_REL_PREFIX = _TRANSITIONAL + "officeDocument/2006/relationships/"
-_STRICT_REL_RENAMES = {"extendedProperties": "extended-properties", "customProperties": "custom-properties"}
 
 # --------------------------------------------------------------------------- limits and sniffing
 
@@ -281,7 +249,10 @@ class Package:
         self._added: list[str] = list(parts or {})
         self._removed: set[str] = set()
         self._put.update(parts or {})
-        main, self._strict = _identify_main_document(self, check_main)
+        if parts is None:
+            main, self._strict = _identify_main_document(self, check_main)
+        else:  # a package the tool made: its main part is found, not judged (nor parsed)
+            main = _main_part_name(self, _ContentTypes(self.xml(CONTENT_TYPES_PART)))
         info = self._lookup(main)
         self._main = info.filename if info is not None else main
 
@@ -413,6 +384,11 @@ class Package:
             if part is not None and part not in found:
                 found.append(part)
         return found
+
+    @staticmethod
+    def relationships_part(source_part: str) -> str:
+        """The name of the part holding ``source_part``'s relationships (``""``: the package's)."""
+        return _rels_part_of(source_part)
 
     def related(self, source_part: str, rel_type: str) -> str | None:
         """The first part ``source_part`` points at with ``rel_type`` (see :meth:`related_part`)."""
@@ -1059,20 +1035,20 @@ def _translate_strict(root: etree._Element) -> None:
     rel_tag = f"{{{PKG_REL_NS}}}Relationship"
     for element in root.iter(etree.Element):
         namespace, local = _split_tag(element.tag)
-        if namespace in _STRICT_TO_TRANSITIONAL:
-            element.tag = f"{{{_STRICT_TO_TRANSITIONAL[namespace]}}}{local}"
+        if namespace in STRICT_TO_TRANSITIONAL:
+            element.tag = f"{{{STRICT_TO_TRANSITIONAL[namespace]}}}{local}"
         _translate_strict_attributes(element)
         if element.tag == rel_tag:
             element.set("Type", _transitional_rel_type(element.get("Type", "")))
 
 
 def _translate_strict_attributes(element: etree._Element) -> None:
-    prefix = "{" + _STRICT
+    prefix = "{" + STRICT_PREFIX
     for name in [name for name in element.attrib if isinstance(name, str) and name.startswith(prefix)]:
         namespace, local = _split_tag(name)
-        if namespace in _STRICT_TO_TRANSITIONAL:
+        if namespace in STRICT_TO_TRANSITIONAL:
             value = element.attrib.pop(name)
-            element.set(f"{{{_STRICT_TO_TRANSITIONAL[namespace]}}}{local}", value)
+            element.set(f"{{{STRICT_TO_TRANSITIONAL[namespace]}}}{local}", value)
 
 
 def _split_tag(tag: str) -> tuple[str, str]:
@@ -1083,10 +1059,10 @@ def _split_tag(tag: str) -> tuple[str, str]:
 
 
 def _transitional_rel_type(rel_type: str) -> str:
-    if not rel_type.startswith(_STRICT_REL_PREFIX):
+    if not rel_type.startswith(STRICT_REL_PREFIX):
         return rel_type
-    name = rel_type[len(_STRICT_REL_PREFIX) :]
-    return _TRANSITIONAL_REL_PREFIX + _STRICT_REL_RENAMES.get(name, name)
+    name = rel_type[len(STRICT_REL_PREFIX) :]
+    return TRANSITIONAL_REL_PREFIX + STRICT_REL_RENAMES.get(name, name)
 
 
 # --------------------------------------------------------------------------- formatting

@@ -629,12 +629,13 @@ _RANGE_MARKS = frozenset(
 """Markers without content of their own: accepted, they go."""
 
 
+_REVISION_TAGS = (*_KEPT_WRAPPERS, *_DROPPED_WRAPPERS, *_PROPERTY_CHANGES)
+
+
 def revision_marks(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
     """Every tracked change under ``root`` with its kind (insert, delete, move, format, row)."""
-    for el in root.iter():
+    for el in root.iter(*_REVISION_TAGS):  # filtered by libxml2, in document order
         tag = el.tag
-        if not isinstance(tag, str):
-            continue
         if tag in _KEPT_WRAPPERS or tag in _DROPPED_WRAPPERS:
             parent = el.getparent()
             if parent is not None and parent.tag == TRPR:
@@ -692,7 +693,8 @@ def accept_revisions(root: etree._Element) -> int:
         _detach(tr)
     for p in joined:
         _join_with_next(p)
-    _keep_a_paragraph_in_every_cell(root)
+    if marks:
+        _keep_a_paragraph_in_every_cell(root)
     return len(marks)
 
 

@@ -37,6 +37,13 @@ from lxml import etree
 
 from ..errors import SheetFormatError
 from ..model import Entry, LayeredPlan, OpinionSheet, Report, Sheet, SummaryTable, TableAnchor, WelfarePlan
+from ..opcnames import (
+    PACKAGE_RELS_PART,
+    PKG_REL_NS,
+    REL_CORE_PROPERTIES,
+    REL_CORE_PROPERTIES_LEGACY,
+    REL_OFFICE_DOCUMENT,
+)
 from ..package import Package, open_package, package_parts, refuse_strict, write_package
 from ..rollover import report_year_spans
 from ..textnorm import fold_width
@@ -89,8 +96,8 @@ def _unreferenced_images(package: Package, root: etree._Element) -> dict[str, by
     """The main part's relationships without the images nothing refers to any more (a picture in a
     cleared Do cell), and those image parts removed (None) when no other part relates to them."""
     main = package.main_document_part
-    folder, name = posixpath.split(main)
-    rels_part = posixpath.join(folder, "_rels", name + ".rels")
+    folder = posixpath.dirname(main)
+    rels_part = package.relationships_part(main)
     if not package.has(rels_part):
         return {}
     used = {str(v) for el in root.iter() for key, v in el.attrib.items() if _is_relationship(str(key))}
@@ -138,7 +145,7 @@ def _repackage(package: Package, tagged: Mapping[str, bytes | None]) -> bytes:
     return write_package(parts())
 
 
-_PACKAGE_RELS = "_rels/.rels"
+_PACKAGE_RELS = PACKAGE_RELS_PART
 
 
 def _package_relationships(main: str) -> bytes:
@@ -147,16 +154,13 @@ def _package_relationships(main: str) -> bytes:
     out: python-docx makes its own when none are related."""
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        f'relationships/officeDocument" Target="/{main}"/></Relationships>'
+        f'<Relationships xmlns="{PKG_REL_NS}">'
+        f'<Relationship Id="rId1" Type="{REL_OFFICE_DOCUMENT}" Target="/{main}"/></Relationships>'
     ).encode()
 
 
-_LEGACY_CORE_PROPERTIES = (
-    b"http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties"
-)
-_CORE_PROPERTIES = b"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+_LEGACY_CORE_PROPERTIES = REL_CORE_PROPERTIES_LEGACY.encode()
+_CORE_PROPERTIES = REL_CORE_PROPERTIES.encode()
 """LibreOffice writes the core properties' relationship with a pre-standard type; python-docx (under
 docxtpl) does not recognise it and adds a second ``docProps/core.xml``.  The copy uses the standard
 type, which Word and LibreOffice both read."""
