@@ -1,4 +1,11 @@
-"""Open a Word (.docx) file safely: the only place that reads the input zip and parses its XML.
+"""The package layer: the only place that opens a zip, parses XML parts and writes a package.
+
+One :class:`Package` per job serves reading and writing: the input is opened once, each part is
+parsed at most once when first asked for, the parts a job changes are tracked, and
+:meth:`Package.save` serializes only those and copies every other member from the input as it came
+(with its own date).  Relationships are resolved by the package (:meth:`Package.related`,
+:meth:`Package.relate`), content types declared by it (:meth:`Package.set_override`); the package
+vocabulary lives in :mod:`komae_docx.opcnames`.
 
 The input may come from anyone (mail attachments, shared folders), so everything here assumes a
 hostile file: it is read once, in full, into memory (capped by size) and never written; the zip's
@@ -50,8 +57,8 @@ from .opcnames import (
 from .wordml import W_NS, W_STRICT_NS
 
 __all__ = [
-    "COUNTS", "DEFAULT_LIMITS", "Limits", "Package", "open_package", "parse_xml", "replace_parts",
-    "serialize", "write_package",
+    "COUNTS", "DEFAULT_LIMITS", "Limits", "Package", "open_package", "package_of_parts", "parse_xml",
+    "replace_parts", "serialize", "write_package",
 ]  # fmt: skip
 
 _MB = 1024 * 1024
