@@ -13,7 +13,7 @@ Pipeline::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -38,7 +38,7 @@ REVIEW_MARK_CODES = ("finalize.tracked_changes", "finalize.comments")
 not carry (tracked changes, other people's comments)."""
 
 if TYPE_CHECKING:
-    from .writing.finalize import FilledPackage
+    from .package import Package
     from .writing.merge import Conflict as MergeConflict
     from .writing.merge import Copy as MergeCopy
     from .writing.merge import Filled as MergedCell
@@ -46,8 +46,11 @@ if TYPE_CHECKING:
     from .writing.split import CopyMark as MergeMark
 
 
-def read(source: Source) -> Result[Report]:
+def read(source: Source | Package) -> Result[Report]:
     """Read a report (.docx) into the model, with the texts the reader could not place.
+
+    A job that also edits the file opens it once (:func:`~komae_docx.package.open_package`) and
+    passes the package: the reader reads the tree the writer edits, parsed once.
 
     >>> result = read("examples/r5_report.docx")
     >>> result.value.fiscal_year.text
@@ -232,11 +235,13 @@ def draft(
     >>> made.path == out, any(c.new == "令和6年度報告書" for c in made.changes)
     (True, True)
     """
+    from .package import open_package
     from .rollover import roll_forward
     from .writing.writer import refuse_early, write_draft
 
     refuse_early(target, force, [last_year])
-    last = read(last_year)
+    package = open_package(last_year) if template is None else None
+    last = read(package if package is not None else last_year)
     kind = judge(last.value)
     if not from_draft or kind is FileKind.DEPARTMENT_COPY:
         require("draft", kind, str(last_year), kind_label(last.value, kind))
@@ -259,6 +264,7 @@ def draft(
         template=template,
         force=force,
         with_outputs=more,
+        package=package,
     )
     return Result(made(dated), list(last.messages))
 
@@ -439,6 +445,7 @@ def finalize(
     (True, 'r6_interim.docx')
     """
     from .layout import libreoffice_available
+    from .package import open_package
     from .record import recorded_results
     from .rollover import publication_prefix
     from .rules import all_determined
@@ -455,7 +462,8 @@ def finalize(
     mode: Literal["libreoffice", "fields"] = (
         ("libreoffice" if libreoffice_available() else "fields") if pages == "auto" else pages
     )
-    read_result = read(filled)
+    package = open_package(filled)  # once: read, checked and edited in the same tree
+    read_result = read(package)
     report = read_result.value
     kind = judge(report)
     require("finalize", kind, str(filled), kind_label(report, kind))
@@ -476,7 +484,7 @@ def finalize(
         for item in with_result_errors(incomplete_items(report, chosen, severity="error"), messages)
         if not (number is not None and item.code == "incomplete.number")
     ]
-    blocking = review_findings(filled, report, accept_changes=accept_changes, drop_comments=drop_comments)
+    blocking = review_findings(package, report, accept_changes=accept_changes, drop_comments=drop_comments)
     if (left and not allow_incomplete) or blocking:
         form = f"{publication_prefix(report.publication)}-〇〇"
         refused = [*([] if allow_incomplete else left), *blocking]
@@ -491,7 +499,7 @@ def finalize(
         accept_changes=accept_changes,
         drop_comments=drop_comments,
     )
-    document = finalize_document(filled, report, grades, options, chosen)
+    document = finalize_document(package, report, grades, options, chosen)
     write_bytes_atomic(target, without_copy_marks(document.data), force=force, inputs=inputs)
     shown = [item.model_copy(update={"severity": "warning"}) for item in left]
     finalized = Finalized(Path(target), interim, grades, shown, mode, source_kind=kind_label(report, kind))
@@ -538,7 +546,8 @@ def split(draft: Source, folder: Source, *, force: bool = False) -> Result[Split
     from .safeio import write_all_atomic
     from .writing.split import split_copies
 
-    read_result = read(draft)
+    package = open_package(draft)
+    read_result = read(package)
     report = read_result.value
     kind = judge(report)
     require("split", kind, str(draft), kind_label(report, kind))
@@ -546,7 +555,6 @@ def split(draft: Source, folder: Source, *, force: bool = False) -> Result[Split
     departments = departments_with_projects(report, cells)
     if not departments:
         raise NotAReportError("担当課の表にある課が担当する事業がないため、課ごとに分けられません", draft)
-    package = open_package(draft)
     refuse_strict(package, "課ごとに分けられません")
     copies = split_copies(package, cells, departments, draft_identity(report))
     out = Path(folder)
@@ -630,8 +638,10 @@ def merge(
     ('r6_merged.docx', [], [])
     """
     from .filelists import documents
+    from .package import open_package
     from .safeio import check_outputs, write_all_atomic
     from .writing.copymarks import without_copy_marks
+    from .writing.finalize import open_filled
     from .writing.merge import merge_copies
 
     given = documents(copies)
@@ -639,8 +649,14 @@ def merge(
     inputs = [draft, *copies]
     check_outputs([(target, "-o")], inputs=inputs, force=force)
     preferred = _preferred_label(copies, prefer)
-    master, package, loaded, read_notes = _merge_inputs(draft, copies)
-    outcome = merge_copies(master.value, package, loaded, preferred)
+    package = open_package(draft)
+    master = read(package)
+    kind = judge(master.value)
+    require("merge", kind, str(draft), kind_label(master.value, kind))
+    read_notes: list[Message] = []
+    loaded: list[str] = []
+    copies_read = _copies_one_at_a_time(master.value, package, copies, read_notes, loaded)
+    outcome = merge_copies(master.value, open_filled(package), copies_read, preferred)
     path = Path(target) if outcome.data is not None else None
     merged = Merged(
         path,
@@ -659,53 +675,59 @@ def merge(
     return Result(merged, [*given.messages, *master.messages, *read_notes, *merge_messages(merged)])
 
 
-def _merge_inputs(
-    draft: Source, copies: Sequence[Source]
-) -> tuple[Result[Report], FilledPackage, list[MergeCopy], list[Message]]:
-    """The draft and each copy, read and judged, or the refusal naming the file (nothing written):
-    the draft must be a draft (:mod:`.filekind`); each copy must be a copy of it by content
-    (:mod:`.copycheck`), whatever mark it carries.  A copy given twice is merged once."""
+def _copies_one_at_a_time(
+    master: Report, package: Package, copies: Sequence[Source], notes: list[Message], loaded: list[str]
+) -> Iterator[MergeCopy]:
+    """Each copy opened once, when the merge asks for it, judged, and let go before the next: only
+    the draft and one copy are in memory.  A copy must be a copy of the draft by content
+    (:mod:`.copycheck`), whatever mark it carries, and not far larger than the draft (refused before
+    its main part is parsed); a copy given twice (also under another name) is merged once.  A
+    refusal names the file; nothing is written then.  ``loaded`` gets the label of each copy merged."""
     from .copycheck import first_difference
     from .errors import NotAReportError
-    from .writing.finalize import open_filled
+    from .package import open_package
     from .writing.merge import Copy
 
-    master = read(draft)
-    kind = judge(master.value)
-    require("merge", kind, str(draft), kind_label(master.value, kind))
-    loaded: list[Copy] = []
-    notes: list[Message] = []
+    draft_size = package.entry_size(package.main)
     seen: dict[str, Source] = {}
     for source in _unique(copies, notes):
-        copy_read = read(source)
-        broken = next((m for m in copy_read.messages if m.code == "reader.custom_properties"), None)
-        if broken is not None:
-            text = (
-                "文書のプロパティ（docProps/custom.xml）が壊れているため、この案の写しか確かめられません"
-                f"（{broken.found}）。各課に配り直した写しか、案の写しを指定してください"
-            )
-            raise NotAReportError(text, source)
-        copy_kind = judge(copy_read.value)
-        if not (copy_kind.is_draft or copy_kind is FileKind.DEPARTMENT_COPY):
-            theirs, ours = copy_read.value.fiscal_year.text, master.value.fiscal_year.text
-            year = f"（{theirs}）" if theirs != ours else ""
-            raise NotAReportError(
-                f"このファイルは{kind_label(copy_read.value, copy_kind)}{year}で、"
-                f"この案（{ours}）の写しではありません。各課が記入した写しを指定してください",
-                source,
-            )
-        difference = first_difference(master.value, copy_read.value)
-        if difference is not None:
-            raise NotAReportError(f"この案の写しではありません：{difference}", source)
-        parts = open_filled(source)
-        digest = _digest(parts.raw)
+        opened = open_package(source, check_main=_not_far_larger(draft_size))
+        copy_read = read(opened)
+        _refuse_unless_copy_of(master, copy_read, source)
+        digest = opened.fingerprint()
         if digest in seen:
             notes.append(_twice(source, seen[digest]))
             continue
         seen[digest] = source
-        loaded.append(Copy(str(source), copy_read.value, parts, _mark_of(copy_read.value)))
-        notes += [_in_copy(message, source) for message in copy_read.messages]
-    return master, open_filled(draft), loaded, notes
+        difference = first_difference(master, copy_read.value)
+        if difference is not None:
+            raise NotAReportError(f"この案の写しではありません：{difference}", source)
+        notes.extend(_in_copy(message, source) for message in copy_read.messages)
+        loaded.append(str(source))
+        yield Copy(str(source), _mark_of(copy_read.value), copy_read.value, opened)
+        del opened, copy_read
+
+
+def _refuse_unless_copy_of(master: Report, copy_read: Result[Report], source: Source) -> None:
+    """Refuse a file that is no draft nor department's copy, or whose copy mark cannot be read."""
+    from .errors import NotAReportError
+
+    broken = next((m for m in copy_read.messages if m.code == "reader.custom_properties"), None)
+    if broken is not None:
+        text = (
+            "文書のプロパティ（docProps/custom.xml）が壊れているため、この案の写しか確かめられません"
+            f"（{broken.found}）。各課に配り直した写しか、案の写しを指定してください"
+        )
+        raise NotAReportError(text, source)
+    copy_kind = judge(copy_read.value)
+    if not (copy_kind.is_draft or copy_kind is FileKind.DEPARTMENT_COPY):
+        theirs, ours = copy_read.value.fiscal_year.text, master.fiscal_year.text
+        year = f"（{theirs}）" if theirs != ours else ""
+        raise NotAReportError(
+            f"このファイルは{kind_label(copy_read.value, copy_kind)}{year}で、"
+            f"この案（{ours}）の写しではありません。各課が記入した写しを指定してください",
+            source,
+        )
 
 
 def _unique(copies: Sequence[Source], notes: list[Message]) -> list[Source]:
@@ -729,15 +751,6 @@ def _same_file(os: Any, first: Source, second: Source) -> bool:
         return False
 
 
-def _digest(raw: Mapping[str, bytes]) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    for name in sorted(raw):
-        digest.update(name.encode("utf-8") + b"\0" + raw[name])
-    return digest.hexdigest()
-
-
 def _twice(source: Source, first: Source) -> Message:
     text = (
         f"「{source}」は「{first}」と同じ写しです。一度だけまとめました"
@@ -752,6 +765,33 @@ def _mark_of(report: Report) -> MergeMark | None:
 
     mark = report.split_mark
     return CopyMark(mark.department, mark.code, mark.draft) if mark is not None else None
+
+
+_COPY_GROWTH = 4
+_COPY_MARGIN = 2 * 1024 * 1024
+
+
+def _not_far_larger(draft_size: int) -> Callable[[Package, str, int], None]:
+    """A check that refuses a copy whose main part is far larger than the draft's, before it is
+    parsed: a department fills in cells, it does not multiply the document (a copy of another
+    file, or a pasted flood, would take the merge's memory past what a report needs)."""
+
+    def check(package: Package, part: str, size: int) -> None:
+        if size > _COPY_GROWTH * draft_size + _COPY_MARGIN:
+            from .errors import InputFileError
+
+            raise InputFileError(
+                f"写しの本文（{_megabytes(size)}）が案の本文（{_megabytes(draft_size)}）より大きすぎるため"
+                "取り込みません。この案から作った各課の写しか確かめてください",
+                package.path,
+                where=part,
+            )
+
+    return check
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def _in_copy(message: Message, source: Source) -> Message:

@@ -1,4 +1,11 @@
-"""Open a Word (.docx) file safely: the only place that reads the input zip and parses its XML.
+"""The package layer: the only place that opens a zip, parses XML parts and writes a package.
+
+One :class:`Package` per job serves reading and writing: the input is opened once, each part is
+parsed at most once when first asked for, the parts a job changes are tracked, and
+:meth:`Package.save` serializes only those and copies every other member from the input as it came
+(with its own date).  Relationships are resolved by the package (:meth:`Package.related`,
+:meth:`Package.relate`), content types declared by it (:meth:`Package.set_override`); the package
+vocabulary lives in :mod:`komae_docx.opcnames`.
 
 The input may come from anyone (mail attachments, shared folders), so everything here assumes a
 hostile file: it is read once, in full, into memory (capped by size) and never written; the zip's
@@ -14,6 +21,8 @@ content of the file (nor of any other file an entity might point at).
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import io
 import lzma
 import posixpath
@@ -22,18 +31,35 @@ import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 from urllib.parse import unquote
 
 from lxml import etree
 
 from .errors import InputFileError, SheetFormatError, UnsafeInputError, missing_file_text
-from .wordml import PKG_REL_NS, W_NS, W_STRICT_NS
+from .opcnames import (
+    CONTENT_TYPES_PART,
+    CT_NS,
+    CT_RELATIONSHIPS,
+    CT_WORD_MAIN,
+    CT_WORD_TEMPLATE_MAIN,
+    CT_XML,
+    PACKAGE_RELS_PART,
+    PKG_REL_NS,
+    STRICT_PREFIX,
+    STRICT_REL_PREFIX,
+    STRICT_REL_RENAMES,
+    STRICT_TO_TRANSITIONAL,
+    TRANSITIONAL_REL_PREFIX,
+)
+from .wordml import W_NS, W_STRICT_NS
 
 __all__ = [
-    "DEFAULT_LIMITS", "Limits", "Package", "open_package", "parse_xml", "replace_parts", "write_package",
+    "COUNTS", "DEFAULT_LIMITS", "Limits", "Package", "open_package", "package_of_parts", "parse_xml",
+    "replace_parts", "serialize", "write_package",
 ]  # fmt: skip
 
 _MB = 1024 * 1024
@@ -57,17 +83,7 @@ DEFAULT_LIMITS = Limits()
 
 # --------------------------------------------------------------------------- vocabulary
 
-CONTENT_TYPES_PART = "[Content_Types].xml"
-PACKAGE_RELS_PART = "_rels/.rels"
-
-CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-
-_WORD_MAIN_TYPES = frozenset(
-    {
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
-    }
-)
+_WORD_MAIN_TYPES = frozenset({CT_WORD_MAIN, CT_WORD_TEMPLATE_MAIN})
 _MACRO_TYPES = frozenset(
     {
         "application/vnd.ms-word.document.macroenabled.main+xml",
@@ -76,43 +92,6 @@ _MACRO_TYPES = frozenset(
     }
 )
 """Lower-cased; an embedded macro-enabled workbook (an OLE object) does not make the document a .docm."""
-
-_TRANSITIONAL = "http://schemas.openxmlformats.org/"
-_STRICT = "http://purl.oclc.org/ooxml/"
-_STRICT_TO_TRANSITIONAL: dict[str, str] = {
-    _STRICT + strict: _TRANSITIONAL + transitional
-    for strict, transitional in (
-        ("wordprocessingml/main", "wordprocessingml/2006/main"),
-        ("officeDocument/relationships", "officeDocument/2006/relationships"),
-        ("officeDocument/math", "officeDocument/2006/math"),
-        ("officeDocument/sharedTypes", "officeDocument/2006/sharedTypes"),
-        ("officeDocument/bibliography", "officeDocument/2006/bibliography"),
-        ("officeDocument/characteristics", "officeDocument/2006/characteristics"),
-        ("officeDocument/customXml", "officeDocument/2006/customXml"),
-        ("officeDocument/docPropsVTypes", "officeDocument/2006/docPropsVTypes"),
-        ("officeDocument/extendedProperties", "officeDocument/2006/extended-properties"),
-        ("officeDocument/customProperties", "officeDocument/2006/custom-properties"),
-        ("officeDocument/extended-properties", "officeDocument/2006/extended-properties"),
-        ("officeDocument/custom-properties", "officeDocument/2006/custom-properties"),
-        ("drawingml/main", "drawingml/2006/main"),
-        ("drawingml/wordprocessingDrawing", "drawingml/2006/wordprocessingDrawing"),
-        ("drawingml/picture", "drawingml/2006/picture"),
-        ("drawingml/chart", "drawingml/2006/chart"),
-        ("drawingml/chartDrawing", "drawingml/2006/chartDrawing"),
-        ("drawingml/diagram", "drawingml/2006/diagram"),
-        ("drawingml/lockedCanvas", "drawingml/2006/lockedCanvas"),
-        ("drawingml/compatibility", "drawingml/2006/compatibility"),
-        ("drawingml/spreadsheetDrawing", "drawingml/2006/spreadsheetDrawing"),
-        ("schemaLibrary/main", "schemaLibrary/2006/main"),
-        ("spreadsheetml/main", "spreadsheetml/2006/main"),
-        ("presentationml/main", "presentationml/2006/main"),
-    )
-}
-"""Strict (ISO/IEC 29500 Strict) namespace URI → its Transitional equivalent."""
-
-_STRICT_REL_PREFIX = _STRICT + "officeDocument/relationships/"
-_TRANSITIONAL_REL_PREFIX = _TRANSITIONAL + "officeDocument/2006/relationships/"
-_STRICT_REL_RENAMES = {"extendedProperties": "extended-properties", "customProperties": "custom-properties"}
 
 # --------------------------------------------------------------------------- limits and sniffing
 
@@ -146,21 +125,67 @@ _MSG_OVER_CAP = "展開後のサイズが上限を超えました（zip 爆弾�
 # --------------------------------------------------------------------------- public API
 
 
-def open_package(path: str | Path, limits: Limits = DEFAULT_LIMITS, *, for_reading: bool = False) -> Package:
-    """Open ``path`` as a Word document, refusing anything unreadable, unsafe or not a .docx.
+@dataclass
+class OpenCounts:
+    """How often the package layer opened an input and parsed each part (tests and benchmarks
+    check that a job opens its input once and parses ``document.xml`` at most as often as it must)."""
+
+    opens: dict[str, int] = field(default_factory=dict)
+    """By file (its path as given, or the name given to bytes)."""
+    parses: dict[tuple[str, str], int] = field(default_factory=dict)
+    """By (file, part)."""
+
+    def parses_of(self, part: str) -> int:
+        """How often a part of this name was parsed, in any package (``document.xml``)."""
+        return sum(n for (_, name), n in self.parses.items() if posixpath.basename(name) == part)
+
+    def clear(self) -> None:
+        self.opens.clear()
+        self.parses.clear()
+
+
+COUNTS = OpenCounts()
+"""Counted for the whole process; cheap (two dict updates per open or parse)."""
+
+
+def open_package(
+    source: str | Path | bytes,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    for_reading: bool = False,
+    name: str | Path | None = None,
+    check_main: Callable[[Package, str, int], None] | None = None,
+) -> Package:
+    """Open ``source`` (a path, or the bytes of a package) as a Word document, refusing anything
+    unreadable, unsafe or not a .docx.  ``name`` is what messages call bytes (default 「（メモリ上の文書）」).
+    ``check_main`` is called with the package, its main part and the size the zip declares for it
+    (reading never gets past that size) before the main part is parsed: it may refuse the file.
 
     ``for_reading`` is for the reading side only: the main part is then parsed without the
     formatting the reader never looks at (run properties: fonts, sizes; cell widths, shading,
     alignment; see :func:`_without_unread_formatting`).  That is over half of a report's
-    elements, so the tree of a large report takes half the memory and less time.  The output
-    side edits the document and must keep everything (the default).
+    elements, so the tree of a large report takes half the memory and less time.  A job that
+    also writes the document opens it once without it and the reader reads that same full tree.
     """
-    file_path = Path(path)
-    data = _read_input_file(file_path, limits)
+    if isinstance(source, bytes):
+        file_path = Path(name) if name is not None else Path("（メモリ上の文書）")
+        data = source
+        _check_file_size(len(data), file_path, limits)
+    else:
+        file_path = Path(source)
+        data = _read_input_file(file_path, limits)
     _refuse_ole(data, file_path)
     archive = _open_zip(data, file_path, limits)
     _check_entries(archive.infolist(), file_path, limits)
-    return Package(file_path, archive, limits, for_reading=for_reading)
+    COUNTS.opens[str(file_path)] = COUNTS.opens.get(str(file_path), 0) + 1
+    return Package(file_path, archive, limits, for_reading=for_reading, check_main=check_main)
+
+
+def package_of_parts(parts: Mapping[str, bytes], name: str | Path) -> Package:
+    """A package the tool made itself, held as its parts by name (a rendered document), as a
+    :class:`Package` without zipping it again.  Not for input: it skips the zip checks of the gate
+    (its XML still goes through the hardened parser)."""
+    return Package(Path(name), None, DEFAULT_LIMITS, parts=parts)
 
 
 def parse_xml(
@@ -184,11 +209,23 @@ def parse_xml(
         raise _dtd_error(path, part)
     if max_depth < _LIBXML_MAX_DEPTH and _deeper_than(root, max_depth):
         raise UnsafeInputError(f"XML の入れ子が深すぎます（上限 {max_depth} 段）", path, where=part)
+    key = (str(path), part)
+    COUNTS.parses[key] = COUNTS.parses.get(key, 0) + 1
     return root
 
 
+def serialize(root: etree._Element) -> bytes:
+    """A part as Word writes it: UTF-8 with a standalone declaration."""
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
 class Package:
-    """Read-only view of an opened .docx, held in memory; create it with :func:`open_package`.
+    """An opened .docx, for reading and for writing; create it with :func:`open_package`.
+
+    The input's bytes are held once (the gate read them); each part is decompressed and parsed
+    when first asked for, at most once.  A part the caller edits is marked changed (:meth:`edit`,
+    :meth:`mark_changed`, :meth:`put`, :meth:`remove`); :meth:`save` serializes only those and
+    copies every other member from the input as it came, one at a time.
 
     Part names are zip entry names without a leading slash (``word/document.xml``); lookups also
     accept a leading slash and fall back to a case-insensitive match, as OPC part names are
@@ -196,19 +233,38 @@ class Package:
     """
 
     def __init__(
-        self, path: Path, archive: zipfile.ZipFile, limits: Limits, *, for_reading: bool = False
+        self,
+        path: Path,
+        archive: zipfile.ZipFile | None,
+        limits: Limits,
+        *,
+        for_reading: bool = False,
+        check_main: Callable[[Package, str, int], None] | None = None,
+        parts: Mapping[str, bytes] | None = None,
     ) -> None:
         self._path = path
-        self._zip = archive
+        self._zip = archive if archive is not None else zipfile.ZipFile(io.BytesIO(), "w")
         self._limits = limits
         self._for_reading = for_reading
-        self._entries = {info.filename: info for info in archive.infolist() if not info.is_dir()}
+        self._entries = {info.filename: info for info in self._zip.infolist() if not info.is_dir()}
         self._entries_lower = {name.lower(): info for name, info in self._entries.items()}
         self._strict = False  # read by xml() while the main part is being identified
         self._parsed: dict[str, etree._Element] = {}
-        main, self._strict = _identify_main_document(self)
+        self._dirty: set[str] = set()
+        """Parsed parts to serialize on save."""
+        self._put: dict[str, bytes] = {}
+        """Parts replaced or added as bytes."""
+        self._added: list[str] = list(parts or {})
+        self._removed: set[str] = set()
+        self._put.update(parts or {})
+        if parts is None:
+            main, self._strict = _identify_main_document(self, check_main)
+        else:  # a package the tool made: its main part is found, not judged (nor parsed)
+            main = _main_part_name(self, _ContentTypes(self.xml(CONTENT_TYPES_PART)))
         info = self._lookup(main)
         self._main = info.filename if info is not None else main
+
+    # ----------------------------------------------------------------- what it is
 
     @property
     def path(self) -> Path:
@@ -227,24 +283,78 @@ class Package:
     def main_document_part(self) -> str:
         return self._main
 
+    @property
+    def main(self) -> str:
+        """The main document part's name (``word/document.xml``)."""
+        return self._main
+
+    @property
+    def lean(self) -> bool:
+        """Whether the main part was parsed without the formatting the reader never reads."""
+        return self._for_reading
+
+    @property
+    def document(self) -> etree._Element:
+        """The main document part's tree (``w:document``)."""
+        return self.xml(self._main)
+
+    @property
+    def body(self) -> etree._Element:
+        body = self.document.find(f"{{{W_NS}}}body")
+        if body is None:
+            raise SheetFormatError("文書の本文(w:body)がありません", self._path)
+        return body
+
+    @property
+    def comments_part(self) -> str | None:
+        """The main document's comments part, if it has one."""
+        return self.related(self._main, "comments")
+
+    @property
+    def comments(self) -> etree._Element | None:
+        part = self.comments_part
+        return self.xml(part) if part is not None else None
+
+    @property
+    def settings_part(self) -> str | None:
+        """The main document's settings part (document protection, tracking), if it has one."""
+        return self.related(self._main, "settings")
+
+    @property
+    def settings(self) -> etree._Element | None:
+        part = self.settings_part
+        return self.xml(part) if part is not None else None
+
     def names(self) -> list[str]:
-        return list(self._entries)
+        """The package's part names in order: the input's, then the added ones."""
+        return [name for name in [*self._entries, *self._added] if name not in self._removed]
 
     def has(self, name: str) -> bool:
-        return self._lookup(name) is not None
+        return self._find(name) is not None
+
+    def entry_size(self, name: str) -> int:
+        """The uncompressed size the input declares for ``name`` (0 for a part added since)."""
+        info = self._lookup(name)
+        return info.file_size if info is not None else 0
+
+    # ----------------------------------------------------------------- reading parts
 
     def read(self, name: str) -> bytes:
-        """The bytes of part ``name``, decompressed in chunks and refused past the size cap."""
-        info = self._lookup(name)
-        if info is None:
+        """The bytes of part ``name``: as changed, or decompressed in chunks and refused past the cap."""
+        part = self._find(name)
+        if part is None:
             raise InputFileError("必要なパーツがありません", self._path, where=_printable(name))
+        if part in self._dirty:
+            return serialize(self._parsed[part])
+        if part in self._put:
+            return self._put[part]
+        info = self._entries[part]
         cap = min(self._limits.max_part_bytes, info.file_size)
         return _read_capped(self._zip, info, cap, self._path)
 
     def xml(self, name: str) -> etree._Element:
-        """Part ``name`` parsed by :func:`parse_xml`, with Strict namespaces mapped to Transitional."""
-        info = self._lookup(name)
-        part = info.filename if info is not None else name
+        """Part ``name`` parsed by :func:`parse_xml` (once), with Strict namespaces mapped to Transitional."""
+        part = self._find(name) or name
         if part in self._parsed:
             return self._parsed[part]
         data = self.read(part)
@@ -258,27 +368,179 @@ class Package:
         """Keep a part parsed during identification, so the reader does not parse it again."""
         self._parsed[part] = root
 
+    # ----------------------------------------------------------------- relationships
+
     def related_part(self, source_part: str, rel_type_suffix: str) -> list[str]:
         """Parts that ``source_part`` points at with a relationship type ending in ``rel_type_suffix``.
 
         ``rel_type_suffix`` is the last segment of the type, with or without the slash
-        (``"/comments"`` or ``"comments"``); Strict and Transitional types both match.  External
-        targets and targets missing from the package are left out; a target outside the package
-        is refused.  An empty ``source_part`` means the package itself (``_rels/.rels``).
+        (``"/comments"`` or ``"comments"``), or the whole type; Strict and Transitional types both
+        match.  External targets and targets missing from the package are left out; a target
+        outside the package is refused.  An empty ``source_part`` means the package itself
+        (``_rels/.rels``).
         """
         rels_part = _rels_part_of(source_part)
         if not self.has(rels_part):
             return []
-        suffix = "/" + rel_type_suffix.lstrip("/")
+        suffix = "/" + rel_type_suffix.rsplit("/", 1)[-1]
         found: list[str] = []
         for rel in self.xml(rels_part).iter(f"{{{PKG_REL_NS}}}Relationship"):
             if not rel.get("Type", "").endswith(suffix) or rel.get("TargetMode") == "External":
                 continue
             target = _resolve_target(source_part, rel.get("Target", ""), self._path, rels_part)
-            info = self._lookup(target)
-            if info is not None and info.filename not in found:
-                found.append(info.filename)
+            part = self._find(target)
+            if part is not None and part not in found:
+                found.append(part)
         return found
+
+    @staticmethod
+    def relationships_part(source_part: str) -> str:
+        """The name of the part holding ``source_part``'s relationships (``""``: the package's)."""
+        return _rels_part_of(source_part)
+
+    def related(self, source_part: str, rel_type: str) -> str | None:
+        """The first part ``source_part`` points at with ``rel_type`` (see :meth:`related_part`)."""
+        found = self.related_part(source_part, rel_type)
+        return found[0] if found else None
+
+    def relate(self, source_part: str, target_part: str, rel_type: str) -> str:
+        """Add a relationship of ``rel_type`` from ``source_part`` (``""``: the package) to
+        ``target_part``; returns its id.  The target is written relative to the source's folder."""
+        rels_part = _rels_part_of(source_part)
+        if self.has(rels_part):
+            root = self.edit(rels_part)
+        else:
+            root = etree.Element(f"{{{PKG_REL_NS}}}Relationships", nsmap={None: PKG_REL_NS})  # type: ignore[dict-item]
+            self.put(rels_part, root)
+        taken = {rel.get("Id") for rel in root.iter(f"{{{PKG_REL_NS}}}Relationship")}
+        rid = next(f"rIdKomae{n}" for n in range(1, len(taken) + 2) if f"rIdKomae{n}" not in taken)
+        folder = posixpath.dirname(source_part.lstrip("/")) or "."
+        target = posixpath.relpath(target_part.lstrip("/"), folder)
+        etree.SubElement(root, f"{{{PKG_REL_NS}}}Relationship", Id=rid, Type=rel_type, Target=target)
+        return rid
+
+    # ----------------------------------------------------------------- content types
+
+    def content_type(self, name: str) -> str | None:
+        """The content type ``[Content_Types].xml`` gives part ``name`` (lower-cased)."""
+        if not self.has(CONTENT_TYPES_PART):
+            return None
+        return _ContentTypes(self.xml(CONTENT_TYPES_PART)).of(name)
+
+    def set_override(self, name: str, content_type: str) -> None:
+        """Declare part ``name``'s content type (an Override), unless it is declared already."""
+        part_name = "/" + name.lstrip("/")
+        if self.has(CONTENT_TYPES_PART):
+            root = self.xml(CONTENT_TYPES_PART)
+        else:  # a package without content types: give it the least it needs
+            root = etree.Element(f"{{{CT_NS}}}Types", nsmap={None: CT_NS})  # type: ignore[dict-item]
+            for extension, kind in (("rels", CT_RELATIONSHIPS), ("xml", CT_XML)):
+                etree.SubElement(root, f"{{{CT_NS}}}Default", Extension=extension, ContentType=kind)
+            self.put(CONTENT_TYPES_PART, root)
+        overrides = root.iter(f"{{{CT_NS}}}Override")
+        if any(o.get("PartName", "").lower() == part_name.lower() for o in overrides):
+            return
+        etree.SubElement(root, f"{{{CT_NS}}}Override", PartName=part_name, ContentType=content_type)
+        self.mark_changed(CONTENT_TYPES_PART)
+
+    # ----------------------------------------------------------------- changing parts
+
+    def edit(self, name: str) -> etree._Element:
+        """Part ``name``'s tree, to be changed in place: it is serialized on save."""
+        root = self.xml(name)
+        self.mark_changed(name)
+        return root
+
+    def mark_changed(self, name: str) -> None:
+        """Say that the tree of part ``name`` (from :meth:`xml`) was changed in place."""
+        part = self._find(name) or name
+        if part not in self._parsed:
+            raise KeyError(part)
+        if part == self._main and self._for_reading:
+            raise ValueError("a package opened for reading has a lean main part: open it for writing")
+        self._dirty.add(part)
+
+    def put(self, name: str, content: bytes | etree._Element) -> None:
+        """Replace part ``name`` (or add it, after the input's parts) with bytes or a tree."""
+        part = self._find(name) or name.lstrip("/")
+        self._removed.discard(part)
+        if part not in self._entries and part not in self._added:
+            self._added.append(part)
+        self._parsed.pop(part, None)
+        self._dirty.discard(part)
+        self._put.pop(part, None)
+        if isinstance(content, bytes):
+            self._put[part] = content
+        else:
+            self._parsed[part] = content
+            self._dirty.add(part)
+
+    def remove(self, name: str) -> None:
+        """Leave part ``name`` out of the saved package (its relationships are the caller's)."""
+        part = self._find(name)
+        if part is None:
+            return
+        self._removed.add(part)
+        self._parsed.pop(part, None)
+        self._dirty.discard(part)
+        self._put.pop(part, None)
+
+    def copy(self) -> Package:
+        """An independent copy of the package and its changes (the input's members are shared:
+        they are read-only)."""
+        twin = object.__new__(Package)
+        twin.__dict__.update(self.__dict__)
+        # changed trees are copied; unchanged ones are parsed again if the copy asks for them (a
+        # tree shared between the two would carry one's later edits into the other)
+        twin._parsed = {name: copy.deepcopy(self._parsed[name]) for name in self._dirty}
+        twin._dirty, twin._put = set(self._dirty), dict(self._put)
+        twin._added, twin._removed = list(self._added), set(self._removed)
+        return twin
+
+    def changed_parts(self) -> list[str]:
+        return [name for name in self.names() if name in self._dirty or name in self._put]
+
+    # ----------------------------------------------------------------- saving
+
+    def save(self) -> bytes:
+        """The package with its changes, deterministic: changed parts serialized, every other member
+        copied from the input in chunks (never all held at once), in the input's order."""
+        out = io.BytesIO()
+        self.save_to(out)
+        return out.getvalue()
+
+    def save_to(self, stream: IO[bytes]) -> None:
+        changed_date = _changed_date(self._entries.values())
+        with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in self.names():
+                if name in self._dirty or name in self._put:
+                    data = self.read(name)
+                    info = zipfile.ZipInfo(name, date_time=changed_date)
+                    archive.writestr(info, data, zipfile.ZIP_DEFLATED)
+                    continue
+                _copy_member(self._zip, self._entries[name], archive, self._path)
+
+    # ----------------------------------------------------------------- lookups
+
+    def _find(self, name: str) -> str | None:
+        """The package's spelling of part ``name``, or None when it has no such part."""
+        bare = name.lstrip("/")
+        for candidate in (bare, unquote(bare)):
+            if (candidate in self._put or candidate in self._added) and candidate not in self._removed:
+                return candidate
+        info = self._lookup(bare)
+        if info is None or info.filename in self._removed:
+            return None
+        return info.filename
+
+    def fingerprint(self) -> str:
+        """A digest of the input's members (names, sizes, CRC-32s): the same contents give the same
+        digest (a copy given twice under two names), without decompressing anything."""
+        digest = hashlib.sha256()
+        for name in sorted(self._entries):
+            info = self._entries[name]
+            digest.update(f"{name}\0{info.file_size}\0{info.CRC}\n".encode())
+        return digest.hexdigest()
 
     def _lookup(self, name: str) -> zipfile.ZipInfo | None:
         name = name.lstrip("/")
@@ -300,16 +562,46 @@ def refuse_strict(package: Package, cannot: str) -> None:
         )
 
 
-# --------------------------------------------------------------------------- writing a changed package
+# --------------------------------------------------------------------------- writing a package
 
-PACKAGE_DATE = (1980, 1, 1, 0, 0, 0)
-"""Every entry's timestamp: the same parts give the same bytes (and nothing says when or where)."""
+PACKAGE_DATE = (2024, 4, 1, 0, 0, 0)
+"""The timestamp of parts the tool writes when the input gives none better (a package the tool made
+itself): fixed, so the same parts give the same bytes, and not the zip format's 1980 "no date"."""
+_NO_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _changed_date(infos: Iterable[zipfile.ZipInfo]) -> tuple[int, int, int, int, int, int]:
+    """The date for changed parts: the input's newest entry date (when it was last saved), so the
+    same input gives the same bytes; :data:`PACKAGE_DATE` when the input carries no real date."""
+    dates = [info.date_time for info in infos if info.date_time > _NO_DATE]
+    newest = max(dates, default=PACKAGE_DATE)
+    return (newest[0], newest[1], newest[2], newest[3], newest[4], newest[5])
+
+
+def _copy_member(
+    source: zipfile.ZipFile, info: zipfile.ZipInfo, archive: zipfile.ZipFile, path: Path
+) -> None:
+    """Copy one untouched member in chunks, with its date (1980's "no date" becomes
+    :data:`PACKAGE_DATE`), capped as every read of the input is."""
+    date = info.date_time if info.date_time > _NO_DATE else PACKAGE_DATE
+    out = zipfile.ZipInfo(info.filename, date_time=date)
+    out.compress_type = zipfile.ZIP_DEFLATED
+    total = 0
+    try:
+        with source.open(info) as stream, archive.open(out, "w") as sink:
+            while chunk := stream.read(_READ_CHUNK):
+                total += len(chunk)
+                if total > info.file_size:
+                    raise UnsafeInputError(_MSG_OVER_CAP, path, where=_printable(info.filename))
+                sink.write(chunk)
+    except (*_ZIP_ERRORS, NotImplementedError, RuntimeError):
+        raise InputFileError(_MSG_BROKEN_DATA, path, where=_printable(info.filename)) from None
 
 
 def write_package(parts: Iterable[tuple[str, bytes]]) -> bytes:
-    """The one way the tool writes a package: the ``(name, data)`` parts in order, deflated, with
-    fixed timestamps.  Writing it to disk is :mod:`komae_docx.safeio`'s job (atomic, never onto an
-    input)."""
+    """A package from ``(name, data)`` parts in order, deflated, with fixed timestamps (a bundle of
+    files, a package built from scratch).  Writing it to disk is :mod:`komae_docx.safeio`'s job
+    (atomic, never onto an input)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts:
@@ -555,7 +847,9 @@ def _too_many_entries(count: int, path: Path, limits: Limits) -> UnsafeInputErro
 # --------------------------------------------------------------------------- OOXML identification
 
 
-def _identify_main_document(package: Package) -> tuple[str, bool]:
+def _identify_main_document(
+    package: Package, check_main: Callable[[Package, str, int], None] | None = None
+) -> tuple[str, bool]:
     """Check the package is a macro-free Word document; return its main part and whether it is Strict."""
     path = package.path
     if not package.has(CONTENT_TYPES_PART):
@@ -567,6 +861,8 @@ def _identify_main_document(package: Package) -> tuple[str, bool]:
     _refuse_other_office_kinds(package, types.of(main) if main else None)
     if not main or not package.has(main):
         raise InputFileError("本文のパーツがありません", path, where=main or "word/document.xml")
+    if check_main is not None:
+        check_main(package, main, package.entry_size(main))
     root = _parse_main(package, main)
     if root.tag not in (f"{{{W_NS}}}document", f"{{{W_STRICT_NS}}}document"):
         raise InputFileError("本文が Word 文書の XML ではありません", path, where=main)
@@ -774,20 +1070,20 @@ def _translate_strict(root: etree._Element) -> None:
     rel_tag = f"{{{PKG_REL_NS}}}Relationship"
     for element in root.iter(etree.Element):
         namespace, local = _split_tag(element.tag)
-        if namespace in _STRICT_TO_TRANSITIONAL:
-            element.tag = f"{{{_STRICT_TO_TRANSITIONAL[namespace]}}}{local}"
+        if namespace in STRICT_TO_TRANSITIONAL:
+            element.tag = f"{{{STRICT_TO_TRANSITIONAL[namespace]}}}{local}"
         _translate_strict_attributes(element)
         if element.tag == rel_tag:
             element.set("Type", _transitional_rel_type(element.get("Type", "")))
 
 
 def _translate_strict_attributes(element: etree._Element) -> None:
-    prefix = "{" + _STRICT
+    prefix = "{" + STRICT_PREFIX
     for name in [name for name in element.attrib if isinstance(name, str) and name.startswith(prefix)]:
         namespace, local = _split_tag(name)
-        if namespace in _STRICT_TO_TRANSITIONAL:
+        if namespace in STRICT_TO_TRANSITIONAL:
             value = element.attrib.pop(name)
-            element.set(f"{{{_STRICT_TO_TRANSITIONAL[namespace]}}}{local}", value)
+            element.set(f"{{{STRICT_TO_TRANSITIONAL[namespace]}}}{local}", value)
 
 
 def _split_tag(tag: str) -> tuple[str, str]:
@@ -798,10 +1094,10 @@ def _split_tag(tag: str) -> tuple[str, str]:
 
 
 def _transitional_rel_type(rel_type: str) -> str:
-    if not rel_type.startswith(_STRICT_REL_PREFIX):
+    if not rel_type.startswith(STRICT_REL_PREFIX):
         return rel_type
-    name = rel_type[len(_STRICT_REL_PREFIX) :]
-    return _TRANSITIONAL_REL_PREFIX + _STRICT_REL_RENAMES.get(name, name)
+    name = rel_type[len(STRICT_REL_PREFIX) :]
+    return TRANSITIONAL_REL_PREFIX + STRICT_REL_RENAMES.get(name, name)
 
 
 # --------------------------------------------------------------------------- formatting

@@ -38,13 +38,13 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from .opcnames import R_NS
+
 # --------------------------------------------------------------------------- names
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W_STRICT_NS = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 W = f"{{{W_NS}}}"
 MC = f"{{{MC_NS}}}"
@@ -663,52 +663,150 @@ def put_comment_anchors(
 
 # --------------------------------------------------------------------------- tracked changes
 
-_PROPERTY_CHANGES = frozenset(
+_KEPT_WRAPPERS = frozenset({INS, MOVE_TO})
+"""Wrappers whose content the reader keeps: accepted, the wrapper goes and the content stays."""
+_DROPPED_WRAPPERS = frozenset({DEL, MOVE_FROM})
+"""Wrappers whose content the reader skips: accepted, they go with their content."""
+_FORMAT_CHANGES = frozenset(
     w(name)
     for name in (
-        "rPrChange", "pPrChange", "tcPrChange", "trPrChange", "tblPrChange", "tblGridChange",
-        "sectPrChange", "tblPrExChange", "numberingChange", "cellIns", "cellDel", "cellMerge",
+        "rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "tblPrExChange", "tblGridChange",
+        "trPrChange", "tcPrChange", "numberingChange",
     )
 )  # fmt: skip
+"""The previous formatting Word keeps beside the new one: accepted, the record goes."""
+_CELL_DELETED = w("cellDel")
+_PROPERTY_CHANGES = _FORMAT_CHANGES | {_CELL_DELETED, w("cellIns"), w("cellMerge")}
 _RANGE_MARKS = frozenset(
     w(name)
     for name in (
         "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd",
         "customXmlInsRangeStart", "customXmlInsRangeEnd", "customXmlDelRangeStart", "customXmlDelRangeEnd",
         "customXmlMoveFromRangeStart", "customXmlMoveFromRangeEnd",
-        "customXmlMoveToRangeStart", "customXmlMoveToRangeEnd",
+        "customXmlMoveToRangeStart", "customXmlMoveToRangeEnd", "cellIns", "cellMerge",
     )
 )  # fmt: skip
+"""Markers without content of their own: accepted, they go."""
+
+
+_REVISION_TAGS = (*_KEPT_WRAPPERS, *_DROPPED_WRAPPERS, *_PROPERTY_CHANGES)
+
+
+def revision_marks(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
+    """Every tracked change under ``root`` with its kind (insert, delete, move, format, row)."""
+    for el in root.iter(*_REVISION_TAGS):  # filtered by libxml2, in document order
+        tag = el.tag
+        if tag in _KEPT_WRAPPERS or tag in _DROPPED_WRAPPERS:
+            parent = el.getparent()
+            if parent is not None and parent.tag == TRPR:
+                yield el, "row"
+            elif tag in (MOVE_TO, MOVE_FROM):
+                yield el, "move"
+            else:
+                yield el, "insert" if tag == INS else "delete"
+        elif tag in _FORMAT_CHANGES:
+            yield el, "format"
+        elif tag == _CELL_DELETED or tag in (w("cellIns"), w("cellMerge")):
+            yield el, "row"
 
 
 def accept_revisions(root: etree._Element) -> int:
     """Accept every tracked change under ``root`` in place, as the reader reads them; how many.
 
-    Deleted and moved-away content goes (runs, rows, paragraph marks' flags), inserted and moved-to
-    content stays unwrapped, former formatting (``w:rPrChange`` …) is dropped.  A paragraph whose
-    mark was deleted is left as a paragraph: joining it with the next is layout, not text.
+    The one way the tool accepts changes (the draft, finalize's ``--accept-changes``, merge):
+    inserted and moved-to content stays without its wrapper, deleted and moved-from content goes,
+    a deleted row or cell goes, a deleted paragraph mark (``w:pPr/w:rPr/w:del``) joins its
+    paragraph to the next as Word does, and the old formatting kept by ``w:rPrChange`` /
+    ``w:pPrChange`` / ``w:tblPrChange`` … is dropped (the new one stays).
     """
-    count = 0
-    for tr in [tr for tr in root.iter(TR) if is_deleted_row(tr)]:
-        parent = tr.getparent()
-        if parent is not None:
-            parent.remove(tr)
-            count += 1
-    for el in list(root.iter(DEL, MOVE_FROM, INS, MOVE_TO, *_PROPERTY_CHANGES, *_RANGE_MARKS)):
+    marks = list(revision_marks(root))
+    deleted_rows: list[etree._Element] = []
+    joined: list[etree._Element] = []
+    for el, _ in marks:
         parent = el.getparent()
         if parent is None:
-            continue
-        count += 1
-        if parent.tag in (RPR, TRPR, w("pPr")) or el.tag in _PROPERTY_CHANGES or el.tag in _RANGE_MARKS:
-            parent.remove(el)  # a mark on a paragraph mark or row, or former formatting
-        elif el.tag in (DEL, MOVE_FROM):
+            continue  # inside content removed earlier in this loop
+        if parent.tag == TRPR:
+            if el.tag in _DROPPED_WRAPPERS:
+                tr = parent.getparent()
+                if tr is not None:
+                    deleted_rows.append(tr)
             parent.remove(el)
+        elif parent.tag == RPR and _is_paragraph_mark(parent):
+            if el.tag in _DROPPED_WRAPPERS:
+                p = parent.getparent()
+                p = p.getparent() if p is not None else None
+                if p is not None:
+                    joined.append(p)
+            parent.remove(el)
+        elif el.tag in _KEPT_WRAPPERS:
+            _unwrap(el)
+        elif el.tag in _DROPPED_WRAPPERS:
+            _detach(el)
+        elif el.tag == _CELL_DELETED:
+            _detach(next(el.iterancestors(TC), None))
         else:
-            index = parent.index(el)
-            for offset, child in enumerate(list(el)):
-                parent.insert(index + offset, child)
             parent.remove(el)
-    return count
+    for el in list(root.iter(*_RANGE_MARKS)):
+        _detach(el)
+    for tr in deleted_rows:
+        _detach(tr)
+    for p in joined:
+        _join_with_next(p)
+    if marks:
+        _keep_a_paragraph_in_every_cell(root)
+    return len(marks)
+
+
+def _is_paragraph_mark(rpr: etree._Element) -> bool:
+    ppr = rpr.getparent()
+    return ppr is not None and ppr.tag == PPR
+
+
+def _unwrap(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    at = parent.index(el)
+    for offset, child in enumerate(list(el)):
+        parent.insert(at + offset, child)
+    _detach(el)
+
+
+def _detach(el: etree._Element | None) -> None:
+    if el is None:
+        return
+    parent = el.getparent()
+    if parent is not None:
+        parent.remove(el)
+
+
+def _join_with_next(p: etree._Element) -> None:
+    """A deleted paragraph mark: the paragraph's content joins the next paragraph (an emptied
+    paragraph simply goes); a mark before a table or a section break stays as a paragraph."""
+    if p.getparent() is None:
+        return
+    ppr = p.find(PPR)
+    content = [child for child in p if child is not ppr]
+    following = p.getnext()
+    if ppr is not None and ppr.find(w("sectPr")) is not None:
+        return
+    if not content and following is not None:
+        _detach(p)
+        return
+    if following is None or following.tag != P:
+        return
+    at = 1 if following.find(PPR) is not None else 0
+    for offset, child in enumerate(content):
+        following.insert(at + offset, child)
+    _detach(p)
+
+
+def _keep_a_paragraph_in_every_cell(root: etree._Element) -> None:
+    """A table cell must end with a paragraph (deleted content may have taken its last one)."""
+    for tc in root.iter(TC):
+        if not any(child.tag == P for child in tc):
+            tc.append(etree.Element(P))
 
 
 def without_revisions(props: etree._Element | None) -> etree._Element | None:

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree, html
 
+from ..opcnames import PKG_REL_NS
 from ..package import Package
-from ..wordml import PKG_REL_NS, R
+from ..wordml import R
 
-CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/html"})
 _TEXT_TYPES = frozenset({"text/plain", "application/txt"})
 _KIND_BY_TYPE = {
@@ -55,7 +55,6 @@ class ChunkReader:
         self.package = package
         self.main = package.main_document_part
         self._targets: dict[str, str] | None = None
-        self._types: tuple[dict[str, str], dict[str, str]] | None = None
 
     def read(self, alt_chunk: etree._Element) -> Chunk:
         rid = alt_chunk.get(f"{R}id") or ""
@@ -75,8 +74,8 @@ class ChunkReader:
     def _relationships(self) -> dict[str, str]:
         if self._targets is None:
             self._targets = {}
-            folder, name = posixpath.split(self.main)
-            rels = posixpath.join(folder, "_rels", f"{name}.rels")
+            folder = posixpath.dirname(self.main)
+            rels = self.package.relationships_part(self.main)
             if self.package.has(rels):
                 for rel in self.package.xml(rels).iter(f"{{{PKG_REL_NS}}}Relationship"):
                     target = rel.get("Target", "")
@@ -87,20 +86,7 @@ class ChunkReader:
         return self._targets
 
     def _content_type(self, part: str) -> str:
-        if self._types is None:
-            root = self.package.xml("[Content_Types].xml")
-            defaults = {
-                el.get("Extension", "").lower(): el.get("ContentType", "").lower()
-                for el in root.iter(f"{CT_NS}Default")
-            }
-            overrides = {
-                el.get("PartName", "").lstrip("/").lower(): el.get("ContentType", "").lower()
-                for el in root.iter(f"{CT_NS}Override")
-            }
-            self._types = (defaults, overrides)
-        defaults, overrides = self._types
-        key = part.lower()
-        return overrides.get(key) or defaults.get(posixpath.splitext(key)[1].lstrip("."), "")
+        return (self.package.content_type(part) or "").lower()
 
 
 def _html_paragraphs(data: bytes) -> list[str]:

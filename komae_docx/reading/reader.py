@@ -80,9 +80,13 @@ def read_report(path: str | Path) -> Report:
     return read_report_result(path).value
 
 
-def read_report_result(path: str | Path) -> Result[Report]:
-    """Read a progress report and return it with the reader's warnings."""
-    package = open_package(path, for_reading=True)
+def read_report_result(source: str | Path | Package) -> Result[Report]:
+    """Read a progress report and return it with the reader's warnings.
+
+    ``source`` is a path (opened for reading only: the lean parse) or a package a job opened to
+    edit too: the reader then reads the same full tree the writer edits, parsed once."""
+    package = source if isinstance(source, Package) else open_package(source, for_reading=True)
+    path = package.path
     body = read_body(package)
     try:
         result = _ReportReader(body, Path(path)).read()

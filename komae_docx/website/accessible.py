@@ -27,6 +27,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..model import Report
+from ..opcnames import DC_NS
 from ..package import open_package, parse_xml, refuse_strict, write_package
 from ..wordml import (
     MC,
@@ -48,8 +49,6 @@ WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 ADEC_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
 DECORATIVE_EXT_URI = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
-DC_NS = "http://purl.org/dc/elements/1.1/"
-CP_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 VML_NS = "urn:schemas-microsoft-com:vml"
 PIC_NS = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 LANGUAGE = "ja-JP"

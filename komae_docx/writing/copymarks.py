@@ -10,13 +10,11 @@ custom properties stay.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable
 
 from lxml import etree
 
-from ..package import write_package
+from ..package import package_parts, write_package
 from ..splitmark import MARK_AS_FINAL, MARK_PROPERTIES
 from .ooxml import parse_part, serialize, w
 
@@ -27,9 +25,8 @@ _REMOVED_PROPERTIES = frozenset({*MARK_PROPERTIES, MARK_AS_FINAL})
 def without_copy_marks(data: bytes) -> bytes:
     """``data`` (a .docx the tool made) without protection, permission ranges, split marks and
     _MarkAsFinal; the same bytes when it carries none."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = [info.filename for info in archive.infolist()]
-        raw = {name: archive.read(name) for name in names}
+    raw = package_parts(data)
+    names = list(raw)
     replaced: dict[str, bytes] = {}
     for name, part in raw.items():
         if not name.endswith(".xml"):

@@ -45,6 +45,13 @@ from lxml import etree
 
 from ..errors import SheetFormatError
 from ..model import Entry, LayeredPlan, OpinionSheet, Report, Sheet, SummaryTable, TableAnchor, WelfarePlan
+from ..opcnames import (
+    PACKAGE_RELS_PART,
+    PKG_REL_NS,
+    REL_CORE_PROPERTIES,
+    REL_CORE_PROPERTIES_LEGACY,
+    REL_OFFICE_DOCUMENT,
+)
 from ..package import Package, open_package, package_parts, refuse_strict, write_package
 from ..rollover import report_year_spans, roll_report_dates
 from ..textnorm import fold_number_chars, fold_width
@@ -78,7 +85,8 @@ class DerivedTemplate:
 
 
 def derive_template(source: str | Path | Package, report: Report) -> DerivedTemplate:
-    """Tag the yearly content of ``source`` (the city's file) whose model is ``report``.
+    """Tag the yearly content of ``source`` (the city's file, or the package the job opened and
+    read it from) whose model is ``report``.
 
     Headers and footers are part of the frame: their dates of the report year are tagged too.
     """
@@ -159,8 +167,8 @@ def _unreferenced_images(package: Package, root: etree._Element) -> dict[str, by
     """The main part's relationships without the images nothing refers to any more (a picture in a
     cleared Do cell), and those image parts removed (None) when no other part relates to them."""
     main = package.main_document_part
-    folder, name = posixpath.split(main)
-    rels_part = posixpath.join(folder, "_rels", name + ".rels")
+    folder = posixpath.dirname(main)
+    rels_part = package.relationships_part(main)
     if not package.has(rels_part):
         return {}
     rels = package.xml(rels_part)
@@ -209,7 +217,7 @@ def _package_parts(package: Package, tagged: Mapping[str, bytes | None]) -> Iter
         yield name, data
 
 
-_PACKAGE_RELS = "_rels/.rels"
+_PACKAGE_RELS = PACKAGE_RELS_PART
 
 
 def _package_relationships(main: str) -> bytes:
@@ -218,16 +226,13 @@ def _package_relationships(main: str) -> bytes:
     out: python-docx makes its own when none are related."""
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        f'relationships/officeDocument" Target="/{main}"/></Relationships>'
+        f'<Relationships xmlns="{PKG_REL_NS}">'
+        f'<Relationship Id="rId1" Type="{REL_OFFICE_DOCUMENT}" Target="/{main}"/></Relationships>'
     ).encode()
 
 
-_LEGACY_CORE_PROPERTIES = (
-    b"http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties"
-)
-_CORE_PROPERTIES = b"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+_LEGACY_CORE_PROPERTIES = REL_CORE_PROPERTIES_LEGACY.encode()
+_CORE_PROPERTIES = REL_CORE_PROPERTIES.encode()
 """LibreOffice writes the core properties' relationship with a pre-standard type; python-docx (under
 docxtpl) does not recognise it and adds a second ``docProps/core.xml``.  The copy uses the standard
 type, which Word and LibreOffice both read."""

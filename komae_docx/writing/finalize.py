@@ -29,7 +29,7 @@ from lxml import etree
 
 from ..errors import PublicationNumberError, SheetFormatError
 from ..model import Report
-from ..package import open_package, refuse_strict, write_package
+from ..package import Package, open_package, refuse_strict
 from ..rollover import publication_prefix
 from ..rules import PlanGrades, PlanSummary, measure_sheet_indices, printed_grades
 from ..textnorm import fold_number_chars, fold_publication_number, fold_width, squash_spaces
@@ -46,7 +46,6 @@ from .ooxml import (
     remove_fills,
     remove_highlights,
     row_cells,
-    serialize,
     set_vmerge,
     table_rows,
     unwrap_content_controls,
@@ -68,80 +67,20 @@ _REPEAT_IN_CELL = re.compile(r"[（(]\s*再掲\s*[)）]")
 # --------------------------------------------------------------------------- the package
 
 
-@dataclass
-class FilledPackage:
-    """The filled draft's parts: the three edited ones parsed, every other one kept byte for byte."""
-
-    path: Path
-    names: list[str]
-    raw: dict[str, bytes]
-    main: str
-    document: etree._Element
-    comments_part: str | None = None
-    comments: etree._Element | None = None
-    settings_part: str | None = None
-    settings: etree._Element | None = None
-
-    @property
-    def body(self) -> etree._Element:
-        body = self.document.find(f"{W}body")
-        if body is None:
-            raise SheetFormatError("文書の本文(w:body)がありません", self.path)
-        return body
-
-    def parts(self) -> dict[str, bytes]:
-        """The unedited parts' bytes by name, in package order (the edited ones as read)."""
-        return {name: self.raw[name] for name in self.names}
-
-    def put_parts(self, parts: dict[str, bytes]) -> None:
-        """Take ``parts`` (from :meth:`parts`, with parts added or replaced) as the package's."""
-        self.raw = dict(parts)
-        self.names = list(parts)
-
-    def to_bytes(self) -> bytes:
-        edited = {self.main: self.document}
-        if self.comments_part is not None and self.comments is not None:
-            edited[self.comments_part] = self.comments
-        if self.settings_part is not None and self.settings is not None:
-            edited[self.settings_part] = self.settings
-        return write_package(
-            (name, serialize(edited[name]) if name in edited else self.raw[name]) for name in self.names
-        )
-
-    def copy(self) -> FilledPackage:
-        """A deep copy of the edited parts (the probe LibreOffice lays out)."""
-        return FilledPackage(
-            self.path,
-            list(self.names),
-            self.raw,
-            self.main,
-            copy.deepcopy(self.document),
-            self.comments_part,
-            copy.deepcopy(self.comments) if self.comments is not None else None,
-            self.settings_part,
-            copy.deepcopy(self.settings) if self.settings is not None else None,
-        )
+FilledPackage = Package
+"""The filled draft is the one :class:`~komae_docx.package.Package` (the name stays for callers)."""
 
 
-def open_filled(path: str | Path) -> FilledPackage:
-    """Open the filled draft through the one safe package reader (and its hardened parser)."""
-    package = open_package(path)
+def open_filled(path: str | Path | Package) -> Package:
+    """The filled draft as a package to edit: opened once through the one safe package reader (and
+    its hardened parser), or ``path`` itself when it is already open; its main, comments and
+    settings parts are the ones finalize edits."""
+    package = path if isinstance(path, Package) else open_package(path)
     refuse_strict(package, "仕上げられません")
-    names = package.names()
-    main = package.main_document_part
-    comments = package.related_part(main, "comments")
-    settings = package.related_part(main, "settings")
-    return FilledPackage(
-        path=Path(path),
-        names=names,
-        raw={name: package.read(name) for name in names},
-        main=main,
-        document=package.xml(main),
-        comments_part=comments[0] if comments else None,
-        comments=package.xml(comments[0]) if comments else None,
-        settings_part=settings[0] if settings else None,
-        settings=package.xml(settings[0]) if settings else None,
-    )
+    for part in (package.main, package.comments_part, package.settings_part):
+        if part is not None:
+            package.edit(part)
+    return package
 
 
 # --------------------------------------------------------------------------- the report's tables

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,26 +42,25 @@ from ..entrycells import (
 )
 from ..errors import NotAReportError
 from ..model import Report
+from ..package import Package
 from ..progress import project_location
 from ..results import Location
 from ..textnorm import is_blank
+from ..wordml import accept_revisions
 from .compare import without_layout
 from .context import RESULT_TAG
-from .finalize import FilledPackage
 from .ooxml import (
     HINT_COLOR,
     W,
     body_tables,
     cell_at,
-    parse_part,
     row_cells,
     run,
-    serialize,
     table_rows,
     vmerge,
     w,
 )
-from .split import CopyMark, custom_part, is_notice, unprotect, without_mark, zipped
+from .split import CopyMark, is_notice, remove_mark, unprotect
 
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 NO_SPLIT = "（split なし）"
@@ -69,17 +68,36 @@ NO_SPLIT = "（split なし）"
 
 
 @dataclass(frozen=True)
-class Copy:
-    """One copy as it came back: the path as given, its model, its parts and its split mark."""
+class CopyInfo:
+    """What stays of a copy once it was examined: the path as given and its split mark."""
 
     label: str
-    report: Report
-    package: FilledPackage
     mark: CopyMark | None
 
     @property
     def department(self) -> str:
         return self.mark.department if self.mark is not None else NO_SPLIT
+
+
+@dataclass(frozen=True)
+class Copy(CopyInfo):
+    """One copy as it came back: its model and its package besides (held while it is examined)."""
+
+    report: Report
+    package: Package
+
+    @property
+    def info(self) -> CopyInfo:
+        return CopyInfo(self.label, self.mark)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A copy's text for one entry cell, with a copy of its cell (the copy itself is not kept)."""
+
+    info: CopyInfo
+    found: EntryCell
+    tc: etree._Element | None
 
 
 @dataclass(frozen=True)
@@ -142,97 +160,110 @@ class MergeOutcome:
 
 def refuse_foreign(master: Report, copies: Sequence[Copy]) -> None:
     """A copy of another draft (another year, another report) is refused before anything is merged."""
-    identity = draft_identity(master)
     for item in copies:
-        if item.mark is not None and item.mark.draft != identity:
-            raise NotAReportError(
-                f"この案の写しではありません（{item.mark.department}の写しですが、別の案から作られています）。"
-                "同じ案から作った各課の写しを指定してください",
-                item.label,
-            )
-        if item.mark is None and draft_identity(item.report) != identity:
-            theirs, ours = item.report.fiscal_year.text, master.fiscal_year.text
-            what = f"{theirs}の報告書" if theirs != ours else "別の報告書"
-            raise NotAReportError(
-                f"この案（{ours}）の写しではありません（{what}の写しです）。同じ案の写しを指定してください",
-                item.label,
-            )
+        refuse_if_foreign(master, item)
+
+
+def refuse_if_foreign(master: Report, item: Copy) -> None:
+    """Refuse ``item`` when it is a copy of another draft (nothing is written then)."""
+    identity = draft_identity(master)
+    if item.mark is not None and item.mark.draft != identity:
+        raise NotAReportError(
+            f"この案の写しではありません（{item.mark.department}の写しですが、別の案から作られています）。"
+            "同じ案から作った各課の写しを指定してください",
+            item.label,
+        )
+    if item.mark is None and draft_identity(item.report) != identity:
+        theirs, ours = item.report.fiscal_year.text, master.fiscal_year.text
+        what = f"{theirs}の報告書" if theirs != ours else "別の報告書"
+        raise NotAReportError(
+            f"この案（{ours}）の写しではありません（{what}の写しです）。同じ案の写しを指定してください",
+            item.label,
+        )
 
 
 # --------------------------------------------------------------------------- merging
 
 
 def merge_copies(
-    master: Report, package: FilledPackage, copies: Sequence[Copy], prefer: str | None = None
+    master: Report, package: Package, copies: Iterable[Copy], prefer: str | None = None
 ) -> MergeOutcome:
-    """Find every copy's changes, settle them cell by cell, and write them into the master."""
-    refuse_foreign(master, copies)
+    """Find every copy's changes, settle them cell by cell, and write them into the master.
+
+    ``copies`` is taken one at a time: of each copy only its changed cells are kept once it was
+    examined, so the master and one copy are in memory at once (``copies`` may be a generator
+    that opens each copy when asked)."""
     cells = entry_cells(master)
     own = {d.code: d.keys for d in departments_with_projects(master, cells)}
     outcome = MergeOutcome(None)
     layout = page_layout(package.document)
-    changed: dict[CellKey, list[tuple[Copy, EntryCell]]] = {}
+    changed: dict[CellKey, list[_Candidate]] = {}
     for item in copies:
+        refuse_if_foreign(master, item)
         theirs = {cell.key: cell for cell in entry_cells(item.report)}
         allowed = own.get(item.mark.code, frozenset()) if item.mark is not None else None
+        tables = _Tables(item.package.document)
         for cell in cells:
             found = theirs.get(cell.key)
             if found is None or same_text(found.text, cell.text):
                 continue
             if is_blank(found.text):
-                outcome.kept.append(_filled(cell, item, cell.text))
+                outcome.kept.append(_filled(cell, item.info, cell.text))
             elif allowed is not None and cell.key not in allowed:
-                outcome.outside.append(_not_own(cell, item, found))
+                outcome.outside.append(_not_own(cell, item.info, found))
             else:
-                changed.setdefault(cell.key, []).append((item, found))
+                tc = tables.cell(found) if cell.kind != "result" else None
+                snapshot = copy.deepcopy(tc) if tc is not None else None
+                changed.setdefault(cell.key, []).append(_Candidate(item.info, found, snapshot))
         outcome.outside += outside_changes(master, item)
         outcome.outside += layout_changes(master, layout, item)
+        del tables, item
     chosen = _settle(cells, changed, prefer, outcome)
     if outcome.unresolved:
         return outcome
-    outcome.data = _write(master, package, cells, chosen, outcome)
+    outcome.data = _write(package, cells, chosen, outcome)
     return outcome
 
 
 def _settle(
     cells: Sequence[EntryCell],
-    changed: Mapping[CellKey, list[tuple[Copy, EntryCell]]],
+    changed: Mapping[CellKey, list[_Candidate]],
     prefer: str | None,
     outcome: MergeOutcome,
-) -> dict[CellKey, tuple[Copy, EntryCell]]:
+) -> dict[CellKey, _Candidate]:
     """One source per changed cell; two different texts are a conflict (``prefer`` settles it)."""
-    chosen: dict[CellKey, tuple[Copy, EntryCell]] = {}
+    chosen: dict[CellKey, _Candidate] = {}
     for cell in cells:
         candidates = changed.get(cell.key)
         if not candidates:
             continue
-        first_copy, first = candidates[0]
-        pick = candidates[0]
-        for other_copy, other in candidates[1:]:
-            if same_text(other.text, first.text):
+        first = candidates[0]
+        pick = first
+        for other in candidates[1:]:
+            if same_text(other.found.text, first.found.text):
                 continue
-            preferred = next((c for c in candidates if c[0].label == prefer), None)
+            preferred = next((c for c in candidates if c.info.label == prefer), None)
             conflict = Conflict(
                 cell.location,
                 cell.column,
-                _filled(cell, first_copy, first.text),
-                _filled(cell, other_copy, other.text),
-                preferred[0].label if preferred is not None else None,
+                _filled(cell, first.info, first.found.text),
+                _filled(cell, other.info, other.found.text),
+                preferred.info.label if preferred is not None else None,
             )
             outcome.conflicts.append(conflict)
             if preferred is not None:
                 pick = preferred
         chosen[cell.key] = pick
-        outcome.filled.append(_filled(cell, pick[0], pick[1].text))
+        outcome.filled.append(_filled(cell, pick.info, pick.found.text))
     return chosen
 
 
-def _filled(cell: EntryCell, item: Copy, text: str) -> Filled:
+def _filled(cell: EntryCell, item: CopyInfo, text: str) -> Filled:
     department = item.mark.department if item.mark is not None else cell.location.department or NO_SPLIT
     return Filled(cell.location, cell.column, item.label, department, text)
 
 
-def _not_own(cell: EntryCell, item: Copy, found: EntryCell) -> Outside:
+def _not_own(cell: EntryCell, item: CopyInfo, found: EntryCell) -> Outside:
     reason = f"{item.department}の写しですが、この欄は{cell.location.department or 'ほかの課'}の欄です"
     return Outside(
         cell.location,
@@ -250,47 +281,38 @@ def _not_own(cell: EntryCell, item: Copy, found: EntryCell) -> Outside:
 
 
 def _write(
-    master: Report,
-    package: FilledPackage,
+    package: Package,
     cells: Sequence[EntryCell],
-    chosen: Mapping[CellKey, tuple[Copy, EntryCell]],
+    chosen: Mapping[CellKey, _Candidate],
     outcome: MergeOutcome,
 ) -> bytes:
     target = _Tables(package.document)
     styles = _ids(package, "styles", "style", "styleId")
     lists = _ids(package, "numbering", "num", "numId")
-    sources: dict[str, _Tables] = {}
     for cell in cells:
         if cell.key not in chosen:
             continue
-        item, found = chosen[cell.key]
+        pick = chosen[cell.key]
         tc = target.cell(cell)
         if tc is None:
             continue
         if cell.kind == "result":
-            if not set_result(tc, found.text):
+            if not set_result(tc, pick.found.text):
                 outcome.dropped.append(
-                    _dropped(cell, item, "案の結果の欄に入力欄がないため、結果を書けません")
+                    _dropped(cell, pick.info, "案の結果の欄に入力欄がないため、結果を書けません")
                 )
             continue
-        source_tables = sources.setdefault(item.label, _Tables(item.package.document))
-        source = source_tables.cell(found)
-        if source is None:
+        if pick.tc is None:
             continue
-        for note in transplant(source, tc, styles, lists):
-            outcome.dropped.append(_dropped(cell, item, note))
-    settings = copy.deepcopy(package.settings) if package.settings is not None else None
-    unprotect(package.document, settings)
-    replaced = {package.main: serialize(package.document)}
-    if package.settings_part is not None and settings is not None:
-        replaced[package.settings_part] = serialize(settings)
-    custom = custom_part(package.raw)
-    if custom is not None:
-        replaced[custom] = without_mark(package.raw, custom)
-    return zipped(package.names, package.raw, replaced)
+        for note in transplant(pick.tc, tc, styles, lists):
+            outcome.dropped.append(_dropped(cell, pick.info, note))
+    settings = package.settings_part
+    unprotect(package.edit(package.main), package.edit(settings) if settings is not None else None)
+    remove_mark(package)
+    return package.save()
 
 
-def _dropped(cell: EntryCell, item: Copy, reason: str) -> Outside:
+def _dropped(cell: EntryCell, item: CopyInfo, reason: str) -> Outside:
     return Outside(cell.location, cell.column, item.label, item.department, "", "", reason)
 
 
@@ -309,14 +331,12 @@ class _Tables:
         return found.tc
 
 
-def _ids(package: FilledPackage, part: str, tag: str, attribute: str) -> set[str]:
-    """The ids the master defines in its ``styles`` or ``numbering`` part (beside the main part)."""
-    folder = package.main.rpartition("/")[0]
-    name = f"{folder}/{part}.xml" if folder else f"{part}.xml"
-    if name not in package.raw:
+def _ids(package: Package, part: str, tag: str, attribute: str) -> set[str]:
+    """The ids the master defines in its ``styles`` or ``numbering`` part (by its relationship)."""
+    name = package.related(package.main, part)
+    if name is None:
         return set()
-    root = parse_part(package.raw[name], path=package.path, part=name)
-    return {el.get(w(attribute)) or "" for el in root.iter(w(tag))}
+    return {el.get(w(attribute)) or "" for el in package.xml(name).iter(w(tag))}
 
 
 # --------------------------------------------------------------------------- one cell
@@ -357,6 +377,7 @@ def transplant(
             notes.append(f"{what}は取り込みません（文字だけを取り込みました）")
             _remove(holder, [w(tag)])
     _unwrap(holder, w("hyperlink"))
+    accept_revisions(holder)  # the cell as the reader read it in the copy (and compared)
     _clean_references(holder, styles, lists)
     for p in holder.iter(w("p")):
         for name in ("paraId", "textId"):

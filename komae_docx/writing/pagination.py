@@ -230,7 +230,7 @@ def measure_pages(package: FilledPackage, names: Sequence[str], workdir: Path) -
             body.append(p)
     workdir.mkdir(parents=True, exist_ok=True)
     docx = workdir / "probe.docx"
-    docx.write_bytes(probe.to_bytes())
+    docx.write_bytes(probe.save())
     pdf = convert_to_pdf(docx, workdir)
     text = "\n".join(pdf_page_texts(pdf))
     found = {int(m.group(1)): int(m.group(2)) for m in _PROBE.finditer(text)}

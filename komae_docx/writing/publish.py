@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import ProjectOutcome, RecordStage, Report
+from ..package import Package
 from ..progress import DRAFT_MARK, INTERIM_MARK
 from ..record import build_record, city_check_cells, record_xml
 from ..results import Location, Message, Severity
 from ..rules import PlanGrades, outcome_text, result_of
-from .customxml import put_record
+from .customxml import record_into
 from .datefields import freeze_date_fields
 from .finalize import (
     FinalizeOptions,
@@ -48,7 +49,7 @@ class FinalizedDocument:
 
 
 def finalize_document(
-    filled: str | Path,
+    filled: str | Path | Package,
     report: Report,
     grades: Sequence[PlanGrades],
     options: FinalizeOptions,
@@ -66,7 +67,7 @@ def finalize_document(
     messages: list[Message] = clear_review_marks(package, options)
     publish_look(package)
     remove_title_marks(body, report.cover.report_title, (DRAFT_MARK, INTERIM_MARK))
-    freeze_date_fields(body, report.publication.month, filled)  # never the day it is opened
+    freeze_date_fields(body, report.publication.month, package.path)  # never the day it is opened
     if options.number is None:
         fold_typed_number(body, report.publication.number)
     elif not fill_number(body, options.number):
@@ -82,7 +83,7 @@ def finalize_document(
     restore_check_cells(report, sheets, city_check_cells(report), shown if options.show_results else None)
     stage: RecordStage = "interim" if options.interim else "finalized"
     record = build_record(report, grades, stage, results)
-    package.put_parts(put_record(package.parts(), package.main, record_xml(record), path=filled))
+    record_into(package, record_xml(record))
     for tbl in layout.summaries:  # an interim version finalized again loses its marks
         title = summary_title(tbl)
         if title is not None:
@@ -97,7 +98,7 @@ def finalize_document(
             mark_summary_title(tbl)
     passes, page_messages = apply_pages(package, report, grades, layout, sheets, options)
     messages += page_messages
-    return FinalizedDocument(package.to_bytes(), messages, passes)
+    return FinalizedDocument(package.save(), messages, passes)
 
 
 def _message(severity: Severity, code: str, text: str, section: str | None = None) -> Message:

@@ -32,57 +32,17 @@ from lxml import etree
 
 from ..checks import CHAPTER1
 from ..model import Report
-from ..package import open_package
+from ..package import Package
 from ..results import Location, Message
+from ..wordml import accept_revisions, revision_marks
 from .context import COMMENT_AUTHOR
-from .finalize import FilledPackage, FinalizeOptions, open_filled
-from .ooxml import body_tables, parse_part, row_cells, serialize, table_rows, visible_text, w
+from .finalize import FinalizeOptions, open_filled
+from .ooxml import body_tables, row_cells, table_rows, visible_text, w
 
 W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
 W15_NS = "http://schemas.microsoft.com/office/word/2012/wordml"
 W16CID_NS = "http://schemas.microsoft.com/office/word/2016/wordml/cid"
 W16CEX_NS = "http://schemas.microsoft.com/office/word/2018/wordml/cex"
-
-_KEEP = {w("ins"), w("moveTo")}
-"""Wrappers whose content the reader keeps: accepted, the wrapper goes and the content stays."""
-_DROP = {w("del"), w("moveFrom")}
-"""Wrappers whose content the reader skips: accepted, they go with their content."""
-_FORMAT_CHANGES = {
-    w(name)
-    for name in (
-        "rPrChange",
-        "pPrChange",
-        "sectPrChange",
-        "tblPrChange",
-        "tblPrExChange",
-        "tblGridChange",
-        "trPrChange",
-        "tcPrChange",
-        "numberingChange",
-    )
-}
-"""The previous formatting Word keeps beside the new one: accepted, the record goes."""
-_RANGE_MARKS = {
-    w(name)
-    for name in (
-        "moveFromRangeStart",
-        "moveFromRangeEnd",
-        "moveToRangeStart",
-        "moveToRangeEnd",
-        "customXmlInsRangeStart",
-        "customXmlInsRangeEnd",
-        "customXmlDelRangeStart",
-        "customXmlDelRangeEnd",
-        "customXmlMoveFromRangeStart",
-        "customXmlMoveFromRangeEnd",
-        "customXmlMoveToRangeStart",
-        "customXmlMoveToRangeEnd",
-        "cellIns",
-        "cellMerge",
-    )
-}
-"""Markers without content of their own: accepted, they go."""
-_CELL_DELETED = w("cellDel")
 
 STORY_PARTS = {
     "header": "ヘッダー",
@@ -115,7 +75,7 @@ class ReviewParts:
     back into the package.
     """
 
-    package: FilledPackage
+    package: Package
     stories: dict[str, str] = field(default_factory=dict)
     roots: dict[str, etree._Element] = field(default_factory=dict)
     comment_extras: list[str] = field(default_factory=list)
@@ -126,15 +86,12 @@ class ReviewParts:
             yield name, label, self.roots[name]
 
     def store(self) -> None:
-        """Serialize the edited side parts into the package (the main, comments and settings parts
-        are the package's own trees and need nothing)."""
-        own = {self.package.main, self.package.comments_part, self.package.settings_part}
-        for name, root in self.roots.items():
-            if name not in own:
-                self.package.raw[name] = serialize(root)
+        """Mark the parsed parts changed in the package (they are its own trees)."""
+        for name in self.roots:
+            self.package.mark_changed(name)
 
 
-def review_parts(package: FilledPackage, related: Mapping[str, list[str]]) -> ReviewParts:
+def review_parts(package: Package, related: Mapping[str, list[str]]) -> ReviewParts:
     """Parse the parts of ``package`` that may hold review marks.
 
     ``related`` maps a relationship type suffix (``header``, ``commentsExtended``, ``people`` …) to
@@ -143,8 +100,9 @@ def review_parts(package: FilledPackage, related: Mapping[str, list[str]]) -> Re
     parts = ReviewParts(package)
     parts.stories[package.main] = "本文"
     parts.roots[package.main] = package.document
-    if package.comments_part is not None and package.comments is not None:
-        parts.roots[package.comments_part] = package.comments
+    comments = package.related(package.main, "comments")
+    if comments is not None:
+        parts.roots[comments] = package.xml(comments)
     for suffix, label in STORY_PARTS.items():
         for name in related.get(suffix, []):
             parts.stories[name] = label
@@ -153,8 +111,8 @@ def review_parts(package: FilledPackage, related: Mapping[str, list[str]]) -> Re
     people = related.get("people", [])
     parts.people = people[0] if people else None
     for name in [*parts.stories, *parts.comment_extras, *([parts.people] if parts.people else [])]:
-        if name not in parts.roots and name in package.raw:
-            parts.roots[name] = parse_part(package.raw[name], path=package.path, part=name)
+        if name not in parts.roots and package.has(name):
+            parts.roots[name] = package.xml(name)
     parts.stories = {name: label for name, label in parts.stories.items() if name in parts.roots}
     parts.comment_extras = [name for name in parts.comment_extras if name in parts.roots]
     if parts.people is not None and parts.people not in parts.roots:
@@ -166,34 +124,13 @@ RELATED_SUFFIXES = (*STORY_PARTS, "commentsExtended", "commentsIds", "commentsEx
 """The relationship types :func:`review_parts` needs looked up."""
 
 
-def open_review_parts(package: FilledPackage) -> ReviewParts:
-    """:func:`review_parts` of a package opened with :func:`~komae_docx.writing.finalize.open_filled`."""
-    opened = open_package(package.path)
-    related = {suffix: opened.related_part(package.main, suffix) for suffix in RELATED_SUFFIXES}
+def open_review_parts(package: Package) -> ReviewParts:
+    """:func:`review_parts` of ``package``, its relationships resolved by the package itself."""
+    related = {suffix: package.related_part(package.main, suffix) for suffix in RELATED_SUFFIXES}
     return review_parts(package, related)
 
 
 # --------------------------------------------------------------------------- what remains
-
-
-def revision_marks(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
-    """Every tracked change in ``root`` with its kind (insert, delete, move, format, row)."""
-    for el in root.iter():
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue
-        parent = el.getparent()
-        if tag in _KEEP or tag in _DROP:
-            if parent is not None and parent.tag == w("trPr"):
-                yield el, "row"
-            elif tag in (w("moveTo"), w("moveFrom")):
-                yield el, "move"
-            else:
-                yield el, "insert" if tag == w("ins") else "delete"
-        elif tag in _FORMAT_CHANGES:
-            yield el, "format"
-        elif tag == _CELL_DELETED or tag in (w("cellIns"), w("cellMerge")):
-            yield el, "row"
 
 
 def other_comments(comments: etree._Element | None) -> list[etree._Element]:
@@ -262,7 +199,7 @@ _COLUMN_NAMES = {"do": "Do", "check": "Check", "act": "Act", "opinion": "意見"
 class _Places:
     """Where an element stands, as people find it: a sheet's row and column, or a body paragraph."""
 
-    def __init__(self, report: Report, package: FilledPackage) -> None:
+    def __init__(self, report: Report, package: Package) -> None:
         # keyed by the elements themselves: the dicts keep lxml's proxies alive, so a later lookup
         # meets the same proxy (an id() of a proxy nobody holds is reused for another element)
         self.tables = {tbl: i for i, tbl in enumerate(body_tables(package.body))}
@@ -329,59 +266,8 @@ def accept_all_changes(parts: ReviewParts) -> int:
     return accepted
 
 
-def accept_changes_in(root: etree._Element) -> int:
-    """Accept the tracked changes of one part, as the reader reads them (see the module doc)."""
-    marks = list(revision_marks(root))
-    deleted_rows: list[etree._Element] = []
-    joined: list[etree._Element] = []
-    for el, _ in marks:
-        parent = el.getparent()
-        if parent is None:
-            continue  # inside content removed earlier in this loop
-        if parent.tag == w("trPr"):
-            if el.tag in _DROP:
-                tr = parent.getparent()
-                if tr is not None:
-                    deleted_rows.append(tr)
-            parent.remove(el)
-        elif parent.tag == w("rPr") and _is_paragraph_mark(parent):
-            if el.tag in _DROP:
-                p = parent.getparent()
-                p = p.getparent() if p is not None else None
-                if p is not None:
-                    joined.append(p)
-            parent.remove(el)
-        elif el.tag in _KEEP:
-            _unwrap(el)
-        elif el.tag in _DROP:
-            _remove(el)
-        elif el.tag == _CELL_DELETED:
-            _remove(_ancestor(el, w("tc")))
-        else:
-            parent.remove(el)
-    for el in list(root.iter(*_RANGE_MARKS)):
-        _remove(el)
-    for tr in deleted_rows:
-        _remove(tr)
-    for p in joined:
-        _join_with_next(p)
-    _keep_a_paragraph_in_every_cell(root)
-    return len(marks)
-
-
-def _is_paragraph_mark(rpr: etree._Element) -> bool:
-    ppr = rpr.getparent()
-    return ppr is not None and ppr.tag == w("pPr")
-
-
-def _unwrap(el: etree._Element) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    at = parent.index(el)
-    for offset, child in enumerate(list(el)):
-        parent.insert(at + offset, child)
-    _remove(el)
+accept_changes_in = accept_revisions
+"""The floor's one way of accepting tracked changes (:func:`komae_docx.wordml.accept_revisions`)."""
 
 
 def _remove(el: etree._Element | None) -> None:
@@ -394,34 +280,6 @@ def _remove(el: etree._Element | None) -> None:
 
 def _ancestor(el: etree._Element, tag: str) -> etree._Element | None:
     return next((a for a in el.iterancestors(tag)), None)
-
-
-def _join_with_next(p: etree._Element) -> None:
-    """A deleted paragraph mark: the paragraph's content joins the next paragraph (an emptied
-    paragraph simply goes); a mark before a table or a section break stays as a paragraph."""
-    if p.getparent() is None:
-        return
-    ppr = p.find(w("pPr"))
-    content = [child for child in p if child is not ppr]
-    following = p.getnext()
-    if ppr is not None and ppr.find(w("sectPr")) is not None:
-        return
-    if not content and following is not None:
-        _remove(p)
-        return
-    if following is None or following.tag != w("p"):
-        return
-    at = 1 if following.find(w("pPr")) is not None else 0
-    for offset, child in enumerate(content):
-        following.insert(at + offset, child)
-    _remove(p)
-
-
-def _keep_a_paragraph_in_every_cell(root: etree._Element) -> None:
-    """A table cell must end with a paragraph (deleted content may have taken its last one)."""
-    for tc in root.iter(w("tc")):
-        if not any(child.tag == w("p") for child in tc):
-            tc.append(etree.Element(w("p")))
 
 
 # --------------------------------------------------------------------------- comments
@@ -510,7 +368,7 @@ def stop_tracking(settings: etree._Element | None) -> bool:
 # --------------------------------------------------------------------------- the finalize hook
 
 
-def clear_review_marks(package: FilledPackage, options: FinalizeOptions) -> list[Message]:
+def clear_review_marks(package: Package, options: FinalizeOptions) -> list[Message]:
     """Finalize's step: accept the changes and drop the comments as ``options`` say, and stop
     tracking; what was done, as info messages."""
     parts = open_review_parts(package)
@@ -527,10 +385,10 @@ def clear_review_marks(package: FilledPackage, options: FinalizeOptions) -> list
 
 
 def review_findings(
-    filled: str | Path, report: Report, *, accept_changes: bool, drop_comments: bool
+    filled: str | Path | Package, report: Report, *, accept_changes: bool, drop_comments: bool
 ) -> list[Message]:
     """What would stay in the published report of ``filled`` that it may not carry (see :func:`remaining`)."""
-    package = open_filled(filled)
+    package = filled if isinstance(filled, Package) else open_filled(filled)
     return remaining(
         open_review_parts(package), report, changes=not accept_changes, comments=not drop_comments
     )

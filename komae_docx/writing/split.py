@@ -35,7 +35,8 @@ from lxml import etree
 
 from ..entrycells import COLUMN_NAMES, DepartmentCells, EntryCell
 from ..errors import SheetFormatError
-from ..package import Package, write_package
+from ..opcnames import CT_CUSTOM_PROPERTIES, CUSTOM_PROPS_NS, REL_CUSTOM_PROPERTIES, VT_NS
+from ..package import Package, parse_xml
 from ..splitmark import PROP_CODE, PROP_DEPARTMENT, PROP_DRAFT
 from .context import ENTRY_FILL
 from .ooxml import (
@@ -44,21 +45,13 @@ from .ooxml import (
     cell_at,
     cell_fill,
     clear_cell_shading,
-    parse_part,
     run,
-    serialize,
     set_cell_shading,
     table_rows,
     vmerge,
     w,
 )
 
-CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
-CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 CUSTOM_PART = "docProps/custom.xml"
 FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 """The format id Word gives every user-defined custom property."""
@@ -106,26 +99,25 @@ class SplitCopy:
 def split_copies(
     package: Package, cells: Sequence[EntryCell], departments: Sequence[DepartmentCells], draft_id: str
 ) -> list[SplitCopy]:
-    """One copy per department: the draft's bytes with the department's cells open for editing."""
-    main = package.main_document_part
-    settings_parts = package.related_part(main, "settings")
-    raw = {name: package.read(name) for name in package.names()}
+    """One copy per department: the draft with the department's cells open for editing.  The draft
+    is opened once; each copy edits its own copy of the main and settings trees."""
+    settings = package.settings_part
+    for part in (package.main, settings):
+        if part is not None:
+            package.edit(part)  # so that every copy gets trees of its own
     stem = Path(package.path).stem
     copies: list[SplitCopy] = []
     for department in departments:
-        document = parse_part(raw[main], path=package.path, part=main)
+        twin = package.copy()
+        document = twin.document
         opened = open_cells(document, [cell for cell in cells if cell.key in department.keys])
         plain_cells(document, [cell for cell in cells if cell.key not in department.keys])
         add_notice(document, department.name, {cell.kind for cell in cells if cell.key in department.keys})
-        replaced = {main: serialize(document)}
-        if settings_parts:
-            settings = parse_part(raw[settings_parts[0]], path=package.path, part=settings_parts[0])
-            protect(settings)
-            replaced[settings_parts[0]] = serialize(settings)
+        if settings is not None:
+            protect(twin.edit(settings))
         mark = CopyMark(department.name, department.code, draft_id)
-        replaced.update(marked_parts(raw, mark))
-        names = [*package.names(), *(name for name in replaced if name not in raw)]
-        copies.append(SplitCopy(copy_name(stem, department.name), mark, opened, zipped(names, raw, replaced)))
+        write_mark(twin, mark)
+        copies.append(SplitCopy(copy_name(stem, department.name), mark, opened, twin.save()))
     return copies
 
 
@@ -133,10 +125,6 @@ def copy_name(stem: str, department: str) -> str:
     """``r6_draft`` + 福祉政策課 → ``r6_draft_福祉政策課.docx`` (characters no file name may hold removed)."""
     safe = re.sub(r'[\\/:*?"<>|\s]+', "", department) or "担当課"
     return f"{stem}_{safe}.docx"
-
-
-def zipped(names: Sequence[str], raw: Mapping[str, bytes], replaced: Mapping[str, bytes]) -> bytes:
-    return write_package((name, replaced[name] if name in replaced else raw[name]) for name in names)
 
 
 # --------------------------------------------------------------------------- protection
@@ -253,48 +241,26 @@ def unprotect(document: etree._Element, settings: etree._Element | None) -> int:
 # --------------------------------------------------------------------------- the copy's mark
 
 
-def marked_parts(raw: Mapping[str, bytes], mark: CopyMark) -> dict[str, bytes]:
-    """The parts to replace or add so that the package carries ``mark`` as custom properties."""
-    rels = _parse(raw, "_rels/.rels") if "_rels/.rels" in raw else None
-    target = _custom_target(rels)
-    out: dict[str, bytes] = {}
-    if target is None or target not in raw:
+def custom_part(package: Package) -> str | None:
+    """The package's custom properties part, when it has one."""
+    return package.related("", REL_CUSTOM_PROPERTIES)
+
+
+def write_mark(package: Package, mark: CopyMark) -> None:
+    """Record ``mark`` in the package's custom properties (the part added when there is none)."""
+    target = custom_part(package)
+    if target is None:
         target = CUSTOM_PART
-        root = parse_part(_EMPTY_PROPERTIES, path=CUSTOM_PART, part=CUSTOM_PART)
-        if rels is None:
-            rels = parse_part(_EMPTY_RELATIONSHIPS, path="_rels/.rels", part="_rels/.rels")
-        if _custom_target(rels) is None:
-            ids = {rel.get("Id") for rel in rels}
-            rel_id = next(f"rId{n}" for n in range(1, 10_000) if f"rId{n}" not in ids)
-            etree.SubElement(rels, f"{{{REL_NS}}}Relationship", Id=rel_id, Type=CUSTOM_REL, Target=target)
-            out["_rels/.rels"] = serialize(rels)
-        out["[Content_Types].xml"] = _with_override(raw["[Content_Types].xml"], target)
+        root = parse_xml(_EMPTY_PROPERTIES, path=CUSTOM_PART, part=CUSTOM_PART)
+        package.put(target, root)
+        package.relate("", target, REL_CUSTOM_PROPERTIES)
+        package.set_override(target, CT_CUSTOM_PROPERTIES)
     else:
-        root = _parse(raw, target)
+        root = package.edit(target)
     _set_properties(root, {PROP_DEPARTMENT: mark.department, PROP_CODE: mark.code, PROP_DRAFT: mark.draft})
-    out[target] = serialize(root)
-    return out
 
 
-_EMPTY_PROPERTIES = f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}"/>'.encode()
-_EMPTY_RELATIONSHIPS = f'<Relationships xmlns="{REL_NS}"/>'.encode()
-
-
-def _custom_target(rels: etree._Element | None) -> str | None:
-    if rels is None:
-        return None
-    for rel in rels:
-        if (rel.get("Type") or "").endswith("/custom-properties"):
-            return (rel.get("Target") or "").lstrip("/") or None
-    return None
-
-
-def _with_override(data: bytes, part: str) -> bytes:
-    types = parse_part(data, path="[Content_Types].xml", part="[Content_Types].xml")
-    name = "/" + part
-    if not any(el.get("PartName") == name for el in types.iter(f"{{{CT_NS}}}Override")):
-        etree.SubElement(types, f"{{{CT_NS}}}Override", PartName=name, ContentType=CUSTOM_TYPE)
-    return serialize(types)
+_EMPTY_PROPERTIES = f'<Properties xmlns="{CUSTOM_PROPS_NS}" xmlns:vt="{VT_NS}"/>'.encode()
 
 
 def _set_properties(root: etree._Element, values: Mapping[str, str]) -> None:
@@ -304,25 +270,18 @@ def _set_properties(root: etree._Element, values: Mapping[str, str]) -> None:
     pids = [int(p.get("pid") or 0) for p in root if (p.get("pid") or "").isdigit()]
     pid = max([1, *pids]) + 1
     for name, value in values.items():
-        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=FMTID, pid=str(pid), name=name)
+        prop = etree.SubElement(root, f"{{{CUSTOM_PROPS_NS}}}property", fmtid=FMTID, pid=str(pid), name=name)
         etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
         pid += 1
 
 
-def custom_part(raw: Mapping[str, bytes]) -> str | None:
-    """The package's custom properties part, when it has one."""
-    rels = _parse(raw, "_rels/.rels") if "_rels/.rels" in raw else None
-    target = _custom_target(rels)
-    return target if target is not None and target in raw else None
-
-
-def read_mark(raw: Mapping[str, bytes]) -> CopyMark | None:
-    """The mark a split copy carries in its parts (None for a plain copy of the draft)."""
-    target = custom_part(raw)
+def read_mark(package: Package) -> CopyMark | None:
+    """The mark a split copy carries (None for a plain copy of the draft)."""
+    target = custom_part(package)
     if target is None:
         return None
     values: dict[str, str] = {}
-    for prop in _parse(raw, target):
+    for prop in package.xml(target):
         name = prop.get("name")
         if name in (PROP_DEPARTMENT, PROP_CODE, PROP_DRAFT):
             values[name] = "".join(str(text) for text in prop.itertext()).strip()
@@ -331,14 +290,12 @@ def read_mark(raw: Mapping[str, bytes]) -> CopyMark | None:
     return CopyMark(values.get(PROP_DEPARTMENT, ""), values.get(PROP_CODE, ""), values[PROP_DRAFT])
 
 
-def without_mark(raw: Mapping[str, bytes], part: str) -> bytes:
-    """The custom properties part without the split mark (for the merged draft)."""
-    root = _parse(raw, part)
+def remove_mark(package: Package) -> None:
+    """Take the split mark out of the custom properties (for the merged draft)."""
+    target = custom_part(package)
+    if target is None:
+        return
+    root = package.edit(target)
     for prop in list(root):
         if prop.get("name") in (PROP_DEPARTMENT, PROP_CODE, PROP_DRAFT):
             root.remove(prop)
-    return serialize(root)
-
-
-def _parse(raw: Mapping[str, bytes], part: str) -> etree._Element:
-    return parse_part(raw[part], path=part, part=part)

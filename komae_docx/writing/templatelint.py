@@ -12,8 +12,8 @@ loop variable takes the list's item schema) and ``set``.  docxtpl's own tags are
 
 from __future__ import annotations
 
+import posixpath
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +24,8 @@ from jinja2.exceptions import TemplateSyntaxError
 from lxml import etree
 
 from .. import wordml
-from ..errors import TemplateError
+from ..errors import KomaeDocxError, TemplateError
+from ..package import Package, open_package
 from ..results import Location, Message
 from ..wordml import W
 from .context import CONTEXT_SCHEMA
@@ -55,10 +56,9 @@ def lint_template(path: str | Path, schema: dict[str, Any] | None = None) -> lis
     if schema is None:
         schema = CONTEXT_SCHEMA
     try:
-        with zipfile.ZipFile(path) as package:
-            parts = _parts(package)
-    except (OSError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as error:
-        raise TemplateError(f"テンプレートを開けません（{type(error).__name__}）", path) from error
+        parts = _parts(open_package(path))
+    except KomaeDocxError as error:
+        raise TemplateError(f"テンプレートを開けません（{error}）", path) from error
     linter = _Linter(schema)
     for name, root in parts:
         for para in _paragraphs(root, name):
@@ -79,21 +79,20 @@ def check_template(path: str | Path) -> None:
 # --------------------------------------------------------------------------- reading the parts
 
 
-def _parts(package: zipfile.ZipFile) -> list[tuple[str, etree._Element]]:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    parts = [("本文", etree.fromstring(package.read("word/document.xml"), parser))]
-    rels = etree.fromstring(package.read("word/_rels/document.xml.rels"), parser)
-    for rel in rels:
-        kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
-        if kind in ("header", "footer"):
-            target = "word/" + (rel.get("Target") or "").lstrip("/").removeprefix("word/")
-            label = "ヘッダー" if kind == "header" else "フッター"
-            parts.append((f"{label}({Path(target).name})", etree.fromstring(package.read(target), parser)))
+def _parts(package: Package) -> list[tuple[str, etree._Element]]:
+    """The parts docxtpl renders, as the renderer sees them: the main part, then the headers and
+    footers it relates to (through the package: the one safe reader and its hardened parser)."""
+    parts = [("本文", package.document)]
+    for kind, label in (("header", "ヘッダー"), ("footer", "フッター")):
+        for name in package.related_part(package.main, kind):
+            parts.append((f"{label}({posixpath.basename(name)})", package.xml(name)))
     return parts
 
 
 def _paragraphs(root: etree._Element, part: str) -> Iterator[_Para]:
-    tables: dict[etree._Element, int] = {}
+    container = root.find(wordml.w("body"))
+    top = wordml.body_tables(container if container is not None else root)
+    tables: dict[etree._Element, int] = {tbl: number for number, tbl in enumerate(top, start=1)}
     body_count = 0
     for p in root.iter(f"{W}p"):
         text = "".join(t.text or "" for t in p.iter(f"{W}t") if _owner(t) is p)
@@ -108,13 +107,17 @@ def _paragraphs(root: etree._Element, part: str) -> Iterator[_Para]:
 
 
 def _cell_place(part: str, tc: etree._Element, tables: dict[etree._Element, int]) -> str:
-    """「本文 表3 2行 4列」: the cell's table, row and cell in the floor's walk (a cell or row inside a
-    content control counts where it stands)."""
+    """「本文 表3 2行 4列」: the cell's table numbered as the floor (and the reader) number them, the
+    body's top-level tables in block order; a table inside a cell is named by its outer table's
+    number (a cell or row inside a content control counts where it stands)."""
     tr = next(tc.iterancestors(wordml.TR), None)
     tbl = next(tc.iterancestors(wordml.TBL), None)
     if tbl is None or tr is None:
         return part
-    number = tables.setdefault(tbl, len(tables) + 1)
+    outer = next((t for t in tc.iterancestors(wordml.TBL) if t in tables), None)
+    number: int | str = tables[outer] if outer is not None else "?"
+    if outer is not None and outer is not tbl:
+        number = f"{number}内の表"
     rows = wordml.table_rows(tbl, deleted=True)
     cells = list(wordml.row_tcs(tr))
     row = f" {rows.index(tr) + 1}行" if tr in rows else ""

@@ -123,17 +123,20 @@ def write_draft(
     template: PathArg | None = None,
     force: bool = False,
     with_outputs: Callable[[tuple[str, ...]], Sequence[tuple[PathArg, bytes]]] | None = None,
+    package: Package | None = None,
 ) -> tuple[str, ...]:
     """Write next year's draft: ``rolled`` (the rolled-forward ``previous``) in the city's own file.
 
     ``source`` is the file ``previous`` was read from; its copy is the template unless ``template``
-    (a template made by :func:`write_template`, possibly edited) is given.  Returns the texts of the
+    (a template made by :func:`write_template`, possibly edited) is given; ``package`` is ``source``
+    as the job opened it (read from it, not opened again).  Returns the texts of the
     paragraphs whose dates the draft moved (as written), so the change log can name every one.
     ``with_outputs`` gives files to write with the draft (given those texts): all, or none.
     """
     inputs: list[PathArg] = [source, *([template_path(template)] if template is not None else [])]
     refuse_early(target, force, inputs)
-    data, dated = draft_bytes(previous, rolled, source, carry_text=carry_text, template=template, name=target)
+    opened = package if package is not None and template is None else source
+    data, dated = draft_bytes(previous, rolled, opened, carry_text=carry_text, template=template, name=target)
     more = list(with_outputs(dated)) if with_outputs is not None else []
     write_all_atomic([(target, without_copy_marks(data)), *more], force=force, inputs=inputs)
     return dated
@@ -165,7 +168,7 @@ def draft_bytes(
         return data, drafted.dated
     dated: tuple[str, ...] = ()
     if template is None:
-        derived = derive_template(source, previous)
+        derived = derive_template(package if package is not None else source, previous)
         dated = derived.dated
         _release_memory()
         data = render_report(rolled, draft=options, derived=derived)
