@@ -19,7 +19,8 @@ from lxml import etree
 from komae_docx import api
 from komae_docx.errors import NotAReportError, WrongFileKindError
 from komae_docx.filekind import FileKind, judge, label
-from komae_docx.writing.split import marked_parts
+from komae_docx.package import package_of_parts
+from komae_docx.writing.split import CopyMark, write_mark
 
 from .conftest import EXAMPLE
 from .docx_edit import replace_parts, rewrite_part
@@ -141,6 +142,13 @@ def test_nothing_published_or_drafted_keeps_a_copys_locks(files: FlowFiles, tmp_
         assert b"permStart" not in out["word/document.xml"] and b"permEnd" not in out["word/document.xml"]
         custom_out = out.get("docProps/custom.xml", b"")
         assert b"_MarkAsFinal" not in custom_out and "komae-docx 担当課".encode() not in custom_out
+
+
+def marked_parts(raw: dict[str, bytes], mark: CopyMark) -> dict[str, bytes]:
+    """Every part of ``raw`` with ``mark`` written as split writes it (the package's own writer)."""
+    package = package_of_parts(raw, "marked.docx")
+    write_mark(package, mark)
+    return {name: package.read(name) for name in package.names()}
 
 
 def _no_mark():  # type: ignore[no-untyped-def]
