@@ -28,8 +28,6 @@ from .reading.results_file import match_results, read_results_file
 from .results import Location, Message, Result
 from .rollover import Change
 from .rules import PlanGrades, grade_report
-from .trend import Trend
-from .yearcompare import Comparison, YearResults
 
 Source = str | Path
 
@@ -39,11 +37,13 @@ not carry (tracked changes, other people's comments)."""
 
 if TYPE_CHECKING:
     from .package import Package
+    from .trend import Trend
     from .writing.merge import Conflict as MergeConflict
     from .writing.merge import Copy as MergeCopy
     from .writing.merge import Filled as MergedCell
     from .writing.merge import Outside as NotMerged
     from .writing.split import CopyMark as MergeMark
+    from .yearcompare import Comparison, YearResults
 
 
 def read(source: Source | Package) -> Result[Report]:
