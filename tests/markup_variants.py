@@ -21,7 +21,8 @@ from komae_docx.model import Report
 from komae_docx.wordml import RPR_RANK, put_in_schema_order
 
 from .conftest import EXAMPLE
-from .docx_edit import rewrite_part
+from .docx_edit import cell_at as tc_at
+from .docx_edit import rewrite_part, rows_of, top_tables
 from .word365 import (
     DOCUMENT,
     R_NS,
@@ -32,11 +33,8 @@ from .word365 import (
     do_cell,
     example,
     first_text_run,
-    rows_of,
     run,
-    tc_at,
     text_of,
-    top_tables,
     variant,
     w,
 )
@@ -367,7 +365,7 @@ def with_alt_chunks(out: Path, *, unreadable: bool = False) -> Path:
 # --------------------------------------------------------------------------- Strict Open XML
 
 def _strict_uris() -> dict[str, str]:
-    from komae_docx.package import _STRICT_TO_TRANSITIONAL
+    from komae_docx.opcnames import STRICT_TO_TRANSITIONAL as _STRICT_TO_TRANSITIONAL
 
     return {transitional: strict for strict, transitional in _STRICT_TO_TRANSITIONAL.items()}
 

@@ -24,7 +24,9 @@ from starlette.testclient import TestClient
 from komae_docx import api
 from komae_docx.errors import KomaeDocxError
 from komae_docx.frontends.web import create_app
-from komae_docx.package import _STRICT_REL_PREFIX, _STRICT_TO_TRANSITIONAL, _TRANSITIONAL_REL_PREFIX
+from komae_docx.opcnames import STRICT_REL_PREFIX as _STRICT_REL_PREFIX
+from komae_docx.opcnames import STRICT_TO_TRANSITIONAL as _STRICT_TO_TRANSITIONAL
+from komae_docx.opcnames import TRANSITIONAL_REL_PREFIX as _TRANSITIONAL_REL_PREFIX
 
 from .conftest import EXAMPLE
 from .test_package import (

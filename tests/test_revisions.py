@@ -22,6 +22,7 @@ import pytest
 from lxml import etree
 
 from komae_docx import api
+from komae_docx.wordml import RPR_RANK, put_in_schema_order
 from komae_docx.writing.revisions import accept_changes_in
 
 from .conftest import ROOT
@@ -91,7 +92,7 @@ def word_reviewed(filled: Path, out: Path) -> Path:
     if rpr is None:
         rpr = etree.Element(f"{W}rPr")
         bold_run.insert(0, rpr)
-    rpr.insert(0, w("b"))
+    put_in_schema_order(rpr, w("b"), RPR_RANK)  # after the city's rFonts, as Word orders it
     rpr.append(tracked("rPrChange", 9003, w("rPr")))
     tr = next(a for a in do_1.iterancestors(f"{W}tr"))
     trpr = tr.find(f"{W}trPr")

@@ -172,7 +172,7 @@ def _unreferenced_images(package: Package, root: etree._Element) -> dict[str, by
     if not package.has(rels_part):
         return {}
     rels = package.xml(rels_part)
-    if not any(rel.get("Type", "").endswith("/image") for rel in rels):
+    if not any(rel.get("Type", "").endswith(("/image", "/aFChunk")) for rel in rels):
         return {}  # nothing to look for: the walk over every attribute is not free
     used = {str(v) for el in root.iter() for key, v in el.attrib.items() if _is_relationship(str(key))}
     gone: list[str] = []

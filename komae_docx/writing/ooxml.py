@@ -43,6 +43,7 @@ from ..wordml import (
     block_children,
     body_tables,
     cell_at,
+    is_hidden_run,
     put_comment_anchors,
     put_in_schema_order,
     row_cells,
@@ -106,7 +107,7 @@ def first_rpr(container: etree._Element) -> etree._Element | None:
     """The first run's ``w:rPr`` in ``container`` (a paragraph or a cell), ignoring field codes,
     without revision marks (a copied ``w:rPrChange`` would repeat its revision id)."""
     for r in container.iter(w("r")):
-        if r.find(w("t")) is not None:
+        if r.find(w("t")) is not None and not is_hidden_run(r):
             return without_revisions(r.find(w("rPr")))
     return None
 
@@ -176,8 +177,8 @@ def city_rpr(tc: etree._Element) -> etree._Element | None:
         rpr = without_revisions(mark)
     if rpr is None:
         return None
-    for highlight in rpr.findall(w("highlight")):
-        rpr.remove(highlight)
+    for unwanted in rpr.findall(w("highlight")) + rpr.findall(w("vanish")) + rpr.findall(w("specVanish")):
+        rpr.remove(unwanted)  # what staff type in next year is printed, in no earlier draft's colour
     return rpr
 
 

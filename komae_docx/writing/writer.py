@@ -168,7 +168,7 @@ def draft_bytes(
         return data, drafted.dated
     dated: tuple[str, ...] = ()
     if template is None:
-        derived = derive_template(package if package is not None else source, previous)
+        derived = derive_template(source, previous)
         dated = derived.dated
         _release_memory()
         data = render_report(rolled, draft=options, derived=derived)
