@@ -41,26 +41,7 @@ DC = "{http://purl.org/dc/elements/1.1/}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _BLANKLESS = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
 
-VARIANTS: dict[str, Callable[[Path], Path]] = {
-    "sym": word365.with_symbols,
-    "ruby": word365.with_ruby,
-    "nobreakhyphen": word365.with_no_break_hyphen,
-    "gridafter": word365.with_grid_after,
-    "cellsdt": word365.with_cell_content_control,
-    "tracked": word365.with_tracked_changes,
-    "comment": word365.with_staff_comment,
-    "picture": word365.with_picture_in_do_cell,
-    "toc": word365.with_toc_field,
-    "controls": word365.with_content_controls,
-    "fldsimple": word365.with_simple_field_footer,
-    "notes": word365.with_notes,
-    "customxml": word365.with_custom_xml,
-    "split": word365.with_runs_split_everywhere,
-    "sections": word365.with_section_per_sheet,
-    "fonts": word365.with_embedded_font,
-    "group": word365.with_grouped_flow_diagram,
-    "hmerge": word365.with_legacy_horizontal_merge,
-}
+VARIANTS: dict[str, Callable[[Path], Path]] = word365.VARIANTS
 
 
 def both_ways(source: Path, *, carry_text: bool = False) -> tuple[dict[str, bytes], dict[str, bytes]]:

@@ -28,26 +28,7 @@ from .filler import fill_draft, last_years_fill
 W = word365.W
 Builder = Callable[[Path], Path]
 
-VARIANTS: dict[str, Builder] = {
-    "sym": word365.with_symbols,
-    "ruby": word365.with_ruby,
-    "nobreakhyphen": word365.with_no_break_hyphen,
-    "gridafter": word365.with_grid_after,
-    "cellsdt": word365.with_cell_content_control,
-    "tracked": word365.with_tracked_changes,
-    "comment": word365.with_staff_comment,
-    "picture": word365.with_picture_in_do_cell,
-    "toc": word365.with_toc_field,
-    "controls": word365.with_content_controls,
-    "fldsimple": word365.with_simple_field_footer,
-    "notes": word365.with_notes,
-    "customxml": word365.with_custom_xml,
-    "split": word365.with_runs_split_everywhere,
-    "sections": word365.with_section_per_sheet,
-    "fonts": word365.with_embedded_font,
-    "group": word365.with_grouped_flow_diagram,
-    "hmerge": word365.with_legacy_horizontal_merge,
-}
+VARIANTS: dict[str, Builder] = word365.VARIANTS
 TRUE_WARNINGS: dict[str, set[str]] = {
     "sym": {"reader.format"},  # the Wingdings character without a Unicode twin
     "tracked": {"reader.tracked_changes"},

@@ -1050,3 +1050,26 @@ def with_legacy_horizontal_merge(out: Path) -> Path:
             wide.addnext(follower)
 
     return variant("hmerge", out, edit)
+
+
+VARIANTS: dict[str, Callable[[Path], Path]] = {
+    "sym": with_symbols,
+    "ruby": with_ruby,
+    "nobreakhyphen": with_no_break_hyphen,
+    "gridafter": with_grid_after,
+    "cellsdt": with_cell_content_control,
+    "tracked": with_tracked_changes,
+    "comment": with_staff_comment,
+    "picture": with_picture_in_do_cell,
+    "toc": with_toc_field,
+    "controls": with_content_controls,
+    "fldsimple": with_simple_field_footer,
+    "notes": with_notes,
+    "customxml": with_custom_xml,
+    "split": with_runs_split_everywhere,
+    "sections": with_section_per_sheet,
+    "fonts": with_embedded_font,
+    "group": with_grouped_flow_diagram,
+    "hmerge": with_legacy_horizontal_merge,
+}
+"""Every variant by its short name, as the tests parametrize them."""
