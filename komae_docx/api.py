@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from .checks import check_report
 from .filekind import FileKind, judge, require
@@ -732,11 +732,9 @@ def _refuse_unless_copy_of(master: Report, copy_read: Result[Report], source: So
 
 def _unique(copies: Sequence[Source], notes: list[Message]) -> list[Source]:
     """The copies without one given twice (the same file under two names too)."""
-    import os
-
     out: list[Source] = []
     for source in copies:
-        same = next((given for given in out if _same_file(os, given, source)), None)
+        same = next((given for given in out if _same_file(given, source)), None)
         if same is None:
             out.append(source)
         else:
@@ -744,7 +742,9 @@ def _unique(copies: Sequence[Source], notes: list[Message]) -> list[Source]:
     return out
 
 
-def _same_file(os: Any, first: Source, second: Source) -> bool:
+def _same_file(first: Source, second: Source) -> bool:
+    import os
+
     try:
         return str(first) == str(second) or bool(os.path.samefile(first, second))
     except OSError:

@@ -95,16 +95,9 @@ def _item_props() -> bytes:
 # --------------------------------------------------------------------------- comments
 
 
-def comments_part(parts: Parts, main: str, path: str | Path) -> str | None:
-    """The comments part the main document relates to, if any."""
-    del main
-    return package_of_parts(parts, path).comments_part
-
-
-def next_comment_id(parts: Parts, main: str, path: str | Path) -> int:
+def next_comment_id(package: Package) -> int:
     """The first comment id after those the package's comments part uses (0 without one)."""
-    del main
-    comments = package_of_parts(parts, path).comments
+    comments = package.comments
     if comments is None:
         return 0
     ids = [

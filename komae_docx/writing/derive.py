@@ -67,7 +67,7 @@ from .context import (
     group_key,
     total_key,
 )
-from .customxml import put_comments
+from .customxml import next_comment_id, put_comments
 from .ooxml import W, w
 
 Plan = WelfarePlan | LayeredPlan
@@ -120,7 +120,7 @@ def draft_in_place(package: Package, previous: Report, rolled: Report, options: 
     """
     main = package.main_document_part
     texts: list[str] = []
-    base = _next_comment_id(package)
+    base = next_comment_id(package)
 
     def add_comment(text: str) -> int:
         texts.append(text)
@@ -132,15 +132,6 @@ def draft_in_place(package: Package, previous: Report, rolled: Report, options: 
     parts = dict(_package_parts(package, changed))
     parts = put_comments(parts, main, comment_elements(texts, base), path=package.path)
     return DraftParts(parts, main, package.xml(main), tuple(deriver.dated))
-
-
-def _next_comment_id(package: Package) -> int:
-    """The first comment id after those the city's comments part uses (0 without one)."""
-    found = package.related_part(package.main_document_part, "comments")
-    if not found:
-        return 0
-    ids = [int(v) for c in package.xml(found[0]).iter(w("comment")) if (v := c.get(w("id")) or "").isdigit()]
-    return 1 + max(ids, default=-1)
 
 
 def _derive(package: Package, deriver: _Deriver, *, keep_main: bool = False) -> dict[str, bytes | None]:

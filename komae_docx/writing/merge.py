@@ -5,7 +5,7 @@ nothing is re-rendered, only entry cells are replaced, so the master's layout an
 reference comments stay.  Each entry cell (:mod:`komae_docx.entrycells`) is taken from the copy
 that changed it against the master:
 
-* a copy ``split`` made (it carries its department, :func:`~.split.read_mark`) is taken only in
+* a copy ``split`` made (it carries its department, ``Report.split_mark``) is taken only in
   its department's cells; a change it made elsewhere is reported, not merged;
 * a plain copy of the draft is taken in every entry cell it changed;
 * two copies that changed a cell to different texts (or set a result differently) are a

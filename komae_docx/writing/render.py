@@ -22,7 +22,7 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from ..errors import SheetFormatError, TemplateError
-from ..package import package_parts, parse_xml, replace_parts, write_package
+from ..package import package_of_parts, package_parts, parse_xml, replace_parts, write_package
 from ..wordml import TCPR_ORDER
 from .context import comment_elements
 from .customxml import next_comment_id, put_comments
@@ -200,10 +200,7 @@ def render_template(
     shell_data, body_xml = _split_body(data)
     template = open_template(shell_data, name)
     comments: list[str] = []
-    template_parts = package_parts(data)
-    main = _main_part_name(template_parts)
-    base = next_comment_id(template_parts, main, name)
-    del template_parts
+    base = next_comment_id(package_of_parts(package_parts(data), name))
 
     def add_comment(text: str) -> int:
         comments.append(text)

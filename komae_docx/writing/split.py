@@ -275,21 +275,6 @@ def _set_properties(root: etree._Element, values: Mapping[str, str]) -> None:
         pid += 1
 
 
-def read_mark(package: Package) -> CopyMark | None:
-    """The mark a split copy carries (None for a plain copy of the draft)."""
-    target = custom_part(package)
-    if target is None:
-        return None
-    values: dict[str, str] = {}
-    for prop in package.xml(target):
-        name = prop.get("name")
-        if name in (PROP_DEPARTMENT, PROP_CODE, PROP_DRAFT):
-            values[name] = "".join(str(text) for text in prop.itertext()).strip()
-    if PROP_DRAFT not in values:
-        return None
-    return CopyMark(values.get(PROP_DEPARTMENT, ""), values.get(PROP_CODE, ""), values[PROP_DRAFT])
-
-
 def remove_mark(package: Package) -> None:
     """Take the split mark out of the custom properties (for the merged draft)."""
     target = custom_part(package)
